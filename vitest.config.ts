@@ -1,0 +1,33 @@
+import { defineConfig } from "vitest/config";
+
+// Two tiers you can see in the file name: `*.test.ts` are unit tests of pure code
+// (milliseconds, no network); `*.int.test.ts` and `test/e2e/**` use the real stack
+// (Kafka, schema registry, Redis) that the integration global setup provides.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "infra/src/**/*.test.ts", "bench/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["**/*.int.test.ts", "test/e2e/**/*.test.ts"],
+          exclude: ["**/node_modules/**"],
+          environment: "node",
+          globalSetup: ["packages/testkit/src/global-setup.ts"],
+          // Broker round-trips and consumer-group joins take seconds, not milliseconds.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // One stack for the whole run; tests isolate themselves by topic, group, subject and key prefix.
+          fileParallelism: true,
+        },
+      },
+    ],
+  },
+});
