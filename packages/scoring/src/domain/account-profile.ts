@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { AccountKey } from "./account-key.js";
+import { IsoDate, IsoDateTime } from "./time.js";
+
+/**
+ * The stable facts about an account: who it is. Fit is computed from this alone.
+ *
+ * Every attribute is optional because enrichment is a waterfall: an unknown value
+ * (absent) is different from a known negative (`false`). A rubric deducts for
+ * "no budget holder" only when enrichment said so (`budgetHolderIdentified: false`).
+ *
+ * Objects are not strict: unknown keys are dropped, so a producer on a newer contract
+ * version (with an added optional field) never breaks a consumer on an older one.
+ */
+
+export const BusinessModel = z.enum(["b2b", "b2c", "b2b2c"]);
+export type BusinessModel = z.infer<typeof BusinessModel>;
+
+export const DeliveryModel = z.enum(["saas", "services", "marketplace", "hardware", "on_premise_software", "other"]);
+export type DeliveryModel = z.infer<typeof DeliveryModel>;
+
+/** Latest funding stage, as Crunchbase-style sources report it. */
+export const FundingStage = z.enum([
+  "bootstrapped",
+  "pre_seed",
+  "seed",
+  "series_a",
+  "series_b",
+  "series_c",
+  "series_d_plus",
+  "private_equity",
+  "public",
+  "acquired",
+  "other",
+]);
+export type FundingStage = z.infer<typeof FundingStage>;
+
+/** A revenue range as data providers report it when they have no exact figure (`maxUsd` absent = open-ended). */
+export const RevenueRange = z
+  .object({
+    minUsd: z.number().nonnegative(),
+    maxUsd: z.number().nonnegative().optional(),
+  })
+  .refine((r) => r.maxUsd === undefined || r.maxUsd >= r.minUsd, { message: "expected maxUsd ≥ minUsd", path: ["maxUsd"] });
+export type RevenueRange = z.infer<typeof RevenueRange>;
+
+export const Firmographics = z
+  .object({
+    /** Industry label as the source gives it; rubrics compare it with `normalizeLabel`. */
+    industry: z.string().min(1).optional(),
+    employeeCount: z.number().int().nonnegative().optional(),
+    /** Exact annual revenue in USD; preferred over `revenueRange` when both are present. */
+    revenueUsd: z.number().nonnegative().optional(),
+    revenueRange: RevenueRange.optional(),
+    /** ISO 3166-1 alpha-2, upper-case (`US`, `DE`). */
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 country code such as US")
+      .optional(),
+    /** Sales region as the seller defines it (`NA`, `EMEA`, `APAC`, `LATAM`, …). */
+    region: z.string().min(1).optional(),
+    businessModel: BusinessModel.optional(),
+    deliveryModel: DeliveryModel.optional(),
+    fundingStage: FundingStage.optional(),
+  });
+export type Firmographics = z.infer<typeof Firmographics>;
+
+/** A technology seen in the account's stack (BuiltWith / HG Data / Apollo style). */
+export const Technology = z
+  .object({
+    name: z.string().min(1),
+    /** Optional category from the source (`crm`, `sales engagement`, …), kept for explanations. */
+    category: z.string().min(1).optional(),
+  });
+export type Technology = z.infer<typeof Technology>;
+
+/**
+ * A competitor in the account's stack. A weak competitor the seller regularly displaces
+ * is a plus; an entrenched one on a multi-year contract is a minus. Strength is a
+ * judgement recorded by enrichment or by a rep, not inferred here.
+ */
+export const CompetitorStrength = z.enum(["weak", "entrenched"]);
+export type CompetitorStrength = z.infer<typeof CompetitorStrength>;
+
+export const CompetitorContract = z
+  .object({
+    vendor: z.string().min(1),
+    strength: CompetitorStrength,
+    contractEndsAt: IsoDate.optional(),
+  });
+export type CompetitorContract = z.infer<typeof CompetitorContract>;
+
+export const Technographics = z
+  .object({
+    technologies: z.array(Technology).default([]),
+    competitorContracts: z.array(CompetitorContract).default([]),
+  });
+export type Technographics = z.infer<typeof Technographics>;
+
+export const Organisational = z
+  .object({
+    /** Buying roles known to exist at the account (`RevOps Lead`, `VP Demand Gen`, …). */
+    buyingRolesPresent: z.array(z.string().min(1)).default([]),
+    championIdentified: z.boolean().optional(),
+    budgetHolderIdentified: z.boolean().optional(),
+    hasTechnicalTeam: z.boolean().optional(),
+  });
+export type Organisational = z.infer<typeof Organisational>;
+
+/** Facts the anti-ICP rules look at. Dates say when the fact was recorded. */
+export const AntiIcpFacts = z
+  .object({
+    hiringFreeze: z.boolean().optional(),
+    recentLayoffs: z.boolean().optional(),
+    lostOnPriceAt: IsoDateTime.optional(),
+    dealWentDarkAt: IsoDateTime.optional(),
+    badPaymentHistory: z.boolean().optional(),
+    /** A regulatory environment that makes the product non-viable (healthcare data rules, procurement requirements). */
+    regulatoryBlocker: z.boolean().optional(),
+    /** Legal or contractual do-not-contact. */
+    doNotContact: z.boolean().optional(),
+  });
+export type AntiIcpFacts = z.infer<typeof AntiIcpFacts>;
+
+export const AccountProfile = z
+  .object({
+    accountKey: AccountKey,
+    name: z.string().min(1).optional(),
+    firmographics: Firmographics.default({}),
+    technographics: Technographics.default({ technologies: [], competitorContracts: [] }),
+    organisational: Organisational.default({ buyingRolesPresent: [] }),
+    antiIcp: AntiIcpFacts.default({}),
+  });
+export type AccountProfile = z.infer<typeof AccountProfile>;
+/** What a producer may send: the defaulted parts may be left out. */
+export type AccountProfileInput = z.input<typeof AccountProfile>;
