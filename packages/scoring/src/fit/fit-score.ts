@@ -1,0 +1,262 @@
+import type { AccountProfile } from "../domain/account-profile.js";
+import { normalizeLabel } from "../domain/label.js";
+import type { Contribution, Evidence, LayerResult } from "../explain/contribution.js";
+import { clamp, fromCenti, scaleToScore, toCenti } from "../points.js";
+import type { BandRule, FitRubric, HardDisqualifier, SoftDisqualifier, ValueRule } from "../rubric/rubric-schema.js";
+
+/**
+ * Fit: who the account is. Computed from the profile alone, so it never depends on the
+ * clock: facts that carry dates (a deal lost on price) count while they are recorded.
+ */
+
+export interface Exclusion {
+  rule: string;
+  reason: string;
+  input: string;
+}
+
+export interface FitResult {
+  /** 0–100. */
+  score: number;
+  /** Raw points after layer caps and deductions (may be negative before the 0–100 clamp). */
+  points: number;
+  outOf: number;
+  /** Hard-disqualified: kept and scored, but tiered as excluded. */
+  excluded: boolean;
+  exclusions: Exclusion[];
+  layers: LayerResult[];
+  contributions: Contribution[];
+}
+
+interface Draft {
+  rule: string;
+  label: string;
+  centi: number;
+  uncapped: number;
+  evidence: Evidence[];
+}
+
+const norm = normalizeLabel;
+const inValues = (values: readonly string[], value: string) => values.some((v) => norm(v) === norm(value));
+/** Whole-word match after normalization: "revops" is in "Head of RevOps"; "vp sales" is not in "SVP Sales". */
+export const containsWords = (text: string, phrase: string) => ` ${norm(text)} `.includes(` ${norm(phrase)} `);
+
+function valueRule(attribute: string, rules: readonly ValueRule[] | undefined, value: string | undefined): Draft[] {
+  if (!rules || value === undefined) return [];
+  const rule = rules.find((r) => inValues(r.values, value));
+  if (!rule) return [];
+  const centi = toCenti(rule.points);
+  return [{ rule: `firmographics.${attribute}`, label: rule.label ?? `${attribute} in ${rule.values.join(", ")}`, centi, uncapped: centi, evidence: [{ description: `${attribute} = ${value}`, points: fromCenti(centi) }] }];
+}
+
+export function bandMatches(band: BandRule, value: number): boolean {
+  return (band.min === undefined || value >= band.min) && (band.max === undefined || value <= band.max);
+}
+
+function bandRule(attribute: string, bands: readonly BandRule[] | undefined, value: number | undefined, shown: string): Draft[] {
+  if (!bands || value === undefined) return [];
+  const band = bands.find((b) => bandMatches(b, value));
+  if (!band) return [];
+  const centi = toCenti(band.points);
+  const range = `${band.min ?? 0}–${band.max ?? "∞"}`;
+  return [{ rule: `firmographics.${attribute}`, label: band.label ?? `${attribute} ${range}`, centi, uncapped: centi, evidence: [{ description: shown, points: fromCenti(centi) }] }];
+}
+
+/** Exact revenue if known, else the midpoint of a bounded range, else the floor of an open one. */
+export function effectiveRevenue(profile: AccountProfile): { value: number; shown: string } | undefined {
+  const f = profile.firmographics;
+  if (f.revenueUsd !== undefined) return { value: f.revenueUsd, shown: `revenueUsd = ${f.revenueUsd}` };
+  const r = f.revenueRange;
+  if (!r) return undefined;
+  if (r.maxUsd === undefined) return { value: r.minUsd, shown: `revenue range ≥ ${r.minUsd} (floor used)` };
+  const mid = Math.round((r.minUsd + r.maxUsd) / 2);
+  return { value: mid, shown: `revenue range ${r.minUsd}–${r.maxUsd} (midpoint ${mid} used)` };
+}
+
+function group(rule: string, label: string, wanted: readonly string[], present: readonly string[], pointsEach: number, max: number, describe: (hit: string) => string): Draft[] {
+  const hits = wanted.filter((w) => present.some((p) => norm(p) === norm(w)));
+  if (hits.length === 0) return [];
+  const each = toCenti(pointsEach);
+  const uncapped = each * hits.length;
+  const centi = Math.min(uncapped, toCenti(max));
+  return [{ rule, label, centi, uncapped, evidence: hits.map((h) => ({ description: describe(h), points: fromCenti(each) })) }];
+}
+
+function layer(id: string, drafts: Draft[], max: number | undefined, min: number | undefined): { layer: LayerResult; contributions: Contribution[]; centi: number } {
+  const uncapped = drafts.reduce((s, d) => s + d.centi, 0);
+  const centi = clamp(uncapped, min === undefined ? -Infinity : toCenti(min), max === undefined ? Infinity : toCenti(max));
+  return {
+    centi,
+    layer: { id, points: fromCenti(centi), uncappedPoints: fromCenti(uncapped), min, max, score: max && max > 0 ? fromCenti(scaleToScore(centi, toCenti(max))) : undefined },
+    contributions: drafts.map((d) => ({ rule: d.rule, layer: id, label: d.label, points: fromCenti(d.centi), uncappedPoints: fromCenti(d.uncapped), evidence: d.evidence })),
+  };
+}
+
+function hardDisqualifier(rule: HardDisqualifier, profile: AccountProfile): { reason: string; input: string } | undefined {
+  const f = profile.firmographics;
+  switch (rule.when) {
+    case "employeeCountBelow":
+      return f.employeeCount !== undefined && f.employeeCount < rule.value ? { reason: rule.reason ?? `fewer than ${rule.value} employees`, input: `employeeCount = ${f.employeeCount}` } : undefined;
+    case "employeeCountAbove":
+      return f.employeeCount !== undefined && f.employeeCount > rule.value ? { reason: rule.reason ?? `more than ${rule.value} employees`, input: `employeeCount = ${f.employeeCount}` } : undefined;
+    case "industryIn":
+      return f.industry !== undefined && inValues(rule.values, f.industry) ? { reason: rule.reason ?? `excluded industry`, input: `industry = ${f.industry}` } : undefined;
+    case "countryIn":
+      return f.country !== undefined && inValues(rule.values, f.country) ? { reason: rule.reason ?? `excluded country`, input: `country = ${f.country}` } : undefined;
+    case "countryNotIn":
+      return f.country !== undefined && !inValues(rule.values, f.country) ? { reason: rule.reason ?? `country not served`, input: `country = ${f.country}` } : undefined;
+    case "businessModelIn":
+      return f.businessModel !== undefined && rule.values.includes(f.businessModel) ? { reason: rule.reason ?? `excluded business model`, input: `businessModel = ${f.businessModel}` } : undefined;
+    case "fact":
+      return profile.antiIcp[rule.fact] === true ? { reason: rule.reason ?? rule.fact, input: `${rule.fact} = true` } : undefined;
+  }
+}
+
+function softDisqualifier(kind: SoftDisqualifier, profile: AccountProfile, fit: FitRubric): string | undefined {
+  const { antiIcp: a, organisational: o, technographics: t } = profile;
+  switch (kind) {
+    case "entrenchedCompetitor": {
+      const contracts = t.competitorContracts.filter((c) => c.strength === "entrenched").map((c) => `${c.vendor} (entrenched${c.contractEndsAt ? ` until ${c.contractEndsAt}` : ""})`);
+      const competing = fit.technographics?.competing;
+      const assumed =
+        competing?.assumeWhenUnknown === "entrenched"
+          ? competing.vendors.filter((v) => t.technologies.some((x) => norm(x.name) === norm(v)) && !t.competitorContracts.some((c) => norm(c.vendor) === norm(v))).map((v) => `${v} (in stack, assumed entrenched)`)
+          : [];
+      const all = [...contracts, ...assumed];
+      return all.length > 0 ? `competitor ${all.join(", ")}` : undefined;
+    }
+    case "noBudgetHolder":
+      return o.budgetHolderIdentified === false ? "budgetHolderIdentified = false" : undefined;
+    case "hiringFreeze":
+      return a.hiringFreeze === true ? "hiringFreeze = true" : undefined;
+    case "lostOnPrice":
+      return a.lostOnPriceAt !== undefined ? `lostOnPriceAt = ${a.lostOnPriceAt}` : undefined;
+    case "dealWentDark":
+      return a.dealWentDarkAt !== undefined ? `dealWentDarkAt = ${a.dealWentDarkAt}` : undefined;
+    case "recentLayoffs":
+      return a.recentLayoffs === true ? "recentLayoffs = true" : undefined;
+    case "badPaymentHistory":
+      return a.badPaymentHistory === true ? "badPaymentHistory = true" : undefined;
+    case "noTechnicalTeam":
+      return o.hasTechnicalTeam === false ? "hasTechnicalTeam = false" : undefined;
+  }
+}
+
+const SOFT_LABELS: Record<SoftDisqualifier, string> = {
+  entrenchedCompetitor: "entrenched competitor contract",
+  noBudgetHolder: "no budget holder after enrichment",
+  hiringFreeze: "public hiring freeze",
+  lostOnPrice: "previous deal lost on price",
+  dealWentDark: "previous deal went dark",
+  recentLayoffs: "recent layoffs",
+  badPaymentHistory: "bad payment history",
+  noTechnicalTeam: "no technical team",
+};
+
+export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): FitResult {
+  const rubric = card.fit;
+  const f = profile.firmographics;
+  const layers: { layer: LayerResult; contributions: Contribution[]; centi: number }[] = [];
+
+  const firmo = rubric.firmographics;
+  if (firmo) {
+    const revenue = effectiveRevenue(profile);
+    layers.push(
+      layer(
+        "firmographics",
+        [
+          ...valueRule("industry", firmo.industry, f.industry),
+          ...bandRule("employeeCount", firmo.employeeCount, f.employeeCount, `employeeCount = ${f.employeeCount}`),
+          ...bandRule("revenueUsd", firmo.revenueUsd, revenue?.value, revenue?.shown ?? ""),
+          ...valueRule("country", firmo.country, f.country),
+          ...valueRule("region", firmo.region, f.region),
+          ...valueRule("businessModel", firmo.businessModel, f.businessModel),
+          ...valueRule("deliveryModel", firmo.deliveryModel, f.deliveryModel),
+          ...valueRule("fundingStage", firmo.fundingStage, f.fundingStage),
+        ],
+        firmo.max,
+        undefined,
+      ),
+    );
+  }
+
+  const tech = rubric.technographics;
+  if (tech) {
+    const names = profile.technographics.technologies.map((t) => t.name);
+    const drafts: Draft[] = [];
+    if (tech.integrating) drafts.push(...group("technographics.integrating", "integrating technology", tech.integrating.technologies, names, tech.integrating.pointsEach, tech.integrating.max, (h) => `uses ${h}`));
+    if (tech.adjacent) drafts.push(...group("technographics.adjacent", "adjacent technology", tech.adjacent.technologies, names, tech.adjacent.pointsEach, tech.adjacent.max, (h) => `uses ${h}`));
+    const competing = tech.competing;
+    if (competing) {
+      const contracts = profile.technographics.competitorContracts;
+      const weak = competing.vendors.filter(
+        (v) =>
+          contracts.some((c) => c.strength === "weak" && norm(c.vendor) === norm(v)) ||
+          (competing.assumeWhenUnknown === "weak" && names.some((n) => norm(n) === norm(v)) && !contracts.some((c) => norm(c.vendor) === norm(v))),
+      );
+      if (weak.length > 0) {
+        const centi = toCenti(competing.weak);
+        drafts.push({ rule: "technographics.competing", label: "weak competitor to displace", centi, uncapped: centi, evidence: weak.map((v) => ({ description: `runs ${v} (weak competitor)`, points: fromCenti(centi) })) });
+      }
+    }
+    layers.push(layer("technographics", drafts, tech.max, undefined));
+  }
+
+  const org = rubric.organisational;
+  if (org) {
+    const o = profile.organisational;
+    const drafts: Draft[] = [];
+    if (org.buyingRoles) {
+      const roles = org.buyingRoles;
+      const hits = roles.roles.filter((r) => o.buyingRolesPresent.some((p) => containsWords(p, r)));
+      if (hits.length > 0) {
+        const each = toCenti(roles.pointsEach);
+        drafts.push({
+          rule: "organisational.buyingRoles",
+          label: "buying roles present",
+          centi: Math.min(each * hits.length, toCenti(roles.max)),
+          uncapped: each * hits.length,
+          evidence: hits.map((h) => ({ description: `role ${o.buyingRolesPresent.find((p) => containsWords(p, h)) ?? h}`, points: fromCenti(each) })),
+        });
+      }
+    }
+    for (const key of ["championIdentified", "budgetHolderIdentified", "hasTechnicalTeam"] as const) {
+      const points = org[key];
+      if (points !== undefined && o[key] === true) {
+        const centi = toCenti(points);
+        drafts.push({ rule: `organisational.${key}`, label: key === "hasTechnicalTeam" ? "technical team" : key === "championIdentified" ? "champion identified" : "budget holder identified", centi, uncapped: centi, evidence: [{ description: `${key} = true`, points: fromCenti(centi) }] });
+      }
+    }
+    layers.push(layer("organisational", drafts, org.max, undefined));
+  }
+
+  const soft = rubric.antiIcp.soft;
+  if (soft) {
+    const drafts: Draft[] = [];
+    for (const [kind, points] of Object.entries(soft.deductions) as [SoftDisqualifier, number][]) {
+      const input = softDisqualifier(kind, profile, rubric);
+      if (input !== undefined) {
+        const centi = -toCenti(points);
+        drafts.push({ rule: `antiIcp.${kind}`, label: SOFT_LABELS[kind], centi, uncapped: centi, evidence: [{ description: input, points: fromCenti(centi) }] });
+      }
+    }
+    layers.push(layer("antiIcp", drafts, undefined, -soft.max));
+  }
+
+  const exclusions: Exclusion[] = [];
+  rubric.antiIcp.hard.forEach((rule, i) => {
+    const hit = hardDisqualifier(rule, profile);
+    if (hit) exclusions.push({ rule: `antiIcp.hard[${i}]`, ...hit });
+  });
+
+  const centi = layers.reduce((s, l) => s + l.centi, 0);
+  return {
+    score: fromCenti(scaleToScore(centi, toCenti(rubric.outOf))),
+    points: fromCenti(centi),
+    outOf: rubric.outOf,
+    excluded: exclusions.length > 0,
+    exclusions,
+    layers: layers.map((l) => l.layer),
+    contributions: layers.flatMap((l) => l.contributions),
+  };
+}

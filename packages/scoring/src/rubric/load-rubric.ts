@@ -1,0 +1,74 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { YAMLParseError, parse as parseYaml } from "yaml";
+import { ScoringError } from "../errors.js";
+import { canonicalJson } from "./canonical-json.js";
+import { formatIssues, issueMessage } from "./issue-format.js";
+import { RubricDocument } from "./rubric-schema.js";
+import type { Scorecard } from "./rubric-schema.js";
+
+/**
+ * A rubric's version: the sha256 of the canonical JSON of its parsed content (defaults
+ * applied, label left out), plus the optional human label. Reformatting the file or
+ * reordering keys keeps the hash; changing any rule, weight or default changes it.
+ */
+export interface RubricVersion {
+  hash: string;
+  label: string | undefined;
+}
+
+export interface LoadedScorecard extends Scorecard {
+  id: string;
+}
+
+export interface Rubric {
+  version: RubricVersion;
+  description: string | undefined;
+  /** In the file's order. */
+  scorecards: LoadedScorecard[];
+}
+
+/** `enterprise 2026-Q3 @ 3f2a9c1b0d4e`, or just the short hash. */
+export function formatRubricVersion(version: RubricVersion): string {
+  const short = version.hash.slice(0, 12);
+  return version.label ? `${version.label} @ ${short}` : short;
+}
+
+/** Validates an already-parsed rubric value (from YAML, JSON or code). `source` names it in errors. */
+export function rubricFromValue(value: unknown, source: string): Rubric {
+  const result = RubricDocument.safeParse(value, { error: issueMessage, reportInput: true });
+  if (!result.success) {
+    const problems = formatIssues(source, result.error.issues);
+    throw new ScoringError("RUBRIC_INVALID", problems.join("\n"), problems);
+  }
+  const { label, ...content } = result.data;
+  const hash = bytesToHex(sha256(utf8ToBytes(canonicalJson(content))));
+  return {
+    version: { hash, label },
+    description: content.description,
+    scorecards: Object.entries(content.scorecards).map(([id, card]) => ({ id, ...card })),
+  };
+}
+
+/** Parses rubric text (YAML, which includes JSON). `source` is the file name used in every error line. */
+export function parseRubric(text: string, source: string): Rubric {
+  let value: unknown;
+  try {
+    value = parseYaml(text, { prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
+      const where = line === undefined ? source : `${source}:${line}:${col}`;
+      const message = `${where}: ${error.message.split("\n")[0]}`;
+      throw new ScoringError("RUBRIC_SYNTAX", message);
+    }
+    throw error;
+  }
+  return rubricFromValue(value, source);
+}
+
+export function findScorecard(rubric: Rubric, id: string): LoadedScorecard {
+  const card = rubric.scorecards.find((c) => c.id === id);
+  if (!card) throw new ScoringError("UNKNOWN_SCORECARD", `unknown scorecard "${id}" (the rubric has ${rubric.scorecards.map((c) => c.id).join(", ")})`);
+  return card;
+}

@@ -1,0 +1,49 @@
+import type { AccountProfile } from "./domain/account-profile.js";
+import type { Signal } from "./domain/signal.js";
+import { toEpochMs, toIso } from "./domain/time.js";
+import { combine } from "./combine/combine.js";
+import type { CombinedResult } from "./combine/combine.js";
+import { scoreFit } from "./fit/fit-score.js";
+import type { FitResult } from "./fit/fit-score.js";
+import type { LoadedScorecard, Rubric, RubricVersion } from "./rubric/load-rubric.js";
+import { scoreTiming } from "./timing/timing-score.js";
+import type { TimingResult } from "./timing/timing-score.js";
+
+/** One account scored on one scorecard at one instant, with everything needed to explain it. */
+export interface AccountScore {
+  accountKey: string;
+  scorecard: string;
+  rubricVersion: RubricVersion;
+  asOf: string;
+  fit: FitResult;
+  timing: TimingResult;
+  result: CombinedResult;
+}
+
+/** Fit, timing and combination for one scorecard. Signals for other accounts are ignored. */
+export function scoreAccountOnScorecard(profile: AccountProfile, signals: readonly Signal[], card: LoadedScorecard, version: RubricVersion, asOf: string | number): AccountScore {
+  const asOfMs = typeof asOf === "number" ? asOf : toEpochMs(asOf);
+  const own = signals.filter((s) => s.accountKey === profile.accountKey);
+  const fit = scoreFit(profile, card);
+  const timing = scoreTiming(own, card, asOfMs);
+  return { accountKey: profile.accountKey, scorecard: card.id, rubricVersion: version, asOf: toIso(asOfMs), fit, timing, result: combine(fit, timing, card) };
+}
+
+/** One score per scorecard of the rubric, in the rubric's order. */
+export function scoreAccount(profile: AccountProfile, signals: readonly Signal[], rubric: Rubric, asOf: string | number): AccountScore[] {
+  return rubric.scorecards.map((card) => scoreAccountOnScorecard(profile, signals, card, rubric.version, asOf));
+}
+
+/**
+ * The reasons that matter most, for one-line summaries: exclusions first, then the
+ * contributions with the largest effect (fit and timing alike), then tier adjustments.
+ */
+export function topReasons(score: AccountScore, limit = 3): string[] {
+  const exclusions = score.fit.exclusions.map((e) => `excluded: ${e.reason}`);
+  const contributions = [...score.fit.contributions.map((c) => ({ c, part: "fit" })), ...score.timing.contributions.map((c) => ({ c, part: "timing" }))]
+    .filter(({ c }) => c.points !== 0)
+    .sort((a, b) => Math.abs(b.c.points) - Math.abs(a.c.points) || (a.c.rule < b.c.rule ? -1 : 1))
+    .map(({ c }) => `${c.label} ${c.points > 0 ? "+" : ""}${c.points}`);
+  const adjustments = score.result.adjustments.filter((a) => a.kind !== "excluded").map((a) => (a.kind === "strong_intent_lift" ? "strong intent: lifted one tier" : "no timing signal: held at second tier"));
+  return [...exclusions, ...adjustments, ...contributions].slice(0, limit);
+}

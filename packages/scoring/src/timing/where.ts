@@ -1,0 +1,29 @@
+import { normalizeLabel } from "../domain/label.js";
+import type { Signal } from "../domain/signal.js";
+import type { Condition, Where } from "../rubric/rubric-schema.js";
+
+/** Does the signal satisfy every condition? A missing field never satisfies a condition. */
+export function matchesWhere(signal: Signal, where: Where | undefined): boolean {
+  if (!where) return true;
+  const fields = signal as unknown as Record<string, unknown>;
+  for (const [field, condition] of Object.entries(where)) {
+    if (!matchesCondition(fields[field], condition)) return false;
+  }
+  return true;
+}
+
+function matchesCondition(value: unknown, condition: Condition): boolean {
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(condition)) {
+    return condition.some((accepted) =>
+      typeof accepted === "string" && typeof value === "string" ? normalizeLabel(accepted) === normalizeLabel(value) : accepted === value,
+    );
+  }
+  if ("contains" in condition) {
+    if (typeof value !== "string") return false;
+    const text = ` ${normalizeLabel(value)} `;
+    return condition.contains.some((phrase) => text.includes(` ${normalizeLabel(phrase)} `));
+  }
+  if (typeof value !== "number") return false;
+  return (condition.min === undefined || value >= condition.min) && (condition.max === undefined || value <= condition.max);
+}
