@@ -26,3 +26,15 @@ export { scoreAccount, scoreAccountOnScorecard, topReasons } from "./score-accou
 export type { AccountScore } from "./score-account.js";
 export { scoreBatch, compareScores, tierDistribution, TOP_TIER_WARNING_SHARE } from "./batch/score-batch.js";
 export type { BatchResult, ScorecardRanking, TierShare } from "./batch/score-batch.js";
+
+export { parseAccounts, parseSignals } from "./input/read-inputs.js";
+export type { Parsed } from "./input/read-inputs.js";
+export { readRecords, formatRowError, formatFromName } from "./input/records.js";
+export type { InputFormat, RowError, RawRecord } from "./input/records.js";
+export { parseMapping, MappingDocument } from "./input/mapping.js";
+export type { Mapping } from "./input/mapping.js";
+export { ACCOUNT_COLUMNS, ACCOUNT_KEY_COLUMNS, accountFromRecord, derivedEventId } from "./input/account-rows.js";
+export { signalFromRecord } from "./input/signal-rows.js";
+export { formatExplanation } from "./explain/format-explanation.js";
+export { outputRow, OUTPUT_COLUMNS } from "./batch/output-rows.js";
+export type { OutputRow } from "./batch/output-rows.js";

@@ -46,7 +46,7 @@ function valueRule(attribute: string, rules: readonly ValueRule[] | undefined, v
   const rule = rules.find((r) => inValues(r.values, value));
   if (!rule) return [];
   const centi = toCenti(rule.points);
-  return [{ rule: `firmographics.${attribute}`, label: rule.label ?? `${attribute} in ${rule.values.join(", ")}`, centi, uncapped: centi, evidence: [{ description: `${attribute} = ${value}`, points: fromCenti(centi) }] }];
+  return [{ rule: `firmographics.${attribute}`, label: rule.label ?? `${attribute} ${value}`, centi, uncapped: centi, evidence: [{ description: `${attribute} = ${value}`, points: fromCenti(centi) }] }];
 }
 
 export function bandMatches(band: BandRule, value: number): boolean {
@@ -59,7 +59,7 @@ function bandRule(attribute: string, bands: readonly BandRule[] | undefined, val
   if (!band) return [];
   const centi = toCenti(band.points);
   const range = `${band.min ?? 0}–${band.max ?? "∞"}`;
-  return [{ rule: `firmographics.${attribute}`, label: band.label ?? `${attribute} ${range}`, centi, uncapped: centi, evidence: [{ description: shown, points: fromCenti(centi) }] }];
+  return [{ rule: `firmographics.${attribute}`, label: band.label ?? `${attribute} in ${range}`, centi, uncapped: centi, evidence: [{ description: shown, points: fromCenti(centi) }] }];
 }
 
 /** Exact revenue if known, else the midpoint of a bounded range, else the floor of an open one. */

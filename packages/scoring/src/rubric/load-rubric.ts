@@ -54,12 +54,12 @@ export function rubricFromValue(value: unknown, source: string): Rubric {
 export function parseRubric(text: string, source: string): Rubric {
   let value: unknown;
   try {
-    value = parseYaml(text, { prettyErrors: false, uniqueKeys: true });
+    value = parseYaml(text, { uniqueKeys: true });
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
       const where = line === undefined ? source : `${source}:${line}:${col}`;
-      const message = `${where}: ${error.message.split("\n")[0]}`;
+      const message = `${where}: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`;
       throw new ScoringError("RUBRIC_SYNTAX", message);
     }
     throw error;

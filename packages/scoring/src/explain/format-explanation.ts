@@ -1,0 +1,53 @@
+import { QUADRANT_LABELS } from "../combine/combine.js";
+import { formatRubricVersion } from "../rubric/load-rubric.js";
+import type { AccountScore } from "../score-account.js";
+import type { Contribution, LayerResult } from "./contribution.js";
+
+/**
+ * The human-readable explanation of one score: tier and why, then every layer with its
+ * cap and every rule with its points and the input (event id, age, decay) behind it.
+ */
+const signed = (n: number) => `${n > 0 ? "+" : n < 0 ? "−" : " "}${Math.abs(n)}`;
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+
+function layerLines(layer: LayerResult, contributions: readonly Contribution[]): string[] {
+  const bound = layer.max !== undefined ? ` of max ${layer.max}` : layer.min !== undefined ? ` (at most ${layer.min})` : "";
+  const capped = layer.points !== layer.uncappedPoints ? `, capped from ${layer.uncappedPoints}` : "";
+  const lines = [`    ${layer.id}: ${layer.points}${bound}${capped}`];
+  const own = contributions.filter((c) => c.layer === layer.id);
+  if (own.length === 0) lines.push("      (nothing matched)");
+  for (const c of own) {
+    const cap = c.points !== c.uncappedPoints ? ` (capped from ${c.uncappedPoints})` : "";
+    lines.push(`      ${pad(signed(c.points), 7)} ${c.label}${cap}  [${c.rule}]`);
+    for (const e of c.evidence) {
+      const when = e.eventId ? `  event ${e.eventId}, ${e.ageDays ?? "?"} d old${e.factor !== undefined && e.factor !== 1 ? `, ×${e.factor}` : ""}` : "";
+      lines.push(`                ${e.description}${when}`);
+    }
+  }
+  return lines;
+}
+
+export function formatExplanation(score: AccountScore, weights: Record<string, number>): string {
+  const r = score.result;
+  const formula = Object.keys(weights)
+    .sort()
+    .map((k) => `${k} ${r.components[k] ?? 0} × ${weights[k]}`)
+    .join(" + ");
+  const lines = [
+    `${score.accountKey} — scorecard ${score.scorecard}, rubric ${formatRubricVersion(score.rubricVersion)}, as of ${score.asOf}`,
+    `  ${r.tier.name} [${r.tier.id}]: ${r.tier.action}`,
+    `  total ${r.total} = ${formula}`,
+    `  quadrant: ${QUADRANT_LABELS[r.quadrant]}`,
+  ];
+  if (r.baseTier.id !== r.tier.id || r.adjustments.length > 0) {
+    lines.push(`  base tier ${r.baseTier.name}; ${r.adjustments.map((a) => `${a.kind.replace(/_/g, " ")} ${a.from} → ${a.to}: ${a.reason}`).join("; ")}`);
+  }
+  lines.push(`  Fit ${score.fit.score} / 100 (${score.fit.points} of ${score.fit.outOf} points)`);
+  for (const e of score.fit.exclusions) lines.push(`    EXCLUDED: ${e.reason} (${e.input})  [${e.rule}]`);
+  for (const layer of score.fit.layers) lines.push(...layerLines(layer, score.fit.contributions));
+  const next = score.timing.nextChangeAt ? `; next change on its own at ${score.timing.nextChangeAt}` : "; will not change on its own";
+  lines.push(`  Timing ${score.timing.score} / 100 (${score.timing.points} of ${score.timing.outOf} points${next})`);
+  if (score.timing.strongIntent) lines.push("    strong intent is live");
+  for (const layer of score.timing.layers) lines.push(...layerLines(layer, score.timing.contributions));
+  return lines.join("\n");
+}

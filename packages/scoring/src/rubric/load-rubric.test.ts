@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { ScoringError } from "../errors.js";
+import { baseCard } from "../testing/fixtures.js";
+import { formatRubricVersion, parseRubric } from "./load-rubric.js";
+
+const yamlOf = (card: Record<string, unknown>, extra: Record<string, unknown> = {}) => stringify({ ...extra, scorecards: { enterprise: card } });
+
+function problemsOf(text: string, source = "rubrics/enterprise.yaml"): string[] {
+  try {
+    parseRubric(text, source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScoringError);
+    return [...(error as ScoringError).problems];
+  }
+  throw new Error("expected the rubric to be rejected");
+}
+
+describe("parseRubric", () => {
+  it("names the file, the path inside it and what was expected, with the value it got", () => {
+    const card = baseCard();
+    (card.tiers as { min: unknown }[])[1]!.min = "sixty";
+    expect(problemsOf(yamlOf(card))).toEqual(['rubrics/enterprise.yaml: scorecards.enterprise.tiers[1].min: expected a number between 0 and 100, got "sixty"']);
+  });
+
+  it("reports a missing field as missing", () => {
+    const card = baseCard();
+    delete card.tiers;
+    expect(problemsOf(yamlOf(card))).toEqual(["rubrics/enterprise.yaml: scorecards.enterprise.tiers: expected a list, but it is missing"]);
+  });
+
+  it("rejects a misspelt key instead of ignoring it", () => {
+    expect(problemsOf(yamlOf({ ...baseCard(), tierz: [] }))[0]).toContain('scorecards.enterprise: unknown key "tierz"');
+  });
+
+  it("rejects YAML syntax errors with the line and column", () => {
+    const problems = problemsOf("scorecards:\n  a: [1, 2\n");
+    expect(problems[0]).toMatch(/^rubrics\/enterprise\.yaml:\d+:\d+: /);
+  });
+
+  it("rejects tiers whose thresholds do not descend to 0", () => {
+    const card = baseCard({
+      tiers: [
+        { id: "a", name: "A", min: 50, action: "x" },
+        { id: "b", name: "B", min: 60, action: "y" },
+      ],
+    });
+    const problems = problemsOf(yamlOf(card));
+    expect(problems).toContain("rubrics/enterprise.yaml: scorecards.enterprise.tiers[1].min: expected min below the previous tier's (50), got 60");
+    expect(problems).toContain("rubrics/enterprise.yaml: scorecards.enterprise.tiers[1].min: expected the last tier to start at 0, got 60");
+  });
+
+  it("rejects weights that do not sum to 1 or name an unknown component", () => {
+    const problems = problemsOf(yamlOf(baseCard({ weights: { fit: 0.6, engagement: 0.3 } })));
+    expect(problems.some((p) => p.includes("weights.engagement: expected fit, timing or a timing layer id (triggers)"))).toBe(true);
+    expect(problems.some((p) => p.includes("weights: expected weights that sum to 1 (they sum to 0.9)"))).toBe(true);
+  });
+
+  it("rejects overlapping employee bands", () => {
+    const card = baseCard({
+      fit: { firmographics: { max: 30, employeeCount: [{ min: 50, max: 200, points: 5 }, { min: 200, max: 500, points: 8 }] } },
+    });
+    expect(problemsOf(yamlOf(card))[0]).toContain("fit.firmographics.employeeCount[1]: expected bands that do not overlap (overlaps band 0)");
+  });
+
+  it("rejects a condition on a field the signal type does not have", () => {
+    const card = baseCard({ timing: { layers: { t: { max: 10, rules: [{ id: "x", signal: "funding_round", where: { topic: ["crm"] }, points: 5 }] } } } });
+    expect(problemsOf(yamlOf(card))[0]).toContain("timing.layers.t.rules[0].where.topic: expected a field of funding_round (");
+  });
+
+  it("rejects a step decay whose factor rises with age", () => {
+    const decay = { kind: "step", steps: [{ upToDays: 30, factor: 0.5 }, { upToDays: 60, factor: 1 }] };
+    const card = baseCard({ timing: { decay, layers: { t: { max: 10, rules: [{ id: "x", signal: "demo_request", points: 5 }] } } } });
+    expect(problemsOf(yamlOf(card))[0]).toContain("timing.decay.steps[1].factor: expected factor not to increase");
+  });
+
+  it("accepts JSON as well as YAML and gives both the same version", () => {
+    const value = { label: "v1", scorecards: { enterprise: baseCard() } };
+    const fromYaml = parseRubric(stringify(value), "a.yaml");
+    const fromJson = parseRubric(JSON.stringify(value), "a.json");
+    expect(fromJson.version).toEqual(fromYaml.version);
+  });
+
+  it("keeps the version when only formatting, key order or the label change", () => {
+    const card = baseCard();
+    const a = parseRubric(yamlOf(card, { label: "first" }), "a.yaml");
+    const reordered = Object.fromEntries(Object.entries(card).reverse());
+    const b = parseRubric(`# a comment\n${JSON.stringify({ scorecards: { enterprise: reordered }, label: "second" }, null, 4)}`, "b.json");
+    expect(b.version.hash).toBe(a.version.hash);
+    expect(b.version.label).toBe("second");
+  });
+
+  it("changes the version when any rule changes", () => {
+    const a = parseRubric(yamlOf(baseCard()), "a.yaml");
+    const b = parseRubric(yamlOf(baseCard({ weights: { fit: 0.5, timing: 0.5 } })), "a.yaml");
+    expect(b.version.hash).not.toBe(a.version.hash);
+    expect(a.version.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("formats a version as label and short hash", () => {
+    const r = parseRubric(yamlOf(baseCard(), { label: "enterprise 2026-Q3" }), "a.yaml");
+    expect(formatRubricVersion(r.version)).toBe(`enterprise 2026-Q3 @ ${r.version.hash.slice(0, 12)}`);
+  });
+
+  it("fills in the documented defaults: weights 0.6/0.4, trigger step decay, hold at fit 75", () => {
+    const card = parseRubric(yamlOf(baseCard()), "a.yaml").scorecards[0]!;
+    expect(card.weights).toEqual({ fit: 0.6, timing: 0.4 });
+    expect(card.timing.decay).toEqual({ kind: "step", steps: [{ upToDays: 30, factor: 1 }, { upToDays: 60, factor: 0.5 }, { upToDays: 90, factor: 0.25 }] });
+    expect(card.holdWithoutTiming).toEqual({ minFit: 75 });
+    expect(card.excluded.id).toBe("excluded");
+  });
+});

@@ -1,0 +1,48 @@
+import { formatRubricVersion } from "@icpstream/scoring";
+import type { Decay, Rubric } from "@icpstream/scoring";
+import { Command } from "commander";
+import type { CliIo } from "../io.js";
+import { loadRubric } from "../load.js";
+
+function decayText(decay: Decay): string {
+  if (decay.kind === "step") return `step ${decay.steps.map((s) => `≤${s.upToDays}d ×${s.factor}`).join(", ")}, then 0`;
+  if (decay.kind === "half_life") return `half-life ${decay.halfLifeDays}d${decay.maxAgeDays ? `, 0 after ${decay.maxAgeDays}d` : ""}`;
+  return decay.maxAgeDays ? `none, 0 after ${decay.maxAgeDays}d` : "none";
+}
+
+export function rubricSummary(rubric: Rubric, path: string): string {
+  const lines = [`${path}: valid — version ${formatRubricVersion(rubric.version)}`, `  hash ${rubric.version.hash}`];
+  for (const card of rubric.scorecards) {
+    lines.push(`  scorecard ${card.id}: ${card.name}`);
+    const fitLayers = [
+      card.fit.firmographics && `firmographics ≤${card.fit.firmographics.max}`,
+      card.fit.technographics && `technographics ≤${card.fit.technographics.max}`,
+      card.fit.organisational && `organisational ≤${card.fit.organisational.max}`,
+      card.fit.antiIcp.soft && `anti-ICP −${card.fit.antiIcp.soft.max}`,
+    ].filter(Boolean);
+    lines.push(`    fit (out of ${card.fit.outOf}): ${fitLayers.join(", ")}; ${card.fit.antiIcp.hard.length} hard disqualifiers`);
+    lines.push(`    timing (out of ${card.timing.outOf}), default decay ${decayText(card.timing.decay)}:`);
+    for (const [id, layer] of Object.entries(card.timing.layers)) {
+      const bound = [layer.max !== undefined ? `≤${layer.max}` : "", layer.min !== undefined ? `≥${layer.min}` : ""].filter(Boolean).join(" ");
+      const reset = layer.resetAfterInactiveDays ? `, reset after ${layer.resetAfterInactiveDays}d inactive` : "";
+      lines.push(`      ${id} ${bound}: ${layer.rules.map((r) => `${r.id} (${r.signal} ${r.points > 0 ? "+" : ""}${r.points})`).join(", ")}${layer.decay ? `; decay ${decayText(layer.decay)}` : ""}${reset}`);
+    }
+    lines.push(`    total = ${Object.entries(card.weights).map(([k, w]) => `${k} × ${w}`).join(" + ")}`);
+    lines.push(`    tiers: ${card.tiers.map((t) => `${t.name} ≥${t.min}`).join(", ")}; ${card.excluded.name} for hard disqualifiers`);
+    const hold = card.holdWithoutTiming === false ? "off" : `fit ≥${card.holdWithoutTiming.minFit}`;
+    lines.push(`    strong-intent lift ${card.strongIntentLift ? "on" : "off"}; hold at second tier without timing: ${hold}; quadrant at fit ${card.quadrant.fitHigh} / timing ${card.quadrant.timingHigh}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function rubricCommand(io: CliIo): Command {
+  const rubric = new Command("rubric").description("work with rubric files");
+  rubric
+    .command("check")
+    .description("validate a rubric file and print a summary")
+    .argument("<file>", "rubric file (YAML or JSON)")
+    .action(async (file: string) => {
+      io.stdout(rubricSummary(await loadRubric(io, file), file));
+    });
+  return rubric;
+}

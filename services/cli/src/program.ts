@@ -1,0 +1,23 @@
+import { Command } from "commander";
+import { explainCommand } from "./commands/explain.js";
+import { rubricCommand } from "./commands/rubric-check.js";
+import { scoreCommand } from "./commands/score.js";
+import type { CliIo } from "./io.js";
+
+/**
+ * The `icp` command tree. Each subcommand lives in its own file under commands/ and
+ * takes the I/O it needs; later subcommands (ingest, tail, rebuild, a live explain)
+ * are added here the same way.
+ */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("icp")
+    .description("icpstream: score accounts against an Ideal Customer Profile rubric")
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(rubricCommand(io));
+  program.addCommand(scoreCommand(io));
+  program.addCommand(explainCommand(io));
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  return program;
+}
