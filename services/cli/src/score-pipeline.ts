@@ -73,14 +73,14 @@ export async function runScore(io: CliIo, options: ScoreOptions): Promise<ScoreR
   const signals = inputs.signals.flatMap((s) => s.items);
 
   const batches = rubrics.map((rubric) => scoreBatch({ profiles: inputs.accounts.items, signals, rubric, asOf, ...(options.scorecard ? { scorecards: options.scorecard } : {}) }));
-  const rows = batches.flatMap((b) => b.rankings.flatMap((r) => r.ranked.map((s, i) => outputRow(s, i + 1, names.get(s.accountKey), options.reasons ?? 3))));
   const limit = format === "table" ? (options.limit ?? 50) : (options.limit ?? Infinity);
-  const shownRows = batches.flatMap((b) => b.rankings.flatMap((r) => r.ranked.slice(0, limit).map((s, i) => outputRow(s, i + 1, names.get(s.accountKey), options.reasons ?? 3))));
-  const text = renderRows(limit === Infinity ? rows : shownRows, format);
+  const total = batches.reduce((n, b) => n + b.rankings.reduce((m, r) => m + r.ranked.length, 0), 0);
+  const rows = batches.flatMap((b) => b.rankings.flatMap((r) => r.ranked.slice(0, limit).map((s, i) => outputRow(s, i + 1, names.get(s.accountKey), options.reasons ?? 3))));
+  const text = renderRows(rows, format);
   if (options.output) await io.writeText(options.output, text);
   else io.stdout(text);
 
   const parsed: Parsed<unknown>[] = [inputs.accounts, ...inputs.signals];
-  if (!options.quiet) summarize(io, parsed, batches, limit === Infinity ? rows.length : shownRows.length, rows.length);
-  return { batches, rejectedRows: parsed.reduce((n, p) => n + p.rejected.length, 0), scoredRows: rows.length };
+  if (!options.quiet) summarize(io, parsed, batches, rows.length, total);
+  return { batches, rejectedRows: parsed.reduce((n, p) => n + p.rejected.length, 0), scoredRows: total };
 }

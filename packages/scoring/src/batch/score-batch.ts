@@ -73,16 +73,15 @@ export function tierDistribution(ranked: readonly AccountScore[], card: Rubric["
 export function scoreBatch(input: { profiles: readonly AccountProfile[]; signals: readonly Signal[]; rubric: Rubric; asOf: string | number; scorecards?: readonly string[] }): BatchResult {
   const asOfMs = typeof input.asOf === "number" ? input.asOf : toEpochMs(input.asOf);
 
-  const profiles = new Map<string, { profile: AccountProfile; json: string }>();
+  const profiles = new Map<string, { profile: AccountProfile }>();
   const duplicates: string[] = [];
   for (const profile of input.profiles) {
-    const json = canonicalJson(profile);
     const seen = profiles.get(profile.accountKey);
-    if (seen) {
+    if (!seen) profiles.set(profile.accountKey, { profile });
+    else {
       duplicates.push(profile.accountKey);
-      if (json < seen.json) profiles.set(profile.accountKey, { profile, json });
-    } else {
-      profiles.set(profile.accountKey, { profile, json });
+      // Keep the same copy whatever the input order: the smallest canonical JSON.
+      if (canonicalJson(profile) < canonicalJson(seen.profile)) profiles.set(profile.accountKey, { profile });
     }
   }
 

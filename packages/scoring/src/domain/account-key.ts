@@ -18,7 +18,11 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
+/** Already a normalized key (the common case on the hot path): skip URL parsing. */
+const PLAIN_KEY = /^(?!www\d*\.)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
 export function tryNormalizeAccountKey(input: string): AccountKeyResult {
+  if (input.length <= MAX_DOMAIN_LENGTH && PLAIN_KEY.test(input)) return { ok: true, key: input };
   let text = input.trim();
   if (text === "") return { ok: false, reason: "empty domain" };
   if (/\s/.test(text)) return { ok: false, reason: `"${input}" contains whitespace` };

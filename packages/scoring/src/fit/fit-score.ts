@@ -1,5 +1,5 @@
 import type { AccountProfile } from "../domain/account-profile.js";
-import { normalizeLabel } from "../domain/label.js";
+import { normalizeLabel, normalizedSet } from "../domain/label.js";
 import type { Contribution, Evidence, LayerResult } from "../explain/contribution.js";
 import { clamp, fromCenti, scaleToScore, toCenti } from "../points.js";
 import type { BandRule, FitRubric, HardDisqualifier, SoftDisqualifier, ValueRule } from "../rubric/rubric-schema.js";
@@ -37,7 +37,7 @@ interface Draft {
 }
 
 const norm = normalizeLabel;
-const inValues = (values: readonly string[], value: string) => values.some((v) => norm(v) === norm(value));
+const inValues = (values: readonly string[], value: string) => normalizedSet(values).has(norm(value));
 /** Whole-word match after normalization: "revops" is in "Head of RevOps"; "vp sales" is not in "SVP Sales". */
 export const containsWords = (text: string, phrase: string) => ` ${norm(text)} `.includes(` ${norm(phrase)} `);
 
@@ -73,8 +73,8 @@ export function effectiveRevenue(profile: AccountProfile): { value: number; show
   return { value: mid, shown: `revenue range ${r.minUsd}–${r.maxUsd} (midpoint ${mid} used)` };
 }
 
-function group(rule: string, label: string, wanted: readonly string[], present: readonly string[], pointsEach: number, max: number, describe: (hit: string) => string): Draft[] {
-  const hits = wanted.filter((w) => present.some((p) => norm(p) === norm(w)));
+function group(rule: string, label: string, wanted: readonly string[], present: ReadonlySet<string>, pointsEach: number, max: number, describe: (hit: string) => string): Draft[] {
+  const hits = wanted.filter((w) => present.has(norm(w)));
   if (hits.length === 0) return [];
   const each = toCenti(pointsEach);
   const uncapped = each * hits.length;
@@ -183,16 +183,17 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): Fit
   const tech = rubric.technographics;
   if (tech) {
     const names = profile.technographics.technologies.map((t) => t.name);
+    const present = new Set(names.map(norm));
     const drafts: Draft[] = [];
-    if (tech.integrating) drafts.push(...group("technographics.integrating", "integrating technology", tech.integrating.technologies, names, tech.integrating.pointsEach, tech.integrating.max, (h) => `uses ${h}`));
-    if (tech.adjacent) drafts.push(...group("technographics.adjacent", "adjacent technology", tech.adjacent.technologies, names, tech.adjacent.pointsEach, tech.adjacent.max, (h) => `uses ${h}`));
+    if (tech.integrating) drafts.push(...group("technographics.integrating", "integrating technology", tech.integrating.technologies, present, tech.integrating.pointsEach, tech.integrating.max, (h) => `uses ${h}`));
+    if (tech.adjacent) drafts.push(...group("technographics.adjacent", "adjacent technology", tech.adjacent.technologies, present, tech.adjacent.pointsEach, tech.adjacent.max, (h) => `uses ${h}`));
     const competing = tech.competing;
     if (competing) {
       const contracts = profile.technographics.competitorContracts;
       const weak = competing.vendors.filter(
         (v) =>
           contracts.some((c) => c.strength === "weak" && norm(c.vendor) === norm(v)) ||
-          (competing.assumeWhenUnknown === "weak" && names.some((n) => norm(n) === norm(v)) && !contracts.some((c) => norm(c.vendor) === norm(v))),
+          (competing.assumeWhenUnknown === "weak" && present.has(norm(v)) && !contracts.some((c) => norm(c.vendor) === norm(v))),
       );
       if (weak.length > 0) {
         const centi = toCenti(competing.weak);

@@ -15,14 +15,23 @@ import type { RawRecord, RowError } from "./records.js";
  * types; cells for fields the row's type does not have are ignored. NDJSON lines may
  * use the same snake_case keys or the Signal shape itself (camelCase, `accountKey`).
  */
-const snakeToCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camelNames = new Map<string, string>();
+/** Column names repeat on every row: convert each once. */
+const snakeToCamel = (s: string) => {
+  let camel = camelNames.get(s);
+  if (camel === undefined) {
+    camel = s.trim().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    camelNames.set(s, camel);
+  }
+  return camel;
+};
 const camelToSnake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export function signalFromRecord(record: RawRecord, source: string): RowResult<Signal> {
   const errors: RowError[] = [];
   const err = (field: string | undefined, message: string) => errors.push({ source, line: record.line, field, message });
   const fields: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record.fields)) fields[snakeToCamel(k.trim())] = v;
+  for (const [k, v] of Object.entries(record.fields)) if (v !== "") fields[snakeToCamel(k)] = v;
 
   const type = toText(fields.type);
   if (!type.ok || type.value === undefined) {

@@ -309,14 +309,29 @@ const Timing = z
   });
 export type TimingRubric = z.infer<typeof Timing>;
 
-/** The kind of a signal field, as far as `where` conditions are concerned. */
-export function signalFieldKind(type: SignalType, field: string): "number" | "text" | "boolean" | undefined {
-  const shape = signalSchemaFor(type).shape as Record<string, z.ZodType>;
-  let schema: z.ZodType | undefined = shape[field];
+type FieldKind = "number" | "text" | "boolean";
+function kindOf(schema: z.ZodType | undefined): FieldKind | undefined {
   while (schema && (schema.def.type === "optional" || schema.def.type === "default")) schema = (schema.def as unknown as { innerType: z.ZodType }).innerType;
   if (!schema) return undefined;
   const t = schema.def.type;
   return t === "number" ? "number" : t === "boolean" ? "boolean" : t === "string" || t === "enum" || t === "literal" ? "text" : undefined;
+}
+/** Field kinds per signal type, derived once from the Signal schemas (a constant table). */
+const FIELD_KINDS = new Map<string, ReadonlyMap<string, FieldKind>>(
+  SIGNAL_TYPES.map((type) => {
+    const shape = signalSchemaFor(type).shape as Record<string, z.ZodType>;
+    const kinds = new Map<string, FieldKind>();
+    for (const [field, schema] of Object.entries(shape)) {
+      const kind = kindOf(schema);
+      if (kind) kinds.set(field, kind);
+    }
+    return [type, kinds];
+  }),
+);
+
+/** The kind of a signal field, as far as `where` conditions and input coercion are concerned. */
+export function signalFieldKind(type: SignalType, field: string): FieldKind | undefined {
+  return FIELD_KINDS.get(type)?.get(field);
 }
 
 function checkWhere(type: SignalType, where: Where | undefined, ctx: z.core.$RefinementCtx, path: (string | number)[]) {

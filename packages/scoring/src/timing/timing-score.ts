@@ -33,7 +33,21 @@ interface Candidate {
   evidence: Evidence[];
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** The earlier of two "next change" instants, ignoring those not after now. */
+function earliest(current: number | null, t: number | null, nowMs: number): number | null {
+  return t !== null && t > nowMs && (current === null || t < current) ? t : current;
+}
+
+/** The candidate with the largest absolute points; ties go to the earliest in canonical order. */
+function strongest(cands: readonly Candidate[]): Candidate | undefined {
+  let best: Candidate | undefined;
+  for (const c of cands) if (best === undefined || Math.abs(c.centi) > Math.abs(best.centi)) best = c;
+  return best;
+}
 
 function describe(signal: Signal): string {
   const s = signal as unknown as Record<string, unknown>;
@@ -58,13 +72,10 @@ interface RuleOutcome {
 
 function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: readonly { signal: Signal; ms: number }[], nowMs: number): RuleOutcome {
   let next: number | null = null;
-  const noteNext = (t: number | null) => {
-    if (t !== null && t > nowMs && (next === null || t < next)) next = t;
-  };
   const singles: Candidate[] = [];
   for (const { signal, ms } of matched) {
     const state = decayAt(decay, ms, nowMs);
-    noteNext(state.nextChange);
+    next = earliest(next, state.nextChange, nowMs);
     const centi = Math.round(toCenti(rule.points) * state.factor);
     if (centi === 0) continue;
     singles.push({
@@ -82,7 +93,7 @@ function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: rea
       const last = matched[i];
       if (!first || !last || last.ms - first.ms > withinDays * DAY_MS) continue;
       const state = decayAt(decay, last.ms, nowMs);
-      noteNext(state.nextChange);
+      next = earliest(next, state.nextChange, nowMs);
       const centi = Math.round(toCenti(points) * state.factor);
       if (centi === 0) continue;
       const window = matched.slice(i - count + 1, i + 1);
@@ -103,8 +114,6 @@ function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: rea
     }
   }
 
-  // The strongest candidate by absolute points; ties go to the earliest in canonical order.
-  const strongest = (cands: Candidate[]) => cands.reduce<Candidate | undefined>((best, c) => (best === undefined || Math.abs(c.centi) > Math.abs(best.centi) ? c : best), undefined);
   let chosen: Candidate | undefined;
   if (rule.combine === "sum" && singles.length > 0) {
     chosen = { centi: singles.reduce((s, c) => s + c.centi, 0), strong: singles.some((c) => c.strong), evidence: singles.flatMap((c) => c.evidence) };
@@ -127,13 +136,10 @@ function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: rea
 
 function scoreLayer(id: string, layer: TimingLayer, rubric: TimingRubric, signals: readonly { signal: Signal; ms: number }[], nowMs: number) {
   let next: number | null = null;
-  const noteNext = (t: number | null) => {
-    if (t !== null && t > nowMs && (next === null || t < next)) next = t;
-  };
   const perRule = layer.rules.map((rule) => ({ rule, matched: signals.filter((s) => s.signal.type === rule.signal && matchesWhere(s.signal, rule.where)) }));
 
   // Signals that have not happened yet at the as-of instant count from the moment they do.
-  for (const { matched } of perRule) for (const m of matched) if (m.ms > nowMs) noteNext(m.ms);
+  for (const { matched } of perRule) for (const m of matched) if (m.ms > nowMs) next = earliest(next, m.ms, nowMs);
   const live = perRule.map(({ rule, matched }) => ({ rule, matched: matched.filter((m) => m.ms <= nowMs) }));
 
   let reset = false;
@@ -142,12 +148,12 @@ function scoreLayer(id: string, layer: TimingLayer, rubric: TimingRubric, signal
     if (Number.isFinite(last)) {
       const boundary = last + Math.floor(layer.resetAfterInactiveDays * DAY_MS);
       if (nowMs > boundary) reset = true;
-      else noteNext(boundary + 1);
+      else next = earliest(next, boundary + 1, nowMs);
     }
   }
 
   const outcomes = reset ? [] : live.map(({ rule, matched }) => scoreRule(rule, id, rule.decay ?? layer.decay ?? rubric.decay, matched, nowMs));
-  for (const o of outcomes) noteNext(o.next);
+  for (const o of outcomes) next = earliest(next, o.next, nowMs);
   const contributions = outcomes.flatMap((o) => (o.contribution ? [o.contribution] : []));
   const uncapped = outcomes.reduce((s, o) => s + o.centi, 0);
   const centi = clamp(uncapped, layer.min === undefined ? -Infinity : toCenti(layer.min), layer.max === undefined ? Infinity : toCenti(layer.max));

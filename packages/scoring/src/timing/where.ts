@@ -1,4 +1,4 @@
-import { normalizeLabel } from "../domain/label.js";
+import { normalizeLabel, normalizedSet } from "../domain/label.js";
 import type { Signal } from "../domain/signal.js";
 import type { Condition, Where } from "../rubric/rubric-schema.js";
 
@@ -15,9 +15,8 @@ export function matchesWhere(signal: Signal, where: Where | undefined): boolean 
 function matchesCondition(value: unknown, condition: Condition): boolean {
   if (value === undefined || value === null) return false;
   if (Array.isArray(condition)) {
-    return condition.some((accepted) =>
-      typeof accepted === "string" && typeof value === "string" ? normalizeLabel(accepted) === normalizeLabel(value) : accepted === value,
-    );
+    if (typeof value === "string") return normalizedSet(condition).has(normalizeLabel(value));
+    return condition.some((accepted) => accepted === value);
   }
   if ("contains" in condition) {
     if (typeof value !== "string") return false;

@@ -1,0 +1,197 @@
+/**
+ * Batch scoring throughput: accounts scored per second by the `icp score` path
+ * (read → parse → score → rank → write CSV) on 100k seeded accounts with their signals.
+ *
+ *   npx tsx bench/scoring-batch.ts [--accounts 100000] [--signals-per-account 3] [--rubric rubrics/enterprise.yaml] [--runs 3] [--keep]
+ *
+ * Prints conditions and figures, and writes them as JSON to bench/results/ (git-ignored).
+ * The baseline, measured in the same run on the same files, reads, parses and writes the
+ * same rows without scoring: the ratio says what scoring itself costs.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "csv-stringify/sync";
+import { parseAccounts, parseSignals } from "@icpstream/scoring";
+import { processIo, runScore } from "@icpstream/cli";
+
+const { values } = parseArgs({
+  options: {
+    accounts: { type: "string", default: "100000" },
+    "signals-per-account": { type: "string", default: "3" },
+    rubric: { type: "string", default: "rubrics/enterprise.yaml" },
+    runs: { type: "string", default: "3" },
+    /** Keep the generated files (their directory is printed) for profiling. */
+    keep: { type: "boolean", default: false },
+  },
+});
+const ACCOUNTS = Number(values.accounts);
+const SIGNALS_PER_ACCOUNT = Number(values["signals-per-account"]);
+const RUBRIC = values.rubric;
+const RUNS = Number(values.runs);
+const AS_OF = "2026-11-01T00:00:00Z";
+const SEED = 20261101;
+
+/** mulberry32: small, fast, and the same sequence on every machine. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(SEED);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+const maybe = (p: number, v: string) => (rand() < p ? v : "");
+
+function generate(dir: string) {
+  const industries = ["Computer Software", "SaaS", "Fintech", "Internet", "Retail", "Marketing & Advertising", "Hospital & Health Care", "Gambling", "Information Technology and Services"];
+  const countries = ["US", "GB", "DE", "FR", "CA", "NL", "IN", "BR"];
+  const regions: Record<string, string> = { US: "NA", CA: "NA", GB: "EMEA", DE: "EMEA", FR: "EMEA", NL: "EMEA", IN: "APAC", BR: "LATAM" };
+  const stages = ["seed", "series_a", "series_b", "series_c", "series_d_plus", "public", "bootstrapped"];
+  const tech = ["Salesforce", "HubSpot", "Outreach", "Salesloft", "Gong", "6sense", "Clari", "Apollo", "Slack", "Zapier", "Snowflake", "Pipedrive"];
+  const roles = ["Head of RevOps", "VP Demand Gen", "Head of Growth", "Sales Operations Manager", "CFO"];
+  const accountRows: string[][] = [];
+  const signalRows: string[][] = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const domain = `company-${i.toString(36)}.com`;
+    const country = pick(countries);
+    const employees = Math.floor(Math.exp(rand() * Math.log(20000)));
+    const techs = tech.filter(() => rand() < 0.25).join(";");
+    accountRows.push([
+      domain,
+      `Company ${i}`,
+      pick(industries),
+      String(employees),
+      String(Math.round(employees * (80_000 + rand() * 200_000))),
+      country,
+      regions[country] ?? "",
+      rand() < 0.85 ? "b2b" : "b2c",
+      rand() < 0.7 ? "saas" : "services",
+      pick(stages),
+      techs,
+      maybe(0.1, rand() < 0.5 ? "Legacyscore:weak" : "Rankly:entrenched:2028-01-31"),
+      roles.filter(() => rand() < 0.2).join(";"),
+      maybe(0.3, "true"),
+      maybe(0.4, rand() < 0.7 ? "true" : "false"),
+      maybe(0.05, "true"),
+    ]);
+    const n = Math.floor(rand() * (2 * SIGNALS_PER_ACCOUNT + 1));
+    for (let k = 0; k < n; k++) {
+      const age = rand() * 120;
+      const at = new Date(Date.parse(AS_OF) - age * 86_400_000).toISOString();
+      const id = `e-${i.toString(36)}-${k}`;
+      const r = rand();
+      if (r < 0.15) signalRows.push([id, domain, "funding_round", at, "crunchbase", pick(["seed", "series_a", "series_b", "series_c"]), "", "", "", ""]);
+      else if (r < 0.3) signalRows.push([id, domain, "job_posting", at, "linkedin", "", pick(["RevOps Manager", "Head of Outbound", "Accountant", "SDR"]), "", "", ""]);
+      else if (r < 0.45) signalRows.push([id, domain, "intent_topic_surge", at, "bombora", "", "", pick(["Lead Scoring", "Payroll", "Sales Intelligence"]), String(Math.floor(rand() * 100)), ""]);
+      else if (r < 0.75) signalRows.push([id, domain, "pricing_page_visit", at, "website", "", "", "", "", ""]);
+      else if (r < 0.8) signalRows.push([id, domain, "demo_request", at, "website", "", "", "", "", ""]);
+      else if (r < 0.9) signalRows.push([id, domain, "content_download", at, "hubspot", "", "", "", "", "roi_calculator"]);
+      else signalRows.push([id, domain, "careers_page_visit", at, "website", "", "", "", "", ""]);
+    }
+  }
+  const accounts = join(dir, "accounts.csv");
+  const signals = join(dir, "signals.csv");
+  writeFileSync(
+    accounts,
+    stringify(accountRows, {
+      header: true,
+      columns: ["domain", "name", "industry", "employee_count", "revenue_usd", "country", "region", "business_model", "delivery_model", "funding_stage", "technologies", "competitors", "buying_roles", "champion_identified", "budget_holder_identified", "recent_layoffs"],
+    }),
+  );
+  writeFileSync(signals, stringify(signalRows, { header: true, columns: ["event_id", "domain", "type", "occurred_at", "source", "round", "title", "topic", "score", "asset_type"] }));
+  return { accounts, signals, signalCount: signalRows.length };
+}
+
+const quietIo = () => ({ ...processIo(), stderr: () => undefined, stdout: () => undefined });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "icp-bench-"));
+  try {
+    const t0 = performance.now();
+    const files = generate(dir);
+    const generateMs = performance.now() - t0;
+    const out = join(dir, "ranked.csv");
+    const baselineOut = join(dir, "baseline.csv");
+
+    // Warm-up on the same files (JIT, module loading), not measured.
+    await runScore(quietIo(), { accounts: files.accounts, signals: [files.signals], rubric: [RUBRIC], asOf: AS_OF, format: "csv", output: out, quiet: true, limit: 1000 });
+
+    const scoreMs: number[] = [];
+    const baselineMs: number[] = [];
+    let scored = 0;
+    for (let run = 0; run < RUNS; run++) {
+      // Baseline: the same read → parse → write, without scoring and ranking.
+      let t = performance.now();
+      const accountsText = readFileSync(files.accounts, "utf8");
+      const signalsText = readFileSync(files.signals, "utf8");
+      const accounts = parseAccounts(accountsText, { source: files.accounts, format: "csv" });
+      const signals = parseSignals(signalsText, { source: files.signals, format: "csv" });
+      writeFileSync(baselineOut, stringify(accounts.items.map((a, i) => ({ rank: i + 1, domain: a.accountKey, name: a.name ?? "", signals: signals.items.length })), { header: true }));
+      baselineMs.push(performance.now() - t);
+
+      t = performance.now();
+      const result = await runScore(quietIo(), { accounts: files.accounts, signals: [files.signals], rubric: [RUBRIC], asOf: AS_OF, format: "csv", output: out, quiet: true });
+      scoreMs.push(performance.now() - t);
+      scored = result.scoredRows;
+    }
+
+    // The real command, end to end, once: includes process start and TypeScript loading.
+    const t = performance.now();
+    const cli = spawnSync(process.execPath, ["services/cli/bin/icp.mjs", "score", "-a", files.accounts, "-s", files.signals, "-r", RUBRIC, "--as-of", AS_OF, "-f", "csv", "-o", out], { encoding: "utf8" });
+    const cliMs = performance.now() - t;
+    if (cli.status !== 0) throw new Error(`icp score failed: ${cli.stderr}`);
+
+    const best = Math.min(...scoreMs);
+    const result = {
+      bench: "scoring-batch",
+      command: "npx tsx bench/scoring-batch.ts",
+      at: new Date().toISOString(),
+      conditions: {
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        cpu: cpus()[0]?.model ?? "unknown",
+        cores: cpus().length,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        accounts: ACCOUNTS,
+        signals: files.signalCount,
+        rubric: RUBRIC,
+        asOf: AS_OF,
+        seed: SEED,
+        inputBytes: statSync(files.accounts).size + statSync(files.signals).size,
+        runs: RUNS,
+      },
+      generateMs: Math.round(generateMs),
+      scoreMs: scoreMs.map(Math.round),
+      baselineMs: baselineMs.map(Math.round),
+      accountsPerSecond: { best: Math.round((ACCOUNTS / best) * 1000), median: Math.round((ACCOUNTS / median(scoreMs)) * 1000) },
+      baselineAccountsPerSecond: Math.round((ACCOUNTS / median(baselineMs)) * 1000),
+      scoreToBaselineTimeRatio: Math.round((median(scoreMs) / median(baselineMs)) * 100) / 100,
+      endToEndCli: { ms: Math.round(cliMs), accountsPerSecond: Math.round((ACCOUNTS / cliMs) * 1000) },
+      scoredRows: scored,
+    };
+
+    const c = result.conditions;
+    console.log(`scoring-batch: ${c.accounts} accounts, ${c.signals} signals, ${(c.inputBytes / 2 ** 20).toFixed(1)} MiB of CSV, rubric ${c.rubric}, as of ${c.asOf}`);
+    console.log(`conditions: node ${c.node}, ${c.platform}, ${c.cpu} × ${c.cores}, ${c.memoryGb} GiB`);
+    console.log(`icp score path (read → parse → score → rank → write): ${result.accountsPerSecond.median} accounts/s median, ${result.accountsPerSecond.best} best (${result.scoreMs.join(", ")} ms over ${c.runs} runs)`);
+    console.log(`baseline (read → parse → write, no scoring): ${result.baselineAccountsPerSecond} accounts/s (${result.baselineMs.join(", ")} ms); scoring path takes ${result.scoreToBaselineTimeRatio}× the baseline time`);
+    console.log(`end to end (node services/cli/bin/icp.mjs score, one run): ${result.endToEndCli.ms} ms, ${result.endToEndCli.accountsPerSecond} accounts/s`);
+    mkdirSync("bench/results", { recursive: true });
+    const file = `bench/results/scoring-batch-${result.at.replace(/[:.]/g, "-")}.json`;
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`written ${file}`);
+  } finally {
+    if (values.keep) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
