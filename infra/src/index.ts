@@ -1,0 +1,2 @@
+export { connectionSettings, loadStackConfig, REPO_ROOT, type ConnectionSettings, type StackConfig } from "./config.js";
+export { stackDown, stackStatus, stackUp, writeConnectionSettings, type ComponentStatus } from "./stack.js";
