@@ -14,7 +14,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("a service without a healthcheck is reported by its path", () => {
-    const broken = shipped.replace(/\n  redis:[\s\S]*?\n    healthcheck:[\s\S]*?retries: 10\n/, "\n  redis:\n    image: redis:7.4-alpine\n    ports:\n      - \"16379:6379\"\n");
+    const broken = shipped.replace(/\n {2}redis:[\s\S]*?\n {4}healthcheck:[\s\S]*?retries: 10\n/, "\n  redis:\n    image: redis:7.4-alpine\n    ports:\n      - \"16379:6379\"\n");
     expect(checkCompose(broken, ports)).toContain("services.redis.healthcheck: Invalid input: expected object, received undefined");
   });
 
