@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { SIGNAL_RETENTION_MS, TOPICS, catalogTopics, deadLetterTopics, topicCatalog } from "./catalog.js";
+import { tierChangeIdempotencyKey } from "./events/tier-changed.js";
+
+describe("the topic catalog", () => {
+  it("names each subject after its topic (topic-name strategy)", () => {
+    for (const spec of catalogTopics(TOPICS)) expect(spec.subject).toBe(`${spec.topic}-value`);
+  });
+
+  it("keys every topic by the account key so one account stays ordered", () => {
+    for (const spec of catalogTopics(TOPICS)) expect(spec.key).toBe("accountKey");
+  });
+
+  it("compacts profiles and retains signals", () => {
+    expect(TOPICS.firmographic.cleanupPolicy).toBe("compact");
+    for (const spec of [TOPICS.hiring, TOPICS.funding, TOPICS.intent]) {
+      expect(spec.cleanupPolicy).toBe("delete");
+      expect(spec.retentionMs).toBe(SIGNAL_RETENTION_MS);
+    }
+  });
+
+  it("gives every topic its own dead-letter topic", () => {
+    const names = deadLetterTopics(TOPICS).map((d) => d.topic);
+    expect(new Set(names).size).toBe(catalogTopics(TOPICS).length);
+    expect(names).toContain("icp.hiring.dlq");
+  });
+
+  it("prefixes topics, subjects and dead-letter topics for an isolated catalog", () => {
+    const catalog = topicCatalog({ prefix: "t-abc.", partitions: 2 });
+    expect(catalog.intent).toMatchObject({ topic: "t-abc.icp.intent", subject: "t-abc.icp.intent-value", deadLetterTopic: "t-abc.icp.intent.dlq", partitions: 2 });
+  });
+});
+
+describe("tierChangeIdempotencyKey", () => {
+  const parts = { accountKey: "acme.com", scorecard: "enterprise", rubricHash: "ab".repeat(32), previousTierId: "tier2", tierId: "tier1", causingEventIds: ["e2", "e1"] };
+
+  it("gives the same key for the same change whatever the order of its causing events", () => {
+    expect(tierChangeIdempotencyKey(parts)).toBe(tierChangeIdempotencyKey({ ...parts, causingEventIds: ["e1", "e2"] }));
+  });
+
+  it("gives different keys for a different move or a different rubric", () => {
+    const key = tierChangeIdempotencyKey(parts);
+    expect(tierChangeIdempotencyKey({ ...parts, tierId: "tier3" })).not.toBe(key);
+    expect(tierChangeIdempotencyKey({ ...parts, rubricHash: "cd".repeat(32) })).not.toBe(key);
+    expect(tierChangeIdempotencyKey({ ...parts, previousTierId: null })).not.toBe(key);
+  });
+});

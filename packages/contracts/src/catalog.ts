@@ -1,0 +1,162 @@
+import type { z } from "zod";
+import { FirmographicEventV1 } from "./events/firmographic.js";
+import { OutcomeEventV1 } from "./events/outcome.js";
+import { RoutingActionV1 } from "./events/routing-action.js";
+import { FitScoredFamilyV1, TimingScoredFamilyV1 } from "./events/scores.js";
+import { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
+import { TierChangedFamilyV1 } from "./events/tier-changed.js";
+
+/**
+ * The topic catalog: every topic, the contract it carries, its registry subject
+ * (topic-name strategy: `<topic>-value`), its key, and how Kafka keeps it. Producer and
+ * consumer helpers take their types from here, so a payload that does not match its
+ * topic's contract does not compile.
+ *
+ * Every message is keyed by the account key, so one account's events stay ordered on one
+ * partition. Profiles are compacted (the newest profile per account is the truth); signals
+ * and outcomes are retained, because state in Redis is derived and rebuilt from Kafka.
+ * Every topic has a dead-letter topic: what its consumers could not decode or validate
+ * goes there as the original bytes, with the reason in headers.
+ */
+export type CleanupPolicy = "compact" | "delete";
+
+export interface TopicSpec<S extends z.ZodType = z.ZodType> {
+  /** The Kafka topic name. */
+  readonly topic: string;
+  readonly schema: S;
+  /** The registry subject (topic-name strategy). */
+  readonly subject: string;
+  /** Which event field is the message key. */
+  readonly key: "accountKey";
+  readonly partitions: number;
+  readonly cleanupPolicy: CleanupPolicy;
+  /** How long Kafka keeps messages; -1 = forever (compacted topics keep the newest per key). */
+  readonly retentionMs: number;
+  readonly deadLetterTopic: string;
+  readonly description: string;
+}
+
+/** What a topic carries after decoding (defaults filled). */
+export type EventOf<T extends TopicSpec> = z.output<T["schema"]>;
+/** What a producer may send to a topic (defaulted fields may be left out). */
+export type EventInputOf<T extends TopicSpec> = z.input<T["schema"]>;
+
+export const DAY_MS = 86_400_000;
+export const FOREVER = -1;
+/** Signals decay to nothing after 90 days; a year leaves room for rebuilds and calibration. */
+export const SIGNAL_RETENTION_MS = 365 * DAY_MS;
+/** Dead letters wait a month for someone to look at them or replay them. */
+export const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
+export const DEFAULT_PARTITIONS = 6;
+
+export interface CatalogOptions {
+  /** Prepended to every topic (tests isolate themselves with a random prefix). */
+  prefix?: string;
+  /** Partitions per topic (default 6); dead-letter topics get one. */
+  partitions?: number;
+}
+
+function spec<S extends z.ZodType>(
+  prefix: string,
+  name: string,
+  schema: S,
+  keep: { cleanupPolicy: CleanupPolicy; retentionMs: number; partitions: number; description: string },
+): TopicSpec<S> {
+  const topic = `${prefix}${name}`;
+  return { topic, schema, subject: `${topic}-value`, key: "accountKey", deadLetterTopic: `${topic}.dlq`, ...keep };
+}
+
+export function topicCatalog(options: CatalogOptions = {}) {
+  const p = options.prefix ?? "";
+  const partitions = options.partitions ?? DEFAULT_PARTITIONS;
+  return {
+    firmographic: spec(p, "icp.firmographic", FirmographicEventV1, {
+      cleanupPolicy: "compact",
+      retentionMs: FOREVER,
+      partitions,
+      description: "account profiles (firmographics, technographics, organisational, anti-ICP facts); newest per account kept",
+    }),
+    hiring: spec(p, "icp.hiring", HiringEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: SIGNAL_RETENTION_MS,
+      partitions,
+      description: "job postings, hiring spikes, leadership changes, layoffs",
+    }),
+    funding: spec(p, "icp.funding", FundingEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: SIGNAL_RETENTION_MS,
+      partitions,
+      description: "funding rounds, acquisitions, strategic announcements",
+    }),
+    intent: spec(p, "icp.intent", IntentEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: SIGNAL_RETENTION_MS,
+      partitions,
+      description: "third-party topic surges and category research, first-party engagement, negative behaviour",
+    }),
+    outcome: spec(p, "icp.outcome", OutcomeEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: FOREVER,
+      partitions,
+      description: "opportunities created, closed-won, closed-lost (calibration)",
+    }),
+    fitScored: spec(p, "icp.fit-scored", FitScoredFamilyV1, {
+      cleanupPolicy: "delete",
+      retentionMs: SIGNAL_RETENTION_MS,
+      partitions,
+      description: "fit score per account and scorecard, when it changes",
+    }),
+    timingScored: spec(p, "icp.timing-scored", TimingScoredFamilyV1, {
+      cleanupPolicy: "delete",
+      retentionMs: SIGNAL_RETENTION_MS,
+      partitions,
+      description: "timing score per account and scorecard, when a signal arrives or ages out",
+    }),
+    tierChanged: spec(p, "icp.tier-changed", TierChangedFamilyV1, {
+      cleanupPolicy: "delete",
+      retentionMs: SIGNAL_RETENTION_MS,
+      partitions,
+      description: "public contract: an account's tier moved (subscribers dedupe by idempotency key)",
+    }),
+    routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
+      cleanupPolicy: "delete",
+      retentionMs: 90 * DAY_MS,
+      partitions,
+      description: "what the router decided per tier change: owner + SLA, sequence, nurture, monitor",
+    }),
+  } as const;
+}
+
+export type TopicCatalog = ReturnType<typeof topicCatalog>;
+export type TopicId = keyof TopicCatalog;
+
+/** The production catalog (no prefix). */
+export const TOPICS: TopicCatalog = topicCatalog();
+
+/** The topics producers feed from outside the pipeline. */
+export const INPUT_TOPIC_IDS = ["firmographic", "hiring", "funding", "intent", "outcome"] as const satisfies readonly TopicId[];
+
+export interface DeadLetterTopicSpec {
+  readonly topic: string;
+  /** The topic whose failures it holds. */
+  readonly sourceTopic: string;
+  readonly partitions: number;
+  readonly cleanupPolicy: "delete";
+  readonly retentionMs: number;
+}
+
+/** Every topic of a catalog, for listing and creation. */
+export function catalogTopics(catalog: TopicCatalog): TopicSpec[] {
+  return Object.values(catalog);
+}
+
+/** The dead-letter topics of a catalog: one partition each (low volume; order across partitions is not needed). */
+export function deadLetterTopics(catalog: TopicCatalog): DeadLetterTopicSpec[] {
+  return catalogTopics(catalog).map((t) => ({ topic: t.deadLetterTopic, sourceTopic: t.topic, partitions: 1, cleanupPolicy: "delete", retentionMs: DEAD_LETTER_RETENTION_MS }));
+}
+
+/** The event types a topic carries (its union's `type` values), in declaration order. */
+export function eventTypesOf(spec: TopicSpec): string[] {
+  const options = (spec.schema as unknown as { options: { shape: { type: { value: string } } }[] }).options;
+  return options.map((o) => o.shape.type.value);
+}

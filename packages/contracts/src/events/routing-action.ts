@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { IsoDateTime } from "@icpstream/scoring";
+import { EventId, envelopeShape } from "../envelope.js";
+import { ScorecardId, TierRefV1 } from "./score-parts.js";
+
+/**
+ * Routing actions v1 — what the router decided for one tier change, for the delivery
+ * workers (Kafka subscribers, signed webhooks, CRM tasks). One tier change may produce
+ * several actions; each has its own idempotency key derived from the change's.
+ */
+const action = {
+  ...envelopeShape(1),
+  idempotencyKey: z.string().min(1).max(200),
+  /** The `tier_changed` event this action answers. */
+  tierChangedEventId: EventId,
+  scorecard: ScorecardId,
+  tier: TierRefV1,
+  /** For people: why this action (`Tier 1 with an active trigger: front of the queue`). */
+  reason: z.string().min(1).max(500),
+};
+
+/** Immediate routing to a named owner with a response SLA. */
+export const RouteToOwnerActionV1 = z.object({
+  type: z.literal("route_to_owner"),
+  ...action,
+  owner: z.string().min(1).max(200),
+  slaDueAt: IsoDateTime,
+  /** `front`: an active trigger jumps the queue. */
+  priority: z.enum(["front", "normal"]),
+});
+export const EnrollInSequenceActionV1 = z.object({
+  type: z.literal("enroll_in_sequence"),
+  ...action,
+  sequenceId: z.string().min(1).max(200),
+});
+export const AddToNurtureActionV1 = z.object({
+  type: z.literal("add_to_nurture"),
+  ...action,
+  program: z.string().min(1).max(200).optional(),
+});
+export const MonitorActionV1 = z.object({
+  type: z.literal("monitor"),
+  ...action,
+});
+export type RouteToOwnerActionV1 = z.infer<typeof RouteToOwnerActionV1>;
+export type EnrollInSequenceActionV1 = z.infer<typeof EnrollInSequenceActionV1>;
+export type AddToNurtureActionV1 = z.infer<typeof AddToNurtureActionV1>;
+export type MonitorActionV1 = z.infer<typeof MonitorActionV1>;
+
+export const RoutingActionV1 = z.discriminatedUnion("type", [RouteToOwnerActionV1, EnrollInSequenceActionV1, AddToNurtureActionV1, MonitorActionV1]);
+export type RoutingActionV1 = z.infer<typeof RoutingActionV1>;

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { IsoDateTime } from "@icpstream/scoring";
+import { envelopeShape } from "../envelope.js";
+import { CausingEventIds, ContributionV1, LayerScoreV1, RubricVersionRef, Score, ScorecardId } from "./score-parts.js";
+
+/**
+ * `fit_scored` v1 — the fit service's score for one account on one scorecard, published
+ * whenever it changes. `occurredAt` is the instant of the profile that produced it.
+ */
+export const FitScoredEventV1 = z.object({
+  type: z.literal("fit_scored"),
+  ...envelopeShape(1),
+  scorecard: ScorecardId,
+  rubricVersion: RubricVersionRef,
+  fit: Score,
+  /** Hard-disqualified: kept and scored, but tiered as excluded. */
+  excluded: z.boolean(),
+  exclusions: z.array(z.object({ rule: z.string().min(1), reason: z.string().min(1) })).default([]),
+  layers: z.array(LayerScoreV1).default([]),
+  contributions: z.array(ContributionV1).default([]),
+  causingEventIds: CausingEventIds,
+});
+export type FitScoredEventV1 = z.infer<typeof FitScoredEventV1>;
+
+/**
+ * `timing_scored` v1 — the timing service's score, published when a signal arrives or a
+ * signal ages out. `occurredAt` is the as-of instant of the computation.
+ */
+export const TimingScoredEventV1 = z.object({
+  type: z.literal("timing_scored"),
+  ...envelopeShape(1),
+  scorecard: ScorecardId,
+  rubricVersion: RubricVersionRef,
+  timing: Score,
+  /** A live contribution from a rule marked strong: lifts the tier one step. */
+  strongIntent: z.boolean(),
+  /** Any live positive contribution. */
+  hasTimingSignal: z.boolean(),
+  /** The score stays constant until this instant unless an event arrives; null when nothing will age out. */
+  nextChangeAt: IsoDateTime.nullable(),
+  layers: z.array(LayerScoreV1).default([]),
+  contributions: z.array(ContributionV1).default([]),
+  causingEventIds: CausingEventIds,
+});
+export type TimingScoredEventV1 = z.infer<typeof TimingScoredEventV1>;
+
+export const FitScoredFamilyV1 = z.discriminatedUnion("type", [FitScoredEventV1]);
+export const TimingScoredFamilyV1 = z.discriminatedUnion("type", [TimingScoredEventV1]);

@@ -1,0 +1,155 @@
+import type { AccountProfileEventV1 } from "./events/firmographic.js";
+import type { OutcomeEventV1 } from "./events/outcome.js";
+import type { RoutingActionV1 } from "./events/routing-action.js";
+import type { FitScoredEventV1, TimingScoredEventV1 } from "./events/scores.js";
+import type { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
+import type { TierChangedEventV1 } from "./events/tier-changed.js";
+import type { TopicId } from "./catalog.js";
+
+/**
+ * Example events, one or more per event type, grouped by topic. A test checks each against
+ * its zod schema and the generated JSON Schema; the integration tests send them through the
+ * real registry. They double as documentation of the wire format.
+ */
+const env = (n: number, source: string) => ({
+  eventId: `ex-${String(n).padStart(4, "0")}`,
+  accountKey: "northwind-analytics.com",
+  occurredAt: "2026-10-20T09:30:00Z",
+  observedAt: "2026-10-20T09:31:12.345Z",
+  source,
+  schemaVersion: 1 as const,
+});
+const rubricVersion = { hash: "3f2a9c1b0d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef", label: "enterprise 2026-Q3" };
+const tier1 = { id: "tier1", name: "Tier 1", rank: 1 };
+const tier2 = { id: "tier2", name: "Tier 2", rank: 2 };
+
+const firmographic: AccountProfileEventV1[] = [
+  {
+    type: "account_profile",
+    ...env(1, "apollo"),
+    name: "Northwind Analytics",
+    firmographics: { industry: "Computer Software", employeeCount: 420, revenueRange: { minUsd: 50_000_000, maxUsd: 100_000_000 }, country: "US", region: "NA", businessModel: "b2b", deliveryModel: "saas", fundingStage: "series_b" },
+    technographics: {
+      technologies: [{ name: "Salesforce", category: "crm" }, { name: "Outreach" }],
+      competitorContracts: [{ vendor: "LegacyScore", strength: "entrenched", contractEndsAt: "2027-06-30" }],
+    },
+    organisational: { buyingRolesPresent: ["RevOps Lead", "VP Demand Gen"], championIdentified: true, hasTechnicalTeam: true },
+    antiIcp: { hiringFreeze: false, regulatoryBlocker: false },
+  },
+];
+
+const hiring: HiringEventV1[] = [
+  { type: "job_posting", ...env(10, "linkedin-jobs"), title: "Head of Outbound", department: "sales", seniority: "director", postingId: "li-889" },
+  { type: "hiring_spike", ...env(11, "hiring-feed"), department: "sales", openRoles: 14, growthPct: 55 },
+  { type: "leadership_change", ...env(12, "crunchbase"), title: "Chief Revenue Officer", department: "sales", change: "joined" },
+  { type: "layoffs", ...env(13, "layoffs-feed"), headcountAffected: 40, percentOfWorkforce: 8 },
+];
+
+const funding: FundingEventV1[] = [
+  { type: "funding_round", ...env(20, "crunchbase"), round: "series_b", amountUsd: 45_000_000, leadInvestor: "Accel" },
+  { type: "acquisition", ...env(21, "crunchbase"), role: "acquirer", counterparty: "Tiny Metrics" },
+  { type: "announcement", ...env(22, "press"), kind: "expansion", title: "Northwind opens EMEA office", url: "https://northwind-analytics.com/news/emea" },
+];
+
+const intent: IntentEventV1[] = [
+  { type: "intent_topic_surge", ...env(30, "bombora"), topic: "Sales Engagement", score: 78 },
+  { type: "category_research", ...env(31, "g2"), category: "Sales Intelligence", activity: "comparison", pageViews: 6 },
+  { type: "pricing_page_visit", ...env(32, "website"), url: "https://example-seller.com/pricing", visitorId: "v-123" },
+  { type: "demo_request", ...env(33, "website"), contactTitle: "RevOps Manager" },
+  { type: "content_download", ...env(34, "website"), asset: "ROI calculator", assetType: "roi_calculator" },
+  { type: "webinar_attended", ...env(35, "zoom"), webinarId: "wb-2026-10", title: "Scoring accounts in real time" },
+  { type: "email_reply", ...env(36, "outreach"), sentiment: "positive", campaignId: "q4-outbound" },
+  { type: "careers_page_visit", ...env(37, "website"), url: "https://example-seller.com/careers", visitorId: "v-456" },
+  { type: "unsubscribe", ...env(38, "hubspot"), channel: "email" },
+  { type: "competitor_visitor", ...env(39, "website"), visitorId: "v-789" },
+];
+
+const outcome: OutcomeEventV1[] = [
+  { type: "opportunity_created", ...env(40, "salesforce"), opportunityId: "006A1", name: "Northwind — platform", amountUsd: 60_000, createdAt: "2026-10-20T09:00:00Z" },
+  { type: "opportunity_closed_won", ...env(41, "salesforce"), opportunityId: "006A1", amountUsd: 72_000, createdAt: "2026-10-20T09:00:00Z", closedAt: "2026-12-15T16:00:00Z" },
+  { type: "opportunity_closed_lost", ...env(42, "salesforce"), opportunityId: "006A2", createdAt: "2026-09-01T09:00:00Z", closedAt: "2026-10-02T12:00:00Z", lostReason: "price", lostReasonDetail: "Chose a cheaper point tool" },
+];
+
+const contribution = { rule: "firmographics.industry", layer: "firmographics", label: "Industry", points: 10, evidence: [{ description: "industry = Computer Software", points: 10 }] };
+
+const fitScored: FitScoredEventV1[] = [
+  {
+    type: "fit_scored",
+    ...env(50, "fit"),
+    scorecard: "enterprise",
+    rubricVersion,
+    fit: 81.43,
+    excluded: false,
+    exclusions: [],
+    layers: [{ id: "firmographics", points: 26, score: 86.67 }],
+    contributions: [contribution],
+    causingEventIds: ["ex-0001"],
+  },
+];
+
+const timingScored: TimingScoredEventV1[] = [
+  {
+    type: "timing_scored",
+    ...env(51, "timing"),
+    scorecard: "enterprise",
+    rubricVersion,
+    timing: 55,
+    strongIntent: true,
+    hasTimingSignal: true,
+    nextChangeAt: "2026-11-19T09:30:00Z",
+    layers: [{ id: "triggers", points: 12, score: 60 }],
+    contributions: [
+      {
+        rule: "timing.triggers.funding",
+        layer: "triggers",
+        label: "Funding round",
+        points: 12,
+        evidence: [{ description: "funding_round series_b", eventId: "ex-0020", occurredAt: "2026-10-20T09:30:00Z", ageDays: 0, factor: 1, points: 12 }],
+      },
+    ],
+    causingEventIds: ["ex-0020", "ex-0030"],
+  },
+];
+
+const tierChanged: TierChangedEventV1[] = [
+  {
+    type: "tier_changed",
+    ...env(52, "combiner"),
+    idempotencyKey: "tc-5d1c2b3a4f5e6d7c",
+    scorecard: "enterprise",
+    rubricVersion,
+    previousTier: tier2,
+    tier: tier1,
+    total: 70.86,
+    fit: 81.43,
+    timing: 55,
+    components: { fit: 81.43, timing: 55 },
+    quadrant: "top_priority",
+    excluded: false,
+    strongIntent: true,
+    reasons: [
+      { text: "Funding round +12", rule: "timing.triggers.funding", points: 12 },
+      { text: "strong intent: lifted one tier" },
+    ],
+    causingEventIds: ["ex-0020"],
+  },
+];
+
+const routingActions: RoutingActionV1[] = [
+  { type: "route_to_owner", ...env(60, "router"), idempotencyKey: "tc-5d1c2b3a4f5e6d7c:route_to_owner", tierChangedEventId: "ex-0052", scorecard: "enterprise", tier: tier1, reason: "Tier 1 with an active trigger: front of the queue", owner: "ae-emea-2", slaDueAt: "2026-10-20T13:31:12Z", priority: "front" },
+  { type: "enroll_in_sequence", ...env(61, "router"), idempotencyKey: "tc-0a:enroll", tierChangedEventId: "ex-0053", scorecard: "enterprise", tier: tier2, reason: "Tier 2: automated sequence", sequenceId: "seq-tier2-revops" },
+  { type: "add_to_nurture", ...env(62, "router"), idempotencyKey: "tc-0b:nurture", tierChangedEventId: "ex-0054", scorecard: "enterprise", tier: { id: "tier3", name: "Tier 3", rank: 3 }, reason: "Tier 3: nurture", program: "monthly-newsletter" },
+  { type: "monitor", ...env(63, "router"), idempotencyKey: "tc-0c:monitor", tierChangedEventId: "ex-0055", scorecard: "enterprise", tier: { id: "excluded", name: "Excluded", rank: 4 }, reason: "Excluded: monitor only" },
+];
+
+export const EXAMPLE_EVENTS = {
+  firmographic,
+  hiring,
+  funding,
+  intent,
+  outcome,
+  fitScored,
+  timingScored,
+  tierChanged,
+  routingActions,
+} satisfies Record<TopicId, unknown[]>;
