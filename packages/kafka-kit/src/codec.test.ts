@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { EXAMPLE_EVENTS, TOPICS, topicCatalog } from "@icpstream/contracts";
+import type { TopicId } from "@icpstream/contracts";
+import { RegistryCodec } from "./codec.js";
+import { classifyError } from "./errors.js";
+import { InMemorySchemaRegistry } from "./registry.js";
+import { encodeWire } from "./wire.js";
+
+const codeOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    return classifyError(error).code;
+  }
+};
+
+describe("the registry codec", () => {
+  it("round-trips every example event of every topic", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry());
+    for (const id of Object.keys(TOPICS) as TopicId[]) {
+      for (const example of EXAMPLE_EVENTS[id]) {
+        const spec = TOPICS[id];
+        const { key, value } = await codec.encode(spec, example as never);
+        expect(key).toBe(example.accountKey);
+        expect(await codec.decode(spec, value, key)).toEqual(spec.schema.parse(example));
+      }
+    }
+  });
+
+  it("refuses to encode an event its own contract refuses, naming the field", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry());
+    const bad = { ...EXAMPLE_EVENTS.intent[0]!, score: 140 };
+    await expect(codec.encode(TOPICS.intent, bad)).rejects.toThrow(/score: .*100/);
+  });
+
+  it("classifies each kind of undecodable message with its own code", async () => {
+    const registry = new InMemorySchemaRegistry();
+    const codec = new RegistryCodec(registry, { mode: "register", maxMessageBytes: 4096 });
+    const id = await codec.writerId(TOPICS.hiring);
+    const posting = EXAMPLE_EVENTS.hiring[0]!;
+    expect(await codeOf(codec.decode(TOPICS.hiring, Buffer.from(JSON.stringify(posting))))).toBe("WIRE_FORMAT");
+    expect(await codeOf(codec.decode(TOPICS.hiring, encodeWire(9999, Buffer.from(JSON.stringify(posting)))))).toBe("UNKNOWN_SCHEMA");
+    expect(await codeOf(codec.decode(TOPICS.hiring, encodeWire(id, Buffer.from("{not json"))))).toBe("MALFORMED_JSON");
+    expect(await codeOf(codec.decode(TOPICS.hiring, encodeWire(id, Buffer.from(JSON.stringify({ ...posting, title: "" })))))).toBe("CONTRACT_VIOLATION");
+    expect(await codeOf(codec.decode(TOPICS.hiring, encodeWire(id, Buffer.alloc(5000, 32))))).toBe("OVERSIZED");
+    expect(await codeOf(codec.decode(TOPICS.hiring, encodeWire(id, Buffer.from(JSON.stringify(posting))), "other.com"))).toBe("KEY_MISMATCH");
+  });
+
+  it("in verify mode fails with SCHEMA_NOT_REGISTERED when the registry lacks the current schema", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry(), { mode: "verify" });
+    expect(await codeOf(codec.prepare(topicCatalog({ prefix: "x." })))).toBe("SCHEMA_NOT_REGISTERED");
+  });
+
+  it("in verify mode accepts a registry that holds every current schema", async () => {
+    const registry = new InMemorySchemaRegistry();
+    await new RegistryCodec(registry).prepare(TOPICS);
+    const ids = await new RegistryCodec(registry, { mode: "verify" }).prepare(TOPICS);
+    expect(ids.size).toBe(Object.keys(TOPICS).length);
+  });
+
+  it("drops fields the contract does not know, so a newer producer never breaks this consumer", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry());
+    const id = await codec.writerId(TOPICS.funding);
+    const newer = { ...EXAMPLE_EVENTS.funding[0]!, valuationUsd: 1e9 };
+    const decoded = await codec.decode(TOPICS.funding, encodeWire(id, Buffer.from(JSON.stringify(newer))));
+    expect(decoded).not.toHaveProperty("valuationUsd");
+  });
+});

@@ -1,0 +1,56 @@
+import type { IHeaders } from "kafkajs";
+import type { ClassifiedError } from "./errors.js";
+
+/**
+ * A dead letter is the original message — same key, same bytes, same headers — sent to
+ * the topic's dead-letter topic with the reason added in headers, so it can be read,
+ * fixed and replayed without guessing what it was.
+ */
+export const DLQ_HEADERS = {
+  reason: "icp.dlq.reason",
+  code: "icp.dlq.code",
+  retryable: "icp.dlq.retryable",
+  topic: "icp.dlq.source.topic",
+  partition: "icp.dlq.source.partition",
+  offset: "icp.dlq.source.offset",
+  group: "icp.dlq.consumer.group",
+  failedAt: "icp.dlq.failed-at",
+} as const;
+
+export interface OriginalMessage {
+  key: Buffer | string | null;
+  value: Buffer | null;
+  headers?: IHeaders | undefined;
+}
+
+export interface MessageOrigin {
+  topic: string;
+  partition: number;
+  offset: string;
+  group?: string | undefined;
+}
+
+/** Header values are bytes; keep a reason readable but bounded. */
+const MAX_REASON_CHARS = 2000;
+
+export function deadLetterMessage(original: OriginalMessage, failure: ClassifiedError, origin: MessageOrigin, failedAt: string) {
+  const headers: IHeaders = {
+    ...(original.headers ?? {}),
+    [DLQ_HEADERS.reason]: failure.message.slice(0, MAX_REASON_CHARS),
+    [DLQ_HEADERS.code]: failure.code,
+    [DLQ_HEADERS.retryable]: String(failure.retryable),
+    [DLQ_HEADERS.topic]: origin.topic,
+    [DLQ_HEADERS.partition]: String(origin.partition),
+    [DLQ_HEADERS.offset]: origin.offset,
+    [DLQ_HEADERS.failedAt]: failedAt,
+  };
+  if (origin.group) headers[DLQ_HEADERS.group] = origin.group;
+  return { key: original.key, value: original.value, headers };
+}
+
+/** Reads a header as text (kafkajs gives Buffers, or arrays for repeated headers). */
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}

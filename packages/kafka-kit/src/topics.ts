@@ -1,0 +1,58 @@
+import type { Admin, ITopicConfig } from "kafkajs";
+import type { TopicCatalog } from "@icpstream/contracts";
+import { catalogTopics, deadLetterTopics } from "@icpstream/contracts";
+
+/**
+ * Creates every topic of the catalog and its dead-letter topic, idempotently: topics that
+ * exist are left as they are (reported in `existing`, with a warning in `mismatched` when
+ * their partition count differs from the catalog's). Safe to run on every `stack:up`.
+ */
+export interface EnsureTopicsResult {
+  created: string[];
+  existing: string[];
+  mismatched: string[];
+}
+
+export function topicConfigs(catalog: TopicCatalog, replicationFactor = 1): ITopicConfig[] {
+  const retention = (ms: number) => String(ms);
+  const main = catalogTopics(catalog).map((t) => ({
+    topic: t.topic,
+    numPartitions: t.partitions,
+    replicationFactor,
+    configEntries: [
+      { name: "cleanup.policy", value: t.cleanupPolicy },
+      { name: "retention.ms", value: retention(t.retentionMs) },
+    ],
+  }));
+  const dead = deadLetterTopics(catalog).map((t) => ({
+    topic: t.topic,
+    numPartitions: t.partitions,
+    replicationFactor,
+    configEntries: [
+      { name: "cleanup.policy", value: t.cleanupPolicy },
+      { name: "retention.ms", value: retention(t.retentionMs) },
+    ],
+  }));
+  return [...main, ...dead];
+}
+
+export async function ensureTopics(admin: Admin, catalog: TopicCatalog, options: { replicationFactor?: number } = {}): Promise<EnsureTopicsResult> {
+  const wanted = topicConfigs(catalog, options.replicationFactor ?? 1);
+  const present = new Set(await admin.listTopics());
+  const missing = wanted.filter((t) => !present.has(t.topic));
+  if (missing.length > 0) {
+    // waitForLeaders: producers may send right after this returns.
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  }
+  // Another process may have created some between list and create: re-read instead of trusting our view.
+  const existing = wanted.filter((t) => present.has(t.topic));
+  const mismatched: string[] = [];
+  if (existing.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: existing.map((t) => t.topic) });
+    for (const t of metadata.topics) {
+      const spec = wanted.find((w) => w.topic === t.name);
+      if (spec?.numPartitions !== undefined && t.partitions.length !== spec.numPartitions) mismatched.push(`${t.name}: ${t.partitions.length} partitions, catalog says ${spec.numPartitions}`);
+    }
+  }
+  return { created: missing.map((t) => t.topic), existing: existing.map((t) => t.topic), mismatched };
+}
