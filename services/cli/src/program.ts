@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { explainCommand } from "./commands/explain.js";
+import { ingestCommand } from "./commands/ingest.js";
 import { rubricCommand } from "./commands/rubric-check.js";
 import { scoreCommand } from "./commands/score.js";
 import type { CliIo } from "./io.js";
@@ -18,6 +19,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(rubricCommand(io));
   program.addCommand(scoreCommand(io));
   program.addCommand(explainCommand(io));
+  program.addCommand(ingestCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   return program;
 }

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * The ingest services' settings, from the environment only. Parsed in `main`; an invalid
+ * or missing variable fails with its name. Secrets are never logged (see the logger's redact list).
+ */
+const list = z
+  .string()
+  .transform((s) => s.split(",").map((v) => v.trim()).filter((v) => v !== ""));
+
+const Brokers = z
+  .string({ error: "is required (host:port[,host:port])" })
+  .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1, "is required (host:port[,host:port])"));
+
+const Common = {
+  KAFKA_BROKERS: Brokers,
+  SCHEMA_REGISTRY_URL: z.url({ error: "expected the registry's Confluent-compatible base URL, e.g. http://127.0.0.1:18081/apis/ccompat/v7" }),
+  ICP_SCHEMA_MODE: z.enum(["register", "verify"]).default("register"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+};
+
+export const GatewayEnv = z
+  .object({
+    ...Common,
+    ICP_GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(18090),
+    ICP_GATEWAY_HOST: z.string().default("127.0.0.1"),
+    /** Comma-separated API keys accepted in `x-api-key`. */
+    ICP_GATEWAY_API_KEYS: list.default([]),
+    /** Comma-separated secrets for `x-icp-signature` (HMAC-SHA256 of the body); several allow rotation. */
+    ICP_GATEWAY_HMAC_SECRETS: list.default([]),
+    ICP_GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+    ICP_GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  })
+  .refine((e) => e.ICP_GATEWAY_API_KEYS.length + e.ICP_GATEWAY_HMAC_SECRETS.length > 0, {
+    message: "set ICP_GATEWAY_API_KEYS or ICP_GATEWAY_HMAC_SECRETS: the gateway does not run unauthenticated",
+    path: ["ICP_GATEWAY_API_KEYS"],
+  });
+export type GatewayEnv = z.infer<typeof GatewayEnv>;
+
+export const SyntheticEnv = z.object({
+  ...Common,
+  ICP_SYNTHETIC_SEED: z.coerce.number().int().default(1),
+  ICP_SYNTHETIC_ACCOUNTS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  ICP_SYNTHETIC_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** The window's start; default: `days` before now. */
+  ICP_SYNTHETIC_START: z.iso.datetime({ offset: true }).optional(),
+});
+export type SyntheticEnv = z.infer<typeof SyntheticEnv>;
+
+export const IngestEnv = z.object(Common);
+export type IngestEnv = z.infer<typeof IngestEnv>;
+
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
+    throw new Error(`Invalid settings in the environment:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

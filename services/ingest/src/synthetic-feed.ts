@@ -1,0 +1,213 @@
+import type { AccountProfileEventV1, SignalEventV1 } from "@icpstream/contracts";
+import type { InputTopicId } from "./to-events.js";
+import { SIGNAL_TOPIC } from "./to-events.js";
+
+/**
+ * A seeded synthetic market: thousands of accounts with a realistic firmographic spread
+ * (log-normal headcount, industry and country mix, funding stage that follows size), and
+ * a stream of signals that behaves like a market — hiring bursts, funding rounds followed
+ * by hiring, intent surges with first-party engagement on top, negative behaviour — plus a
+ * small share of bad records (invalid domains, out-of-range values, unknown types) for the
+ * dead-letter paths. The same seed gives the same market, event for event.
+ */
+export interface MarketOptions {
+  seed: number;
+  accounts: number;
+  /** The first instant of the simulated window (ISO). */
+  start: string;
+  days: number;
+  /** Share of bad records among the signals (default 0.01). */
+  badShare?: number;
+}
+
+export type MarketRecord =
+  | { ok: true; topic: InputTopicId; event: AccountProfileEventV1 | SignalEventV1 }
+  | { ok: false; topic: InputTopicId; raw: Record<string, unknown>; defect: string };
+
+export interface Market {
+  profiles: AccountProfileEventV1[];
+  /** In occurrence order. */
+  signals: MarketRecord[];
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** mulberry32: small, fast, and the same sequence on every platform. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const INDUSTRIES: [string, number][] = [
+  ["Computer Software", 30], ["Information Technology and Services", 18], ["Financial Services", 10], ["Marketing and Advertising", 8],
+  ["Hospital & Health Care", 7], ["Retail", 6], ["Manufacturing", 6], ["Education", 5], ["Gambling & Casinos", 1], ["Staffing and Recruiting", 4], ["Telecommunications", 5],
+];
+const COUNTRIES: [string, string, number][] = [["US", "NA", 45], ["GB", "EMEA", 10], ["DE", "EMEA", 9], ["FR", "EMEA", 6], ["CA", "NA", 6], ["NL", "EMEA", 4], ["AU", "APAC", 4], ["IN", "APAC", 6], ["BR", "LATAM", 4], ["SG", "APAC", 3], ["ES", "EMEA", 3]];
+const TECH: [string, string][] = [["Salesforce", "crm"], ["HubSpot", "crm"], ["Outreach", "sales engagement"], ["Salesloft", "sales engagement"], ["Gong", "conversation intelligence"], ["6sense", "intent"], ["Snowflake", "data"], ["Segment", "data"], ["Marketo", "marketing automation"], ["Zendesk", "support"]];
+const COMPETITORS = ["LegacyScore", "ScoreCo", "LeadRank"];
+const ROLES = ["RevOps Lead", "VP Demand Gen", "Head of Growth", "VP Sales", "Marketing Ops Manager"];
+const HIRING_TITLES: [string, "sales" | "revops" | "marketing" | "engineering"][] = [["Head of Outbound", "sales"], ["RevOps Manager", "revops"], ["Demand Gen Lead", "marketing"], ["Account Executive", "sales"], ["SDR", "sales"], ["Senior Engineer", "engineering"]];
+const TOPICS_OF_INTEREST = ["Sales Engagement", "Account Based Marketing", "Lead Scoring", "Revenue Operations", "Sales Intelligence"];
+const SYLLABLES = ["nor", "th", "wind", "ac", "me", "glo", "bex", "ini", "tech", "um", "bre", "lla", "vex", "ora", "zen", "data", "flow", "loop", "stack", "ly", "io", "ra", "qui", "ton", "mar", "pex", "sol", "vi"];
+const TLDS: [string, number][] = [["com", 70], ["io", 12], ["co", 6], ["ai", 5], ["de", 3], ["co.uk", 4]];
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+function weighted<T extends readonly unknown[]>(random: () => number, items: readonly T[]): T {
+  const total = items.reduce((s, i) => s + (i[i.length - 1] as number), 0);
+  let r = random() * total;
+  for (const item of items) {
+    r -= item[item.length - 1] as number;
+    if (r <= 0) return item;
+  }
+  return items[items.length - 1] as T;
+}
+/** Headcount: log-normal around ~120, from 2 to ~50k. */
+function headcount(random: () => number): number {
+  const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.max(2, Math.min(50_000, Math.round(Math.exp(4.8 + 1.5 * normal))));
+}
+function fundingStageFor(employees: number, random: () => number): AccountProfileEventV1["firmographics"]["fundingStage"] {
+  if (employees < 15) return pick(random, ["bootstrapped", "pre_seed", "seed"] as const);
+  if (employees < 60) return pick(random, ["seed", "series_a", "bootstrapped"] as const);
+  if (employees < 250) return pick(random, ["series_a", "series_b", "series_b"] as const);
+  if (employees < 1500) return pick(random, ["series_c", "series_d_plus", "private_equity"] as const);
+  return pick(random, ["public", "private_equity", "acquired"] as const);
+}
+
+export function generateMarket(options: MarketOptions): Market {
+  const random = seededRandom(options.seed);
+  const startMs = Date.parse(options.start);
+  if (Number.isNaN(startMs)) throw new RangeError(`start: not an ISO instant: ${options.start}`);
+  const windowMs = options.days * 86_400_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const badShare = options.badShare ?? 0.01;
+  let counter = 0;
+  const nextId = () => `syn-${options.seed}-${(counter++).toString(36)}`;
+
+  const domains = new Set<string>();
+  const profiles: AccountProfileEventV1[] = [];
+  while (profiles.length < options.accounts) {
+    const name = Array.from({ length: 2 + Math.floor(random() * 2) }, () => pick(random, SYLLABLES)).join("");
+    const domain = `${name}${domains.size % 7 === 0 ? `-${domains.size}` : ""}.${weighted(random, TLDS)[0]}`;
+    if (domains.has(domain)) continue;
+    domains.add(domain);
+    const employees = headcount(random);
+    const [country, region] = weighted(random, COUNTRIES);
+    const technologies = TECH.filter(() => random() < 0.22).map(([n, category]) => ({ name: n, category }));
+    const competitor = random() < 0.25 ? [{ vendor: pick(random, COMPETITORS), strength: random() < 0.4 ? ("entrenched" as const) : ("weak" as const), ...(random() < 0.5 ? { contractEndsAt: iso(startMs + random() * 700 * 86_400_000).slice(0, 10) } : {}) }] : [];
+    const observed = startMs - Math.floor(random() * 30) * 86_400_000;
+    profiles.push({
+      type: "account_profile",
+      eventId: nextId(),
+      accountKey: domain,
+      occurredAt: iso(observed),
+      observedAt: iso(observed + 60_000),
+      source: "synthetic",
+      schemaVersion: 1,
+      name: name.charAt(0).toUpperCase() + name.slice(1),
+      firmographics: {
+        industry: weighted(random, INDUSTRIES)[0],
+        employeeCount: employees,
+        revenueUsd: Math.round(employees * (80_000 + random() * 220_000)),
+        country,
+        region,
+        businessModel: random() < 0.82 ? "b2b" : random() < 0.5 ? "b2c" : "b2b2c",
+        deliveryModel: random() < 0.65 ? "saas" : pick(random, ["services", "marketplace", "hardware", "other"] as const),
+        fundingStage: fundingStageFor(employees, random),
+      },
+      technographics: { technologies, competitorContracts: competitor },
+      organisational: {
+        buyingRolesPresent: ROLES.filter(() => random() < (employees > 200 ? 0.35 : 0.12)),
+        ...(random() < 0.3 ? { championIdentified: random() < 0.5 } : {}),
+        ...(random() < 0.4 ? { budgetHolderIdentified: random() < 0.6 } : {}),
+        ...(random() < 0.6 ? { hasTechnicalTeam: random() < 0.8 } : {}),
+      },
+      antiIcp: {
+        ...(random() < 0.04 ? { hiringFreeze: true } : {}),
+        ...(random() < 0.03 ? { recentLayoffs: true } : {}),
+        ...(random() < 0.02 ? { badPaymentHistory: true } : {}),
+        ...(random() < 0.01 ? { regulatoryBlocker: true } : {}),
+      },
+    });
+  }
+
+  const signals: MarketRecord[] = [];
+  const at = (ms: number) => Math.min(startMs + windowMs - 1, Math.max(startMs, Math.round(ms)));
+  const emit = (event: DistributiveOmit<SignalEventV1, "eventId" | "occurredAt" | "observedAt" | "schemaVersion">, ms: number) => {
+    const occurred = at(ms);
+    const full = { ...event, eventId: nextId(), occurredAt: iso(occurred), observedAt: iso(occurred + Math.floor(random() * 3_600_000)), schemaVersion: 1 } as SignalEventV1;
+    signals.push({ ok: true, topic: SIGNAL_TOPIC[full.type], event: full });
+  };
+  for (const profile of profiles) {
+    const base = { accountKey: profile.accountKey };
+    const when = () => startMs + random() * windowMs;
+    const employees = profile.firmographics.employeeCount ?? 50;
+    // Funding rounds, often followed within weeks by a hiring burst.
+    const funded = random() < 0.05;
+    let burstAt = random() < 0.1 ? when() : undefined;
+    if (funded) {
+      const t = when();
+      emit({ ...base, type: "funding_round", source: "crunchbase", round: pick(random, ["seed", "series_a", "series_b", "series_c"] as const), amountUsd: Math.round((1 + random() * 60) * 1e6) }, t);
+      burstAt ??= t + (7 + random() * 30) * 86_400_000;
+    }
+    if (burstAt !== undefined) {
+      const postings = 3 + Math.floor(random() * 6);
+      for (let i = 0; i < postings; i++) {
+        const [title, department] = pick(random, HIRING_TITLES);
+        emit({ ...base, type: "job_posting", source: "jobs-feed", title, department, postingId: `p-${counter}` }, burstAt + random() * 7 * 86_400_000);
+      }
+      emit({ ...base, type: "hiring_spike", source: "jobs-feed", department: "sales", openRoles: postings + Math.floor(random() * 10), growthPct: Math.round(20 + random() * 80) }, burstAt + 7 * 86_400_000);
+    }
+    if (random() < 0.02) emit({ ...base, type: "leadership_change", source: "news", title: pick(random, ["VP Sales", "Chief Revenue Officer", "Head of RevOps"]), department: "sales", change: "joined" }, when());
+    if (random() < 0.01) emit({ ...base, type: "acquisition", source: "crunchbase", role: random() < 0.7 ? "acquirer" : "acquired" }, when());
+    if (random() < 0.015) emit({ ...base, type: "layoffs", source: "layoffs-feed", percentOfWorkforce: Math.round(3 + random() * 20), headcountAffected: Math.max(1, Math.round(employees * 0.1)) }, when());
+    if (random() < 0.02) emit({ ...base, type: "announcement", source: "press", kind: pick(random, ["product_launch", "expansion", "strategic_initiative", "partnership"] as const) }, when());
+    // Intent surges; accounts that surge often also engage first-party.
+    if (random() < 0.12) {
+      const t = when();
+      const topic = pick(random, TOPICS_OF_INTEREST);
+      for (let w = 0; w < 1 + Math.floor(random() * 4); w++) emit({ ...base, type: "intent_topic_surge", source: "bombora", topic, score: Math.round(50 + random() * 50) }, t + w * 7 * 86_400_000);
+      if (random() < 0.5) emit({ ...base, type: "category_research", source: "g2", category: "Sales Intelligence", activity: pick(random, ["category_page", "comparison", "pricing", "alternatives"] as const), pageViews: 1 + Math.floor(random() * 9) }, t + random() * 14 * 86_400_000);
+      if (random() < 0.4) {
+        const visits = 1 + Math.floor(random() * 4);
+        for (let v = 0; v < visits; v++) emit({ ...base, type: "pricing_page_visit", source: "website", url: "https://seller.example/pricing", visitorId: `v-${Math.floor(random() * 1e6)}` }, t + random() * 6 * 86_400_000);
+      }
+      if (random() < 0.15) emit({ ...base, type: "demo_request", source: "website", contactTitle: pick(random, ROLES) }, t + random() * 10 * 86_400_000);
+    }
+    if (random() < 0.06) emit({ ...base, type: "content_download", source: "website", asset: "ROI calculator", assetType: pick(random, ["roi_calculator", "case_study", "whitepaper"] as const) }, when());
+    if (random() < 0.04) emit({ ...base, type: "webinar_attended", source: "zoom", webinarId: `wb-${Math.floor(random() * 12)}` }, when());
+    if (random() < 0.03) emit({ ...base, type: "email_reply", source: "outreach", sentiment: pick(random, ["positive", "neutral", "negative"] as const) }, when());
+    // Negative behaviour.
+    if (random() < 0.05) emit({ ...base, type: "careers_page_visit", source: "website" }, when());
+    if (random() < 0.02) emit({ ...base, type: "unsubscribe", source: "hubspot", channel: "email" }, when());
+    if (random() < 0.005) emit({ ...base, type: "competitor_visitor", source: "website" }, when());
+  }
+  signals.sort((a, b) => (a.ok && b.ok ? a.event.occurredAt.localeCompare(b.event.occurredAt) || a.event.eventId.localeCompare(b.event.eventId) : 0));
+
+  // Bad records, spread through the stream.
+  const badCount = Math.round(signals.length * badShare);
+  const defects: [string, (r: Record<string, unknown>) => void][] = [
+    ["invalid domain", (r) => (r.accountKey = "not a domain")],
+    ["surge score above 100", (r) => ((r.type = "intent_topic_surge"), (r.topic = "Lead Scoring"), (r.score = 140))],
+    ["unknown signal type", (r) => (r.type = "tiktok_follow")],
+    ["date without offset", (r) => (r.occurredAt = "2026-13-45")],
+  ];
+  for (let i = 0; i < badCount; i++) {
+    const position = Math.floor(random() * (signals.length + 1));
+    const model = signals[Math.min(position, signals.length - 1)];
+    if (!model?.ok) continue;
+    const raw: Record<string, unknown> = { ...model.event, eventId: nextId() };
+    const [defect, apply] = pick(random, defects);
+    apply(raw);
+    signals.splice(position, 0, { ok: false, topic: model.topic, raw, defect });
+  }
+  return { profiles, signals };
+}

@@ -1,0 +1,49 @@
+import { TOPICS, eventTypesOf } from "@icpstream/contracts";
+import type { AccountProfileEventV1, INPUT_TOPIC_IDS, SignalEventV1 } from "@icpstream/contracts";
+import { SIGNAL_TYPES, derivedEventId } from "@icpstream/scoring";
+import type { AccountProfile, Signal, SignalType } from "@icpstream/scoring";
+
+/**
+ * Domain objects (what scoring's row parsers produce) → events on the wire: the envelope's
+ * `observedAt`, `schemaVersion` and `source` are added; nothing else changes, so the words
+ * stay the scoring package's words.
+ */
+export type SignalTopicId = "hiring" | "funding" | "intent";
+export type InputTopicId = (typeof INPUT_TOPIC_IDS)[number];
+
+/** Which topic carries each signal type, read from the catalog (one topic per type). */
+export const SIGNAL_TOPIC: Readonly<Record<SignalType, SignalTopicId>> = Object.fromEntries(
+  SIGNAL_TYPES.map((type) => {
+    const topic = (["hiring", "funding", "intent"] as const).find((id) => eventTypesOf(TOPICS[id]).includes(type));
+    if (!topic) throw new Error(`no topic carries signal type ${type}`);
+    return [type, topic];
+  }),
+) as Record<SignalType, SignalTopicId>;
+
+export interface Observation {
+  /** When we read or received it. */
+  observedAt: string;
+  /** Used when the record names no source of its own. */
+  source: string;
+}
+
+export function signalEvent(signal: Signal, seen: Observation): SignalEventV1 {
+  return { ...signal, source: signal.source ?? seen.source, observedAt: seen.observedAt, schemaVersion: 1 } as SignalEventV1;
+}
+
+/**
+ * A profile snapshot as an event. The id is derived from the content and source, so the
+ * same export ingested twice yields the same events (consumers drop the repeat).
+ * `occurredAt` is when the source's data was read, unless the caller knows better.
+ */
+export function profileEvent(profile: AccountProfile, seen: Observation & { occurredAt?: string }): AccountProfileEventV1 {
+  return {
+    ...profile,
+    type: "account_profile",
+    eventId: derivedEventId({ profile, source: seen.source }),
+    occurredAt: seen.occurredAt ?? seen.observedAt,
+    observedAt: seen.observedAt,
+    source: seen.source,
+    schemaVersion: 1,
+  };
+}
