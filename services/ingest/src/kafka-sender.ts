@@ -1,4 +1,5 @@
 import { TOPICS } from "@icpstream/contracts";
+import type { TopicCatalog } from "@icpstream/contracts";
 import { EventProducer, RegistryCodec, confluentRegistry, createKafka } from "@icpstream/kafka-kit";
 import type { SchemaMode } from "@icpstream/kafka-kit";
 import type { Logger } from "pino";
@@ -14,17 +15,21 @@ export interface KafkaSender {
   close(): Promise<void>;
 }
 
-export async function connectSender(config: { brokers: string[]; registryUrl: string; clientId: string; schemaMode: SchemaMode }, logger?: Logger): Promise<KafkaSender> {
+export async function connectSender(
+  config: { brokers: string[]; registryUrl: string; clientId: string; schemaMode: SchemaMode; catalog?: TopicCatalog },
+  logger?: Logger,
+): Promise<KafkaSender> {
+  const catalog = config.catalog ?? TOPICS;
   const kafka = createKafka({ brokers: config.brokers, clientId: config.clientId }, logger);
   const codec = new RegistryCodec(confluentRegistry({ url: config.registryUrl }), { mode: config.schemaMode });
-  await codec.prepare(TOPICS);
+  await codec.prepare(catalog);
   // Idempotent producer: a retried send after a lost acknowledgement is not written twice.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const events = new EventProducer(producer, codec);
   return {
     send: async (topic, batch) => {
-      await events.send(TOPICS[topic], batch as never[]);
+      await events.send(catalog[topic], batch as never[]);
     },
     close: () => producer.disconnect(),
   };
