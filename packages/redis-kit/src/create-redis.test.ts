@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { classifyRedisError, RedisKitError } from "./errors.js";
+import { reconnectDelayMs, redactRedisUrl } from "./create-redis.js";
+
+describe("the Redis client's settings", () => {
+  it("URLs in logs and errors never carry the password", () => {
+    expect(redactRedisUrl("redis://:s3cret@cache.internal:6380/2")).toBe("redis://cache.internal:6380/2");
+    expect(redactRedisUrl("rediss://svc:s3cret@cache.internal:6380")).toBe("rediss://svc@cache.internal:6380");
+    expect(redactRedisUrl("redis://127.0.0.1:16379")).toBe("redis://127.0.0.1:16379");
+    expect(redactRedisUrl("not a url")).toBe("<unparseable redis url>");
+  });
+
+  it("reconnects back off from 100 ms, doubling to a 3 s ceiling, with at most 20% jitter", () => {
+    expect([1, 2, 3, 4, 5, 6, 10].map((n) => reconnectDelayMs(n, () => 0))).toEqual([100, 200, 400, 800, 1600, 3000, 3000]);
+    expect(reconnectDelayMs(10, () => 0.999)).toBeLessThanOrEqual(3600);
+  });
+});
+
+describe("classifying Redis errors", () => {
+  it("a connection that is down or failing over is retryable, and the message says where", () => {
+    const error = classifyRedisError(new Error("connect ECONNREFUSED 127.0.0.1:1"), 'redis "timing-state" apply t/s/0');
+    expect(error).toMatchObject({ code: "REDIS_UNAVAILABLE", retryable: true, message: 'redis "timing-state" apply t/s/0: connect ECONNREFUSED 127.0.0.1:1' });
+    expect(classifyRedisError(new Error("READONLY You can't write against a read only replica."), "x").retryable).toBe(true);
+    expect(classifyRedisError(new Error("LOADING Redis is loading the dataset in memory"), "x").retryable).toBe(true);
+  });
+
+  it("an error reply about the command itself is not retryable", () => {
+    expect(classifyRedisError(new Error("WRONGTYPE Operation against a key holding the wrong kind of value"), "x")).toMatchObject({ code: "REDIS_COMMAND_FAILED", retryable: false });
+  });
+
+  it("an error already classified passes through unchanged", () => {
+    const original = new RedisKitError("REDIS_INVALID_ARGUMENT", "partition: bad");
+    expect(classifyRedisError(original, "x")).toBe(original);
+  });
+});
