@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
+import { TOPICS } from "@icpstream/contracts";
+import { ensureTopics } from "@icpstream/kafka-kit";
 import type { StackConfig } from "./config.js";
 import { fetchKafka } from "./fetch.js";
 import { pickJdk } from "./java.js";
@@ -121,5 +123,18 @@ export async function kafkaReady(config: StackConfig): Promise<boolean> {
     return false;
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Creates the catalog's topics and dead-letter topics (idempotent); returns what it created. */
+export async function createCatalogTopics(config: StackConfig): Promise<{ created: string[]; mismatched: string[] }> {
+  const kafka = new Kafka({ clientId: "icpstream-stack-topics", brokers: [`127.0.0.1:${config.kafka.port}`], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { created, mismatched } = await ensureTopics(admin, TOPICS);
+    return { created, mismatched };
+  } finally {
+    await admin.disconnect();
   }
 }

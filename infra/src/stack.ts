@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { type ConnectionSettings, connectionSettings, type StackConfig } from "./config.js";
-import { kafkaProcess, kafkaReady, startKafka } from "./kafka.js";
+import { createCatalogTopics, kafkaProcess, kafkaReady, startKafka } from "./kafka.js";
 import { type ManagedProcess, residentBytes, runningPid, stopProcess, tailOf, waitUntil } from "./processes.js";
 import { chooseRegistryRuntime, enforceBackwardCompatibility, registryProcess, registryReady, startRegistry } from "./registry.js";
 import { ensureRedisServer, redisProcess, redisReady, startRedis } from "./redis.js";
@@ -118,7 +118,9 @@ export async function stackUp(config: StackConfig, log: Log): Promise<Connection
       }
     }),
   );
-  // topics: the contracts' topic catalog is created here once it exists.
+  const topics = await createCatalogTopics(config);
+  if (topics.created.length > 0) log(`kafka: created ${topics.created.length} topics (${topics.created.join(", ")})`);
+  for (const mismatch of topics.mismatched) log(`kafka: topic differs from the catalog: ${mismatch}`);
   const settings = writeConnectionSettings(config);
   log(`ready: ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(" ")}`);
   return settings;
