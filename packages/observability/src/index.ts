@@ -1,2 +1,4 @@
 export * from "./logger.js";
+export * from "./metrics.js";
+export * from "./readiness.js";
 export * from "./redact.js";
