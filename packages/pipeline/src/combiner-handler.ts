@@ -1,0 +1,217 @@
+import { z } from "zod";
+import { QuadrantV1, ReasonV1, tierChangeIdempotencyKey } from "@icpstream/contracts";
+import type { FitScoredEventV1, TierChangedEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
+import { AccountKey, combine, IsoDateTime } from "@icpstream/scoring";
+import type { CombinedResult, FitResult, LoadedScorecard, Rubric, TimingResult } from "@icpstream/scoring";
+import { assertSameAccount } from "./errors.js";
+import { toEpochMs } from "./instant.js";
+import { clip, fitDigest, MAX_REASONS, rubricRef, sortReasons, timingDigest, topContributionReasons } from "./score-events.js";
+
+/**
+ * The combiner's decision: the latest fit and timing per scorecard → `combine` → a
+ * `tier_changed` when the tier or the quadrant moved.
+ *
+ * - **Latest wins**: a score older than the stored one (by `occurredAt`) is ignored; the
+ *   same event id again is a duplicate; on an equal instant the later arrival wins (the
+ *   services publish one account's scores in order on one partition).
+ * - **Missing timing is no timing**: an account with a fit and no timing score yet is
+ *   tiered with timing 0, no timing signal and no strong intent — exactly what the engine
+ *   gives for no signals. A timing score without a fit is kept and waits for the fit.
+ * - **Rubric**: scores from another rubric version than the combiner's are ignored
+ *   (`rubric_mismatch`); when the combiner's rubric changes, stored scores from the old
+ *   one are dropped (tier and version are kept, so the next change says where it came from).
+ * - **Version**: one counter per account over all its scorecards, +1 per tier change,
+ *   gap-free. The contract has no field for it yet, so it ends the event id:
+ *   `<idempotencyKey>:v<version>` (read it back with `tierChangeVersion`).
+ * - **Deterministic**: no clock. `occurredAt` / `observedAt` are the arriving score's;
+ *   `causingEventIds` the fit_scored and timing_scored ids the tier was computed from
+ *   (oldest first); the idempotency key is `tierChangeIdempotencyKey` over them.
+ *
+ * `combine` needs a FitResult and a TimingResult; the events carry everything it reads
+ * (fit score, exclusions, timing score, strong intent, timing signal, layer scores) except
+ * an exclusion's `input`, which only feeds the engine's adjustment text (reasons here are
+ * built from the exclusion's rule and reason instead).
+ */
+const FitSide = z.object({
+  eventId: z.string().min(1),
+  occurredAt: IsoDateTime,
+  score: z.number(),
+  excluded: z.boolean(),
+  exclusions: z.array(z.object({ rule: z.string(), reason: z.string() })),
+  /** The top contributions as reasons (at most MAX_REASONS): all a tier change needs of the explanation. */
+  reasons: z.array(ReasonV1),
+  digest: z.string(),
+});
+const TimingSide = z.object({
+  eventId: z.string().min(1),
+  occurredAt: IsoDateTime,
+  score: z.number(),
+  strongIntent: z.boolean(),
+  hasTimingSignal: z.boolean(),
+  /** Layer id → its 0–100 score (the weight keys of formula scorecards). */
+  layers: z.record(z.string(), z.number()),
+  reasons: z.array(ReasonV1),
+  digest: z.string(),
+});
+const EmittedTier = z.object({ id: z.string(), name: z.string(), rank: z.number().int().positive(), quadrant: QuadrantV1 });
+const CardState = z.object({ fit: FitSide.optional(), timing: TimingSide.optional(), tier: EmittedTier.optional() });
+
+export const CombinerState = z.object({
+  v: z.literal(1),
+  accountKey: AccountKey,
+  /** The rubric the stored scores belong to. */
+  rubricHash: z.string().nullable(),
+  /** The version of the last tier change published for this account (0 before the first). */
+  version: z.number().int().nonnegative(),
+  scorecards: z.record(z.string(), CardState),
+});
+export type CombinerState = z.infer<typeof CombinerState>;
+export type CombinerCardState = z.infer<typeof CardState>;
+type FitSide = z.infer<typeof FitSide>;
+type TimingSide = z.infer<typeof TimingSide>;
+
+export interface CombinerTransition {
+  state: CombinerState;
+  /** In version order: `state.version - outputs.length + 1` … `state.version`. */
+  outputs: TierChangedEventV1[];
+  ignored?: "duplicate" | "stale" | "rubric_mismatch" | "unknown_scorecard";
+}
+
+export function applyFitScored(state: CombinerState | undefined, event: FitScoredEventV1, rubric: Rubric): CombinerTransition {
+  const side: FitSide = {
+    eventId: event.eventId,
+    occurredAt: event.occurredAt,
+    score: event.fit,
+    excluded: event.excluded,
+    exclusions: event.exclusions.map((e) => ({ rule: e.rule, reason: e.reason })),
+    reasons: topContributionReasons(event.contributions),
+    digest: fitDigest(event),
+  };
+  return applyScore(state, event, rubric, (card) => card.fit, (card) => ({ ...card, fit: side }));
+}
+
+export function applyTimingScored(state: CombinerState | undefined, event: TimingScoredEventV1, rubric: Rubric): CombinerTransition {
+  const side: TimingSide = {
+    eventId: event.eventId,
+    occurredAt: event.occurredAt,
+    score: event.timing,
+    strongIntent: event.strongIntent,
+    hasTimingSignal: event.hasTimingSignal,
+    layers: Object.fromEntries(event.layers.flatMap((l) => (l.score === undefined ? [] : [[l.id, l.score]]))),
+    reasons: topContributionReasons(event.contributions),
+    digest: timingDigest(event),
+  };
+  return applyScore(state, event, rubric, (card) => card.timing, (card) => ({ ...card, timing: side }));
+}
+
+/** The version a tier change carries (the contract has no field for it yet; it ends the event id). */
+export function tierChangeVersion(event: Pick<TierChangedEventV1, "eventId">): number {
+  const match = /:v(\d+)$/.exec(event.eventId);
+  if (!match?.[1]) throw new RangeError(`not a tier change id from the combiner: ${event.eventId}`);
+  return Number(match[1]);
+}
+
+type ScoreEvent = FitScoredEventV1 | TimingScoredEventV1;
+
+function applyScore(
+  state: CombinerState | undefined,
+  event: ScoreEvent,
+  rubric: Rubric,
+  stored: (card: CombinerCardState) => { eventId: string; occurredAt: string } | undefined,
+  withSide: (card: CombinerCardState) => CombinerCardState,
+): CombinerTransition {
+  assertSameAccount(state?.accountKey, event.accountKey, `a ${event.type} event`);
+  let current: CombinerState = state ?? { v: 1, accountKey: event.accountKey, rubricHash: null, version: 0, scorecards: {} };
+  if (event.rubricVersion.hash !== rubric.version.hash) return { state: current, outputs: [], ignored: "rubric_mismatch" };
+  const card = rubric.scorecards.find((c) => c.id === event.scorecard);
+  if (!card) return { state: current, outputs: [], ignored: "unknown_scorecard" };
+
+  if (current.rubricHash !== rubric.version.hash) current = forgetScores(current, rubric.version.hash);
+  const cardState = current.scorecards[card.id] ?? {};
+  const previous = stored(cardState);
+  if (previous) {
+    if (previous.eventId === event.eventId) return { state: current, outputs: [], ignored: "duplicate" };
+    if (toEpochMs(event.occurredAt) < toEpochMs(previous.occurredAt)) return { state: current, outputs: [], ignored: "stale" };
+  }
+
+  const next = withSide(cardState);
+  const decided = decide(current, next, card, rubric, event);
+  return { state: { ...current, version: decided.version, scorecards: { ...current.scorecards, [card.id]: decided.card } }, outputs: decided.outputs };
+}
+
+/** Scores from an older rubric mean nothing under the new one; the emitted tier stays as the baseline of the next change. */
+function forgetScores(state: CombinerState, rubricHash: string): CombinerState {
+  const scorecards: Record<string, CombinerCardState> = {};
+  for (const [id, card] of Object.entries(state.scorecards)) if (card.tier) scorecards[id] = { tier: card.tier };
+  return { ...state, rubricHash, scorecards };
+}
+
+function fitResult(side: FitSide): FitResult {
+  return { score: side.score, points: 0, outOf: 0, excluded: side.excluded, exclusions: side.exclusions.map((e) => ({ ...e, input: "" })), layers: [], contributions: [] };
+}
+
+function timingResult(side: TimingSide | undefined): TimingResult {
+  const layers = Object.entries(side?.layers ?? {}).map(([id, score]) => ({ id, points: 0, uncappedPoints: 0, min: undefined, max: undefined, score }));
+  return { score: side?.score ?? 0, points: 0, outOf: 0, strongIntent: side?.strongIntent ?? false, hasTimingSignal: side?.hasTimingSignal ?? false, nextChangeAt: null, layers, contributions: [] };
+}
+
+/** Combines one scorecard's stored fit and timing; null before there is a fit. */
+export function combineCard(card: CombinerCardState, scorecard: LoadedScorecard): CombinedResult | null {
+  return card.fit ? combine(fitResult(card.fit), timingResult(card.timing), scorecard) : null;
+}
+
+function decide(state: CombinerState, card: CombinerCardState, scorecard: LoadedScorecard, rubric: Rubric, cause: ScoreEvent): { card: CombinerCardState; version: number; outputs: TierChangedEventV1[] } {
+  const result = combineCard(card, scorecard);
+  if (!result || !card.fit) return { card, version: state.version, outputs: [] };
+  const previous = card.tier;
+  if (previous && previous.id === result.tier.id && previous.quadrant === result.quadrant) return { card, version: state.version, outputs: [] };
+
+  const version = state.version + 1;
+  const sides = [card.fit, card.timing].filter((s): s is FitSide | TimingSide => s !== undefined);
+  const causingEventIds = [...sides].sort((a, b) => toEpochMs(a.occurredAt) - toEpochMs(b.occurredAt)).map((s) => s.eventId);
+  const previousTier = previous ? { id: previous.id, name: previous.name, rank: previous.rank } : null;
+  const tier = { id: result.tier.id, name: result.tier.name, rank: result.tier.rank };
+  const rubricVersion = rubricRef(rubric.version);
+  const idempotencyKey = tierChangeIdempotencyKey({
+    accountKey: state.accountKey,
+    scorecard: scorecard.id,
+    rubricHash: rubricVersion.hash,
+    previousTierId: previousTier?.id ?? null,
+    tierId: tier.id,
+    causingEventIds,
+  });
+  const output: TierChangedEventV1 = {
+    type: "tier_changed",
+    eventId: `${idempotencyKey}:v${version}`,
+    accountKey: state.accountKey,
+    occurredAt: cause.occurredAt,
+    observedAt: cause.observedAt,
+    source: "combiner",
+    schemaVersion: 1,
+    idempotencyKey,
+    scorecard: scorecard.id,
+    rubricVersion,
+    previousTier,
+    tier,
+    total: result.total,
+    fit: card.fit.score,
+    timing: card.timing?.score ?? 0,
+    components: result.components,
+    quadrant: result.quadrant,
+    excluded: card.fit.excluded,
+    strongIntent: card.timing?.strongIntent ?? false,
+    reasons: reasons(card, result),
+    causingEventIds,
+  };
+  return { card: { ...card, tier: { ...tier, quadrant: result.quadrant } }, version, outputs: [output] };
+}
+
+/** Exclusions first, then tier adjustments, then the largest contributions of fit and timing together. */
+function reasons(card: CombinerCardState, result: CombinedResult): z.infer<typeof ReasonV1>[] {
+  const exclusions = (card.fit?.exclusions ?? []).map((e) => ({ text: clip(`excluded: ${e.reason}`), rule: e.rule }));
+  const adjustments = result.adjustments.flatMap((a) =>
+    a.kind === "strong_intent_lift" ? [{ text: "strong intent: lifted one tier" }] : a.kind === "held_without_timing" ? [{ text: "no timing signal: held at second tier" }] : [],
+  );
+  const contributions = sortReasons([...(card.fit?.reasons ?? []), ...(card.timing?.reasons ?? [])]);
+  return [...exclusions, ...adjustments, ...contributions].slice(0, MAX_REASONS);
+}

@@ -1,0 +1,23 @@
+/**
+ * @icpstream/pipeline — the scoring services' decisions as pure state transitions. Each
+ * handler takes the account's state, one input, the rubric (and `now` in epoch ms where
+ * the clock matters) and returns the new state and the contract events to publish; the
+ * service only persists and publishes. No I/O, no clock.
+ */
+export { applyProfile, FitState } from "./fit-handler.js";
+export type { FitTransition } from "./fit-handler.js";
+export { applySignal, reevaluate, TimingState } from "./timing-handler.js";
+export type { TimingTransition } from "./timing-handler.js";
+export { applyFitScored, applyTimingScored, combineCard, CombinerState, tierChangeVersion } from "./combiner-handler.js";
+export type { CombinerCardState, CombinerTransition } from "./combiner-handler.js";
+export { recomputeFinalState, finalScoresOf } from "./recompute.js";
+export type { FinalScore } from "./recompute.js";
+export { encodeState, decodeFitState, decodeTimingState, decodeCombinerState } from "./state-codec.js";
+export { canStillContribute } from "./signal-retention.js";
+export { toSignal } from "./signal-event.js";
+export { outputEventId, digestOf, MAX_EVENT_ID_LENGTH } from "./output-id.js";
+export { fitDigest, timingDigest, emptyTimingDigest, MAX_EVIDENCE, MAX_REASONS } from "./score-events.js";
+export { compareOccurrence } from "./instant.js";
+export type { EpochMs } from "./instant.js";
+export { PipelineError } from "./errors.js";
+export type { PipelineErrorCode } from "./errors.js";

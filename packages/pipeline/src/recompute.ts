@@ -1,0 +1,97 @@
+import type { AccountProfileEventV1, QuadrantV1, SignalEventV1 } from "@icpstream/contracts";
+import { combine, scoreFit, scoreTiming } from "@icpstream/scoring";
+import type { LoadedScorecard, Rubric, Signal } from "@icpstream/scoring";
+import type { CombinerState } from "./combiner-handler.js";
+import type { EpochMs } from "./instant.js";
+import { compareOccurrence } from "./instant.js";
+import { toSignal } from "./signal-event.js";
+import { emptyTimingDigest, fitDigest, fitPayload, rubricRef, timingDigest, timingPayload } from "./score-events.js";
+
+/**
+ * What the streaming pipeline must end with, computed in one pass from the same events,
+ * with the engine's functions and none of the incremental handlers: the central test's
+ * oracle. Per account and scorecard:
+ * - fit: of the account's newest profile (by `occurredAt`, then `eventId` — the fit
+ *   handler's choice for out-of-order profiles); null without a profile;
+ * - timing: of all the account's signals at `now` (duplicates by event id count once);
+ *   null when it equals "no timing" (no signal that still scores);
+ * - tier: `combine` of the two (missing timing = no timing); null without a profile.
+ * Entries with neither fit nor timing are left out, as the combiner never hears of them.
+ */
+export interface FinalScore {
+  accountKey: string;
+  scorecard: string;
+  fit: { score: number; excluded: boolean; digest: string } | null;
+  timing: { score: number; strongIntent: boolean; hasTimingSignal: boolean; digest: string } | null;
+  tier: { id: string; name: string; rank: number; quadrant: QuadrantV1 } | null;
+}
+
+export function recomputeFinalState(input: { profiles: readonly AccountProfileEventV1[]; signals: readonly SignalEventV1[]; rubric: Rubric; now: EpochMs }): FinalScore[] {
+  const { rubric, now } = input;
+  const rubricVersion = rubricRef(rubric.version);
+
+  const newest = new Map<string, AccountProfileEventV1>();
+  for (const profile of input.profiles) {
+    const seen = newest.get(profile.accountKey);
+    if (!seen || compareOccurrence(profile, seen) > 0) newest.set(profile.accountKey, profile);
+  }
+  const signals = new Map<string, Signal[]>();
+  for (const event of input.signals) {
+    const list = signals.get(event.accountKey) ?? [];
+    list.push(toSignal(event));
+    signals.set(event.accountKey, list);
+  }
+
+  const accounts = [...new Set([...newest.keys(), ...signals.keys()])].sort();
+  const out: FinalScore[] = [];
+  for (const accountKey of accounts) {
+    const profile = newest.get(accountKey);
+    for (const card of rubric.scorecards) {
+      const fit = profile ? scoreFit(profile, card) : undefined;
+      const timing = scoreTiming(signals.get(accountKey) ?? [], card, now);
+      const timingView = { ...timingPayload(timing), rubricVersion };
+      const tDigest = timingDigest(timingView);
+      const fitView = fit ? { score: fit.score, excluded: fit.excluded, digest: fitDigest({ ...fitPayload(fit), rubricVersion }) } : null;
+      const timingScore = tDigest === emptyTimingDigest(card, rubric.version) ? null : { score: timing.score, strongIntent: timing.strongIntent, hasTimingSignal: timing.hasTimingSignal, digest: tDigest };
+      if (!fitView && !timingScore) continue;
+      const combined = fit ? combine(fit, timing, card) : undefined;
+      out.push({
+        accountKey,
+        scorecard: card.id,
+        fit: fitView,
+        timing: timingScore,
+        tier: combined ? { id: combined.tier.id, name: combined.tier.name, rank: combined.tier.rank, quadrant: combined.quadrant } : null,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The same view of where the streaming pipeline ended: the combiner's stored fit and
+ * timing per scorecard and the tier it last published. Comparable with
+ * `recomputeFinalState` by deep equality.
+ */
+export function finalScoresOf(states: Iterable<CombinerState>, rubric: Rubric): FinalScore[] {
+  const out: FinalScore[] = [];
+  const sorted = [...states].sort((a, b) => (a.accountKey < b.accountKey ? -1 : a.accountKey > b.accountKey ? 1 : 0));
+  for (const state of sorted) {
+    if (state.rubricHash !== rubric.version.hash) continue;
+    for (const card of rubric.scorecards) {
+      const entry = finalScoreOf(state, card, rubric);
+      if (entry) out.push(entry);
+    }
+  }
+  return out;
+}
+
+function finalScoreOf(state: CombinerState, card: LoadedScorecard, rubric: Rubric): FinalScore | null {
+  const stored = state.scorecards[card.id];
+  if (!stored) return null;
+  const fit = stored.fit ? { score: stored.fit.score, excluded: stored.fit.excluded, digest: stored.fit.digest } : null;
+  const t = stored.timing;
+  const timing = t && t.digest !== emptyTimingDigest(card, rubric.version) ? { score: t.score, strongIntent: t.strongIntent, hasTimingSignal: t.hasTimingSignal, digest: t.digest } : null;
+  if (!fit && !timing) return null;
+  const tier = stored.tier ? { id: stored.tier.id, name: stored.tier.name, rank: stored.tier.rank, quadrant: stored.tier.quadrant } : null;
+  return { accountKey: state.accountKey, scorecard: card.id, fit, timing, tier };
+}

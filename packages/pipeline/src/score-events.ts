@@ -1,0 +1,100 @@
+import type { ContributionV1, FitScoredEventV1, LayerScoreV1, ReasonV1, RubricVersionRef, TimingScoredEventV1 } from "@icpstream/contracts";
+import type { Contribution, FitResult, LayerResult, RubricVersion, TimingResult } from "@icpstream/scoring";
+import { scoreTiming } from "@icpstream/scoring";
+import type { LoadedScorecard } from "@icpstream/scoring";
+import { digestOf } from "./output-id.js";
+
+/**
+ * Engine results → the payload of `fit_scored` / `timing_scored`, and the digests that
+ * decide whether a score "changed". Shared by the handlers and the batch recompute, so
+ * both describe a score in exactly the same words.
+ */
+
+/** The contract allows at most 100 evidence items per contribution; a `sum` rule over more signals keeps its newest 100. */
+export const MAX_EVIDENCE = 100;
+/** Top reasons kept per side in the combiner and sent on a tier change. */
+export const MAX_REASONS = 5;
+const MAX_REASON_TEXT = 500;
+
+export function rubricRef(version: RubricVersion): RubricVersionRef {
+  return version.label === undefined ? { hash: version.hash } : { hash: version.hash, label: version.label };
+}
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function toContributionV1(c: Contribution): ContributionV1 {
+  return { rule: c.rule, layer: c.layer, label: c.label, points: c.points, evidence: c.evidence.slice(-MAX_EVIDENCE).map((e) => defined({ ...e })) };
+}
+
+export function toLayerV1(l: LayerResult): LayerScoreV1 {
+  return l.score === undefined ? { id: l.id, points: l.points } : { id: l.id, points: l.points, score: l.score };
+}
+
+export type FitPayload = Pick<FitScoredEventV1, "fit" | "excluded" | "exclusions" | "layers" | "contributions">;
+export type TimingPayload = Pick<TimingScoredEventV1, "timing" | "strongIntent" | "hasTimingSignal" | "layers" | "contributions">;
+
+export function fitPayload(result: FitResult): FitPayload {
+  return {
+    fit: result.score,
+    excluded: result.excluded,
+    exclusions: result.exclusions.map((e) => ({ rule: e.rule, reason: e.reason })),
+    layers: result.layers.map(toLayerV1),
+    contributions: result.contributions.map(toContributionV1),
+  };
+}
+
+export function timingPayload(result: TimingResult): TimingPayload {
+  return {
+    timing: result.score,
+    strongIntent: result.strongIntent,
+    hasTimingSignal: result.hasTimingSignal,
+    layers: result.layers.map(toLayerV1),
+    contributions: result.contributions.map(toContributionV1),
+  };
+}
+
+/** What a fit score is, for change detection: the rubric, the score, exclusions and the explanation. */
+export function fitDigest(event: FitPayload & { rubricVersion: RubricVersionRef }): string {
+  const { fit, excluded, exclusions, layers, contributions } = event;
+  return digestOf({ rubric: event.rubricVersion.hash, fit, excluded, exclusions, layers, contributions });
+}
+
+/**
+ * What a timing score is, for change detection. Evidence ages every millisecond, so
+ * `ageDays` is left out: the decay factor and points say everything that matters, and
+ * they change only at decay boundaries. `nextChangeAt` is the service's schedule, not the score.
+ */
+export function timingDigest(event: TimingPayload & { rubricVersion: RubricVersionRef }): string {
+  const { timing, strongIntent, hasTimingSignal, layers } = event;
+  const contributions = event.contributions.map((c) => ({ ...c, evidence: c.evidence.map(({ ageDays: _age, ...e }) => e) }));
+  return digestOf({ rubric: event.rubricVersion.hash, timing, strongIntent, hasTimingSignal, layers, contributions });
+}
+
+/**
+ * The digest of "no timing at all" on a scorecard: an account without signals, or whose
+ * signals all aged out. The timing service publishes only what differs from this, and the
+ * combiner treats a missing timing score as exactly this.
+ */
+export function emptyTimingDigest(card: LoadedScorecard, version: RubricVersion): string {
+  return timingDigest({ ...timingPayload(scoreTiming([], card, 0)), rubricVersion: rubricRef(version) });
+}
+
+/** A contribution as a reason for people: `Funding round series_b +12`. */
+export function contributionReason(c: Pick<ContributionV1, "rule" | "label" | "points">): ReasonV1 {
+  return { text: clip(`${c.label} ${c.points > 0 ? "+" : ""}${c.points}`), rule: c.rule, points: c.points };
+}
+
+/** The contributions with the largest effect, largest first (ties by rule), as reasons. */
+export function topContributionReasons(contributions: readonly Pick<ContributionV1, "rule" | "label" | "points">[], limit = MAX_REASONS): ReasonV1[] {
+  return sortReasons(contributions.filter((c) => c.points !== 0).map(contributionReason)).slice(0, limit);
+}
+
+export function sortReasons(reasons: readonly ReasonV1[]): ReasonV1[] {
+  return [...reasons].sort((a, b) => Math.abs(b.points ?? 0) - Math.abs(a.points ?? 0) || ((a.rule ?? "") < (b.rule ?? "") ? -1 : (a.rule ?? "") > (b.rule ?? "") ? 1 : 0));
+}
+
+export function clip(text: string): string {
+  return text.length <= MAX_REASON_TEXT ? text : `${text.slice(0, MAX_REASON_TEXT - 1)}…`;
+}

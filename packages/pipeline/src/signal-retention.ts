@@ -1,0 +1,33 @@
+import { DAY_MS, decayAt } from "@icpstream/scoring";
+import type { Rubric, Signal } from "@icpstream/scoring";
+
+/**
+ * Whether a stored signal can still change a timing score at `now` or any later instant,
+ * whatever other signals arrive later (including late ones dated in the past). A signal
+ * that cannot is dropped from the timing state; keeping the rest gives the same score as
+ * keeping everything, which is what the batch recompute does.
+ *
+ * For every rule of every scorecard that takes this signal type (conservatively ignoring
+ * `where`, which the engine does not export), the signal is finished only when both hold:
+ * - **decayed for good**: its factor is 0 from now on. For a burst rule, the latest
+ *   possible end of a window it belongs to (`occurredAt + withinDays`) must be decayed
+ *   too, since a burst takes its decay from the window's last signal;
+ * - **no longer keeps its layer awake**: with `resetAfterInactiveDays`, the newest match
+ *   keeps older, still-decaying matches alive; past its own reset boundary it cannot.
+ * Signals dated after `now` are never finished (they count from when they happen).
+ */
+export function canStillContribute(signal: Signal, occurredMs: number, rubric: Rubric, nowMs: number): boolean {
+  for (const card of rubric.scorecards) {
+    const timing = card.timing;
+    for (const layer of Object.values(timing.layers)) {
+      for (const rule of layer.rules) {
+        if (rule.signal !== signal.type) continue;
+        const reach = rule.burst ? rule.burst.withinDays * DAY_MS : 0;
+        const decay = decayAt(rule.decay ?? layer.decay ?? timing.decay, occurredMs + reach, nowMs);
+        if (decay.factor !== 0 || decay.nextChange !== null) return true;
+        if (layer.resetAfterInactiveDays !== undefined && nowMs <= occurredMs + Math.floor(layer.resetAfterInactiveDays * DAY_MS)) return true;
+      }
+    }
+  }
+  return false;
+}
