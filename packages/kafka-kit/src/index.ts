@@ -14,3 +14,5 @@ export * from "./consumer.js";
 export * from "./topics.js";
 export * from "./kafka.js";
 export * from "./logger.js";
+export * from "./co-partitioned-assigner.js";
+export * from "./stateful-consumer.js";

@@ -1,0 +1,120 @@
+import type { KafkaMessage } from "kafkajs";
+import { describe, expect } from "vitest";
+import { EXAMPLE_EVENTS, catalogTopics, deadLetterTopics, topicCatalog } from "@icpstream/contracts";
+import type { EventOf, TopicCatalog } from "@icpstream/contracts";
+import { RedisPartitionStateStore } from "@icpstream/redis-kit";
+import { stackTest as test, uniqueName, waitFor } from "@icpstream/testkit";
+import type { StackFixture } from "@icpstream/testkit";
+import { RegistryCodec } from "./codec.js";
+import { silentLogger } from "./logger.js";
+import { EventProducer } from "./producer.js";
+import { confluentRegistry } from "./registry.js";
+import { output, runStatefulConsumer, type StatefulHandler } from "./stateful-consumer.js";
+import { ensureTopics } from "./topics.js";
+
+async function isolatedCatalog(stack: StackFixture): Promise<TopicCatalog> {
+  const catalog = topicCatalog({ prefix: `${uniqueName("sc")}.`, partitions: 2 });
+  const admin = await stack.admin();
+  await ensureTopics(admin, catalog);
+  stack.onCleanup(() => admin.deleteTopics({ topics: [...catalogTopics(catalog), ...deadLetterTopics(catalog)].map((t) => t.topic) }));
+  return catalog;
+}
+
+/** Collects every message of a topic (from the beginning) for assertions. */
+async function collect(stack: StackFixture, topic: string): Promise<KafkaMessage[]> {
+  const seen: KafkaMessage[] = [];
+  const consumer = stack.kafka.consumer({ groupId: stack.groupId("collect") });
+  await consumer.connect();
+  stack.onCleanup(() => consumer.disconnect());
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
+  return seen;
+}
+
+const hiringExample = EXAMPLE_EVENTS.hiring[0] as EventOf<TopicCatalog["hiring"]>;
+const tierExample = EXAMPLE_EVENTS.tierChanged[0] as EventOf<TopicCatalog["tierChanged"]>;
+
+/** Counts events per account; emits one tier change per event, with an id derived from the count. */
+function countingHandler(catalog: TopicCatalog, scheduleAfterMs?: number): StatefulHandler<TopicCatalog["hiring"]> {
+  return {
+    onEvent: (event, state, { now }) => {
+      const count = Number(state.count ?? 0) + 1;
+      const change = { ...tierExample, eventId: `${event.accountKey}:${count}`, idempotencyKey: `${event.accountKey}:${count}`, accountKey: event.accountKey };
+      return {
+        state: { set: { count: String(count) } },
+        outputs: [output(catalog.tierChanged, change)],
+        ...(scheduleAfterMs !== undefined ? { scheduleAt: now + scheduleAfterMs } : {}),
+      };
+    },
+    onDue: (accountKey, state) => ({
+      outputs: [output(catalog.tierChanged, { ...tierExample, eventId: `${accountKey}:due:${state.count}`, idempotencyKey: `${accountKey}:due`, accountKey })],
+      scheduleAt: null,
+    }),
+  };
+}
+
+describe("stateful consumer against the real stack", () => {
+  test("applies every event exactly once across a restart, dead-letters a poison message, and resumes from the offsets stored in Redis", async ({ stack }) => {
+    const catalog = await isolatedCatalog(stack);
+    const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
+    const producer = stack.kafka.producer();
+    await producer.connect();
+    stack.onCleanup(() => producer.disconnect());
+    const events = new EventProducer(producer, codec);
+    const store = new RedisPartitionStateStore(stack.redis(), { prefix: stack.keyPrefix });
+    const groupId = stack.groupId("scoring");
+    const accounts = ["acme.com", "globex.com", "initech.com", "umbrella.com"];
+    const hiring = (n: number) => ({ ...hiringExample, eventId: `h-${n}`, accountKey: accounts[n % accounts.length] as string });
+
+    await events.send(catalog.hiring, Array.from({ length: 20 }, (_, n) => hiring(n)));
+    await producer.send({ topic: catalog.hiring.topic, messages: [{ key: "acme.com", value: Buffer.from("not an event") }] });
+    const outputs = await collect(stack, catalog.tierChanged.topic);
+    const deadLetters = await collect(stack, catalog.hiring.deadLetterTopic);
+
+    const start = () =>
+      runStatefulConsumer({ kafka: stack.kafka, producer, codec, store, groupId, inputs: [catalog.hiring], handler: countingHandler(catalog), logger: silentLogger(), clock: () => Date.parse("2026-11-01T00:00:00Z"), tickIntervalMs: 0 });
+    const first = await start();
+    await waitFor(() => outputs.length >= 20 && deadLetters.length >= 1, { timeoutMs: 45_000, what: "20 outputs and a dead letter" });
+    await first.stop();
+
+    const second = await start();
+    stack.onCleanup(() => second.stop());
+    await events.send(catalog.hiring, Array.from({ length: 4 }, (_, n) => hiring(20 + n)));
+    await waitFor(() => outputs.length >= 24, { timeoutMs: 45_000, what: "4 more outputs after the restart" });
+
+    const ids = outputs.map((m) => JSON.parse(m.value!.subarray(5).toString()).eventId as string).sort();
+    expect(ids).toEqual([...new Set(ids)]);
+    expect(ids).toHaveLength(24);
+    expect(deadLetters).toHaveLength(1);
+    for (const account of accounts) {
+      const shardPartition = [0, 1];
+      const counts = await Promise.all(shardPartition.map(async (partition) => (await store.read({ group: groupId, stream: catalog.hiring.topic, partition }, [account])).get(account)?.count));
+      expect(counts.filter(Boolean)).toEqual(["6"]);
+    }
+  });
+
+  test("re-evaluates an account when the clock passes its scheduled time, without any new event", async ({ stack }) => {
+    const catalog = await isolatedCatalog(stack);
+    const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
+    const producer = stack.kafka.producer();
+    await producer.connect();
+    stack.onCleanup(() => producer.disconnect());
+    const store = new RedisPartitionStateStore(stack.redis(), { prefix: stack.keyPrefix });
+    let now = Date.parse("2026-11-01T00:00:00Z");
+    const runner = await runStatefulConsumer({
+      kafka: stack.kafka, producer, codec, store, groupId: stack.groupId("timing"), inputs: [catalog.hiring],
+      handler: countingHandler(catalog, 30 * 86_400_000), logger: silentLogger(), clock: () => now, tickIntervalMs: 0,
+    });
+    stack.onCleanup(() => runner.stop());
+    const outputs = await collect(stack, catalog.tierChanged.topic);
+    await new EventProducer(producer, codec).send(catalog.hiring, [{ ...hiringExample, eventId: "h-1", accountKey: "acme.com" }]);
+    await waitFor(() => outputs.length === 1, { timeoutMs: 45_000, what: "the event's output" });
+
+    expect(await runner.tick()).toBe(0);
+    now += 31 * 86_400_000;
+    expect(await runner.tick()).toBe(1);
+    await waitFor(() => outputs.length === 2, { what: "the clock-driven output" });
+    expect(JSON.parse(outputs[1]!.value!.subarray(5).toString()).eventId).toBe("acme.com:due:1");
+    expect(await runner.tick()).toBe(0);
+  });
+});

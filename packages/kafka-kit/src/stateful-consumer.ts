@@ -1,0 +1,420 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { Logger } from "pino";
+import type { EventInputOf, EventOf, TopicSpec } from "@icpstream/contracts";
+import type { PartitionStateStore, ShardRef, StateWrite } from "@icpstream/redis-kit";
+import type { RegistryCodec } from "./codec.js";
+import { coPartitionedAssigner } from "./co-partitioned-assigner.js";
+import { deadLetterMessage } from "./dead-letter.js";
+import type { MessageOrigin } from "./dead-letter.js";
+import { classifyError } from "./errors.js";
+import type { ClassifiedError } from "./errors.js";
+import { EVENT_HEADERS } from "./producer.js";
+
+/**
+ * A consumer whose effects happen exactly once over Kafka's at-least-once delivery.
+ *
+ * Each consumed message is applied to Redis in one atomic step together with its offset
+ * and the shard's fencing generation (`PartitionStateStore.apply`): a redelivered message
+ * finds its offset already stored and changes nothing; a consumer that lost its partitions
+ * (a zombie back from a pause) finds a newer generation and is refused. Offsets live only
+ * in Redis, never in Kafka's group offsets, so the state and the position cannot disagree:
+ * on assignment the consumer seeks to the stored offset + 1, or to the beginning when
+ * Redis has nothing (which is how state is rebuilt from Kafka).
+ *
+ * Outputs go through an outbox in the same atomic step: the encoded messages are stored
+ * with the state, published, then removed. A crash between the apply and the publish
+ * leaves them in the outbox; whoever claims the shard next publishes them before anything
+ * else. Outputs therefore are never lost and never recomputed with different content;
+ * a crash after the publish but before the removal re-sends identical bytes, which
+ * subscribers drop by event id (at-least-once, idempotent).
+ *
+ * Messages that cannot be decoded or that the handler rejects permanently go to the
+ * topic's dead-letter topic with the reason, and their offset is recorded like any other,
+ * so a poison message never stalls its partition.
+ *
+ * Several topics consumed together (timing: hiring, funding, intent) must be
+ * co-partitioned; the co-partitioned assigner gives one member partition p of all of them,
+ * and their state shares one shard (`stream`).
+ */
+export interface Output {
+  spec: TopicSpec;
+  event: unknown;
+}
+
+/** Typed helper to build an output: `output(TOPICS.tierChanged, event)` checks the event against the topic. */
+export function output<T extends TopicSpec>(spec: T, event: EventInputOf<T>): Output {
+  return { spec, event };
+}
+
+export interface HandlerResult {
+  /** Fields to set / remove in the account's state hash. */
+  state?: { set?: Record<string, string>; del?: string[] };
+  outputs?: readonly Output[];
+  /** When the account next needs a clock-driven re-evaluation (epoch ms); null unschedules; undefined leaves it. */
+  scheduleAt?: number | null;
+}
+
+export interface EventContext {
+  shard: ShardRef;
+  topic: string;
+  partition: number;
+  offset: string;
+  /** The service clock (epoch ms), read once per message. */
+  now: number;
+  logger: Logger;
+}
+
+export interface StatefulHandler<S extends TopicSpec> {
+  /** Computes the effects of one event from the account's current state. Pure apart from `logger`. */
+  onEvent(event: EventOf<S>, state: Record<string, string>, context: EventContext): HandlerResult | Promise<HandlerResult>;
+  /** Clock-driven re-evaluation of an account whose scheduled time has come. */
+  onDue?(accountKey: string, state: Record<string, string>, context: { shard: ShardRef; now: number; logger: Logger }): HandlerResult | Promise<HandlerResult>;
+}
+
+export interface StatefulConsumerHooks {
+  onEventIn?(topic: string): void;
+  onEventOut?(topic: string, count: number): void;
+  onDeadLetter?(topic: string, failure: ClassifiedError): void;
+  onProcessed?(topic: string, seconds: number): void;
+  onLag?(topic: string, partition: number, lag: number): void;
+}
+
+export interface StatefulConsumerOptions<S extends TopicSpec> {
+  kafka: Kafka;
+  producer: Producer;
+  codec: RegistryCodec;
+  store: PartitionStateStore;
+  groupId: string;
+  /** Input topics, co-partitioned when more than one. */
+  inputs: readonly S[];
+  /** The shard name for the input set (defaults to the single input's topic). */
+  stream?: string;
+  handler: StatefulHandler<S>;
+  logger: Logger;
+  /** The service clock, epoch ms (injectable so tests and demos can move time). */
+  clock: () => number;
+  /** How often owned shards are checked for due re-evaluations (default 1 s); 0 disables ticks. */
+  tickIntervalMs?: number;
+  /** Accounts re-evaluated per shard per tick at most (default 500). */
+  dueBatchSize?: number;
+  /** Attempts for a retryable failure of one message before the consumer stops on it (default 5). */
+  maxAttempts?: number;
+  retryDelayMs?: number;
+  hooks?: StatefulConsumerHooks;
+  /** Session timeout of the group member (default 30 s; fault tests use less). */
+  sessionTimeoutMs?: number;
+}
+
+const OUTBOX = "outbox";
+
+interface ShardState {
+  shard: ShardRef;
+  generation: number;
+  /** Stored offset per input topic (null: none yet). */
+  offsets: Map<string, string | null>;
+  fenced: boolean;
+  /** Serialises message processing and clock ticks on one shard: one writer at a time. */
+  queue: Promise<unknown>;
+}
+
+interface OutboxEntry {
+  topic: string;
+  key: string;
+  value: string; // base64
+  headers: Record<string, string>;
+}
+
+class FencedError extends Error {
+  constructor(shard: ShardRef, current: number, ours: number) {
+    super(`shard ${shard.group}/${shard.stream}/${shard.partition} is held by generation ${current}; ours is ${ours}`);
+  }
+}
+
+export interface StatefulConsumer {
+  consumer: Consumer;
+  /** Shards currently owned (claimed and not fenced). */
+  ownedShards(): ShardRef[];
+  /** Runs one clock tick now on every owned shard (tests and demos that move the clock). */
+  tick(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function runStatefulConsumer<S extends TopicSpec>(options: StatefulConsumerOptions<S>): Promise<StatefulConsumer> {
+  const { kafka, producer, codec, store, groupId, handler, logger, clock, hooks = {} } = options;
+  if (options.inputs.length === 0) throw new Error("a stateful consumer needs at least one input topic");
+  const stream = options.stream ?? (options.inputs.length === 1 ? (options.inputs[0] as S).topic : undefined);
+  if (!stream) throw new Error("several input topics need a `stream` name for their shared shard");
+  const specsByTopic = new Map(options.inputs.map((spec) => [spec.topic, spec]));
+  const maxAttempts = options.maxAttempts ?? 5;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const dueBatchSize = options.dueBatchSize ?? 500;
+
+  const consumer = kafka.consumer({
+    groupId,
+    partitionAssigners: [coPartitionedAssigner],
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+  });
+  const shards = new Map<number, ShardState>();
+  let stopping = false;
+
+  // A new assignment: every shard must be claimed again before its next message.
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    shards.clear();
+    logger.info({ memberId: event.payload.memberId, assignment: event.payload.memberAssignment }, "joined group");
+  });
+
+  const serial = <R>(state: ShardState, work: () => Promise<R>): Promise<R> => {
+    const next = state.queue.then(work, work);
+    state.queue = next.catch(() => undefined);
+    return next;
+  };
+
+  /** Publishes what the outbox holds, in order, then removes it. */
+  const flushOutbox = async (state: ShardState, fields?: readonly string[]) => {
+    const box = await store.readShared(state.shard, OUTBOX);
+    const names = (fields ?? Object.keys(box)).filter((f) => box[f] !== undefined).sort();
+    if (names.length === 0) return;
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders }[]>();
+    for (const name of names) {
+      const entry = JSON.parse(box[name] as string) as OutboxEntry;
+      const list = byTopic.get(entry.topic) ?? [];
+      list.push({ key: entry.key, value: Buffer.from(entry.value, "base64"), headers: entry.headers });
+      byTopic.set(entry.topic, list);
+    }
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    for (const [topic, messages] of byTopic) hooks.onEventOut?.(topic, messages.length);
+    const cleared = await store.apply(state.shard, { generation: state.generation, writes: [{ hash: { shared: OUTBOX }, del: names }] });
+    if (cleared.status === "fenced") throw new FencedError(state.shard, cleared.currentGeneration, state.generation);
+  };
+
+  /** Claims a shard, publishes what a predecessor left in its outbox, and seeks to the stored offsets. */
+  const claimShard = async (partition: number): Promise<ShardState> => {
+    const shard: ShardRef = { group: groupId, stream, partition };
+    const generation = await store.claim(shard);
+    const offsets = new Map<string, string | null>();
+    for (const topic of specsByTopic.keys()) {
+      const stored = (await store.loadStoredOffsets(groupId, topic, [partition], stream)).get(partition) ?? null;
+      offsets.set(topic, stored);
+      consumer.seek({ topic, partition, offset: stored === null ? "-2" : (BigInt(stored) + 1n).toString() });
+    }
+    const state: ShardState = { shard, generation, offsets, fenced: false, queue: Promise.resolve() };
+    await flushOutbox(state);
+    logger.info({ partition, generation, offsets: Object.fromEntries(offsets) }, "claimed shard");
+    return state;
+  };
+
+  /** The shard of a partition; `fresh` when it was claimed just now (its seek makes the batch in hand stale). */
+  const shardFor = async (partition: number): Promise<{ state: ShardState; fresh: boolean }> => {
+    const known = shards.get(partition);
+    if (known) return { state: known, fresh: false };
+    const state = await claimShard(partition);
+    shards.set(partition, state);
+    return { state, fresh: true };
+  };
+
+  const encodeOutputs = async (outputs: readonly Output[] | undefined, fieldPrefix: string): Promise<Record<string, string>> => {
+    const entries: Record<string, string> = {};
+    for (const [index, out] of (outputs ?? []).entries()) {
+      const encoded = await codec.encode(out.spec, out.event as never);
+      const event = out.event as { type?: string; eventId?: string; schemaVersion?: number };
+      const headers: Record<string, string> = {};
+      if (event.type) headers[EVENT_HEADERS.type] = event.type;
+      if (event.eventId) headers[EVENT_HEADERS.eventId] = event.eventId;
+      if (event.schemaVersion !== undefined) headers[EVENT_HEADERS.schemaVersion] = String(event.schemaVersion);
+      const entry: OutboxEntry = { topic: out.spec.topic, key: encoded.key, value: encoded.value.toString("base64"), headers };
+      entries[`${fieldPrefix}:${String(index).padStart(4, "0")}`] = JSON.stringify(entry);
+    }
+    return entries;
+  };
+
+  const writesFor = (accountKey: string, result: HandlerResult, outbox: Record<string, string>): StateWrite[] => {
+    const writes: StateWrite[] = [];
+    if (result.state && (Object.keys(result.state.set ?? {}).length > 0 || (result.state.del ?? []).length > 0)) {
+      writes.push({ hash: { account: accountKey }, ...(result.state.set ? { set: result.state.set } : {}), ...(result.state.del ? { del: result.state.del } : {}) });
+    }
+    if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
+    return writes;
+  };
+
+  const deadLetter = async (spec: TopicSpec, message: KafkaMessage, failure: ClassifiedError, origin: MessageOrigin, log: Logger) => {
+    log.warn({ code: failure.code, reason: failure.message }, "dead-lettered");
+    await producer.send({ topic: spec.deadLetterTopic, acks: -1, messages: [deadLetterMessage(message, failure, origin, new Date(clock()).toISOString())] });
+    hooks.onDeadLetter?.(spec.topic, failure);
+  };
+
+  /** One message: decode, compute, apply atomically with its offset, publish. Returns false when the shard is lost. */
+  const processMessage = async (state: ShardState, spec: S, partition: number, message: KafkaMessage): Promise<boolean> => {
+    const started = performance.now();
+    const origin: MessageOrigin = { topic: spec.topic, partition, offset: message.offset, group: groupId };
+    const log = logger.child({ topic: spec.topic, partition, offset: message.offset });
+    hooks.onEventIn?.(spec.topic);
+    const source = { topic: spec.topic, offset: message.offset };
+
+    let event: EventOf<S>;
+    try {
+      event = await withRetries(() => codec.decode(spec, message.value, message.key), maxAttempts, retryDelayMs, log);
+    } catch (error) {
+      const failure = classifyError(error);
+      if (failure.retryable) throw error;
+      await deadLetter(spec, message, failure, origin, log);
+      const recorded = await store.apply(state.shard, { generation: state.generation, source });
+      if (recorded.status === "fenced") return false;
+      state.offsets.set(spec.topic, message.offset);
+      return true;
+    }
+
+    const accountKey = (event as { accountKey: string }).accountKey;
+    const eventLog = log.child({ eventId: (event as { eventId?: string }).eventId });
+    const now = clock();
+    let result: HandlerResult;
+    let outbox: Record<string, string>;
+    try {
+      const current = (await store.read(state.shard, [accountKey])).get(accountKey) ?? {};
+      result = await handler.onEvent(event, current, { shard: state.shard, topic: spec.topic, partition, offset: message.offset, now, logger: eventLog });
+      outbox = await encodeOutputs(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`);
+    } catch (error) {
+      const failure = classifyError(error);
+      if (failure.retryable) throw error;
+      await deadLetter(spec, message, failure, origin, eventLog);
+      const recorded = await store.apply(state.shard, { generation: state.generation, source });
+      if (recorded.status === "fenced") return false;
+      state.offsets.set(spec.topic, message.offset);
+      return true;
+    }
+
+    const applied = await withRetries(
+      () =>
+        store.apply(state.shard, {
+          generation: state.generation,
+          source,
+          writes: writesFor(accountKey, result, outbox),
+          ...(result.scheduleAt !== undefined ? { schedule: [{ accountKey, at: result.scheduleAt }] } : {}),
+        }),
+      maxAttempts,
+      retryDelayMs,
+      eventLog,
+    );
+    if (applied.status === "fenced") return false;
+    state.offsets.set(spec.topic, message.offset);
+    // A duplicate may be our own earlier attempt whose answer was lost, or a redelivery after a
+    // crash before the publish: either way, whatever of this message's outbox is still there goes out.
+    if (Object.keys(outbox).length > 0) await withRetries(() => flushOutbox(state, Object.keys(outbox)), maxAttempts, retryDelayMs, eventLog);
+    hooks.onProcessed?.(spec.topic, (performance.now() - started) / 1000);
+    return true;
+  };
+
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+    const spec = specsByTopic.get(batch.topic);
+    if (!spec) return;
+    const { state, fresh } = await shardFor(batch.partition);
+    if (fresh || state.fenced) return; // just claimed and sought, or lost: this batch is stale
+    hooks.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || stopping) break;
+      const stored = state.offsets.get(batch.topic) ?? null;
+      if (stored !== null && BigInt(message.offset) <= BigInt(stored)) {
+        resolveOffset(message.offset);
+        continue;
+      }
+      let ok: boolean;
+      try {
+        ok = await serial(state, () => processMessage(state, spec, batch.partition, message));
+      } catch (error) {
+        if (error instanceof FencedError) ok = false;
+        else throw error;
+      }
+      if (!ok) {
+        state.fenced = true;
+        shards.delete(batch.partition);
+        logger.warn({ topic: batch.topic, partition: batch.partition, generation: state.generation }, "fenced: another consumer holds this shard; reclaiming on the next batch");
+        return;
+      }
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+  };
+
+  /** Re-evaluates due accounts on every owned shard; returns how many were re-evaluated. */
+  const tick = async (): Promise<number> => {
+    if (!handler.onDue) return 0;
+    let count = 0;
+    for (const state of [...shards.values()]) {
+      if (state.fenced || stopping) continue;
+      try {
+        count += await serial(state, async () => {
+          const now = clock();
+          const due = await store.due(state.shard, now, dueBatchSize);
+          if (due.length === 0) return 0;
+          const current = await store.read(state.shard, due.map((d) => d.accountKey));
+          const writes: StateWrite[] = [];
+          const schedule: { accountKey: string; at: number | null }[] = [];
+          const outbox: Record<string, string> = {};
+          for (const { accountKey } of due) {
+            const result = await handler.onDue!(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger });
+            Object.assign(outbox, await encodeOutputs(result.outputs, `~due:${String(now).padStart(15, "0")}:${accountKey}`));
+            writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
+            schedule.push({ accountKey, at: result.scheduleAt === undefined ? null : result.scheduleAt });
+          }
+          if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
+          const applied = await store.apply(state.shard, { generation: state.generation, writes, schedule });
+          if (applied.status === "fenced") throw new FencedError(state.shard, applied.currentGeneration, state.generation);
+          if (Object.keys(outbox).length > 0) await flushOutbox(state, Object.keys(outbox));
+          return due.length;
+        });
+      } catch (error) {
+        if (error instanceof FencedError) {
+          state.fenced = true;
+          shards.delete(state.shard.partition);
+          logger.warn({ partition: state.shard.partition }, "fenced during a clock tick");
+        } else {
+          logger.error({ err: error, partition: state.shard.partition }, "clock tick failed; retrying on the next tick");
+        }
+      }
+    }
+    return count;
+  };
+
+  await consumer.connect();
+  for (const spec of options.inputs) await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+  // Offsets are kept in Redis with the state; Kafka's group offsets are never committed.
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+
+  const tickIntervalMs = options.tickIntervalMs ?? 1_000;
+  let ticking = false;
+  const timer =
+    tickIntervalMs > 0 && handler.onDue
+      ? setInterval(() => {
+          if (ticking) return;
+          ticking = true;
+          tick().finally(() => (ticking = false));
+        }, tickIntervalMs)
+      : undefined;
+
+  return {
+    consumer,
+    ownedShards: () => [...shards.values()].filter((s) => !s.fenced).map((s) => s.shard),
+    tick,
+    stop: async () => {
+      stopping = true;
+      if (timer) clearInterval(timer);
+      // kafkajs lets the batch in hand finish before it leaves the group.
+      await consumer.disconnect();
+      await Promise.all([...shards.values()].map((s) => s.queue));
+    },
+  };
+}
+
+async function withRetries<R>(attempt: () => Promise<R>, maxAttempts: number, delayMs: number, logger: Logger): Promise<R> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof FencedError) throw error;
+      const failure = classifyError(error);
+      if (!failure.retryable || n >= maxAttempts) throw error;
+      logger.warn({ code: failure.code, attempt: n, reason: failure.message }, "retrying");
+      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (n - 1)));
+    }
+  }
+}
