@@ -1,0 +1,5 @@
+/**
+ * @icpstream/router — the router service's parts: webhook subscriptions and their delivery.
+ * The composition root (`main.ts`) wires them to Kafka.
+ */
+export * from "./webhook-config.js";
