@@ -3,3 +3,5 @@
  * The composition root (`main.ts`) wires them to Kafka.
  */
 export * from "./webhook-config.js";
+export * from "./webhook-delivery.js";
+export * from "./webhook-delivery-metrics.js";
