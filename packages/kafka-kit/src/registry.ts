@@ -34,10 +34,19 @@ export function confluentRegistry(config: RegistryConfig): SchemaRegistryPort {
   };
   return {
     async register(subject, schema) {
+      const attempt = () => client.register({ type: SchemaType.JSON, schema: schemaText(schema) }, { subject, compatibility: COMPATIBILITY.BACKWARD });
       try {
-        const { id } = await client.register({ type: SchemaType.JSON, schema: schemaText(schema) }, { subject, compatibility: COMPATIBILITY.BACKWARD });
-        return id;
+        return (await attempt()).id;
       } catch (error) {
+        // Two services starting together both set the subject's compatibility; the loser gets
+        // 409 "rule already exists". The rule is then in place: registering again succeeds.
+        if (status(error) === 409 && /already exists/i.test((error as Error).message)) {
+          try {
+            return (await attempt()).id;
+          } catch (again) {
+            return fail(again, `registering ${subject}`);
+          }
+        }
         return fail(error, `registering ${subject}`);
       }
     },

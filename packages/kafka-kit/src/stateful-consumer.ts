@@ -52,6 +52,11 @@ export interface HandlerResult {
   outputs?: readonly Output[];
   /** When the account next needs a clock-driven re-evaluation (epoch ms); null unschedules; undefined leaves it. */
   scheduleAt?: number | null;
+  /**
+   * Shard-wide state by name (e.g. the router's round-robin cursors), written in the same
+   * atomic step. The name `outbox` is reserved.
+   */
+  shared?: Readonly<Record<string, { set?: Record<string, string>; del?: string[] }>>;
 }
 
 export interface EventContext {
@@ -62,6 +67,8 @@ export interface EventContext {
   /** The service clock (epoch ms), read once per message. */
   now: number;
   logger: Logger;
+  /** Reads shard-wide state by name (see `HandlerResult.shared`). */
+  readShared(name: string): Promise<Record<string, string>>;
 }
 
 export interface StatefulHandler<S extends TopicSpec> {
@@ -77,6 +84,8 @@ export interface StatefulConsumerHooks {
   onDeadLetter?(topic: string, failure: ClassifiedError): void;
   onProcessed?(topic: string, seconds: number): void;
   onLag?(topic: string, partition: number, lag: number): void;
+  /** The group's new assignment for this member: topic → partitions. */
+  onAssignment?(assignment: Readonly<Record<string, readonly number[]>>): void;
 }
 
 export interface StatefulConsumerOptions<S extends TopicSpec> {
@@ -162,6 +171,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     shards.clear();
     logger.info({ memberId: event.payload.memberId, assignment: event.payload.memberAssignment }, "joined group");
+    hooks.onAssignment?.(event.payload.memberAssignment);
   });
 
   const serial = <R>(state: ShardState, work: () => Promise<R>): Promise<R> => {
@@ -233,6 +243,10 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     if (result.state && (Object.keys(result.state.set ?? {}).length > 0 || (result.state.del ?? []).length > 0)) {
       writes.push({ hash: { account: accountKey }, ...(result.state.set ? { set: result.state.set } : {}), ...(result.state.del ? { del: result.state.del } : {}) });
     }
+    for (const [name, change] of Object.entries(result.shared ?? {})) {
+      if (name === OUTBOX) throw new Error(`shared state may not be named ${OUTBOX}`);
+      writes.push({ hash: { shared: name }, ...(change.set ? { set: change.set } : {}), ...(change.del ? { del: change.del } : {}) });
+    }
     if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
     return writes;
   };
@@ -271,7 +285,15 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     let outbox: Record<string, string>;
     try {
       const current = (await store.read(state.shard, [accountKey])).get(accountKey) ?? {};
-      result = await handler.onEvent(event, current, { shard: state.shard, topic: spec.topic, partition, offset: message.offset, now, logger: eventLog });
+      result = await handler.onEvent(event, current, {
+        shard: state.shard,
+        topic: spec.topic,
+        partition,
+        offset: message.offset,
+        now,
+        logger: eventLog,
+        readShared: (name) => store.readShared(state.shard, name),
+      });
       outbox = await encodeOutputs(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`);
     } catch (error) {
       const failure = classifyError(error);

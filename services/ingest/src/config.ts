@@ -17,6 +17,8 @@ const Common = {
   KAFKA_BROKERS: Brokers,
   SCHEMA_REGISTRY_URL: z.url({ error: "expected the registry's Confluent-compatible base URL, e.g. http://127.0.0.1:18081/apis/ccompat/v7" }),
   ICP_SCHEMA_MODE: z.enum(["register", "verify"]).default("register"),
+  /** Prepended to every topic, as for the scoring services (several pipelines or tests on one cluster). */
+  ICP_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, . _ - only").default(""),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 };
 

@@ -1,3 +1,4 @@
+import { topicCatalog } from "@icpstream/contracts";
 import { createLogger } from "@icpstream/kafka-kit";
 import { GatewayEnv, parseEnv } from "./config.js";
 import { buildGateway } from "./gateway.js";
@@ -6,7 +7,7 @@ import { connectSender } from "./kafka-sender.js";
 // Composition root of the HTTP ingest gateway.
 const env = parseEnv(GatewayEnv, process.env);
 const logger = createLogger({ level: env.LOG_LEVEL, name: "ingest-gateway" });
-const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest-gateway", schemaMode: env.ICP_SCHEMA_MODE }, logger);
+const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest-gateway", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
 const app = buildGateway({
   send: sender.send,
   apiKeys: env.ICP_GATEWAY_API_KEYS,

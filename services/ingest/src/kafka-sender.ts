@@ -1,3 +1,4 @@
+import { Partitioners } from "kafkajs";
 import { TOPICS } from "@icpstream/contracts";
 import type { TopicCatalog } from "@icpstream/contracts";
 import { EventProducer, RegistryCodec, confluentRegistry, createKafka } from "@icpstream/kafka-kit";
@@ -24,7 +25,7 @@ export async function connectSender(
   const codec = new RegistryCodec(confluentRegistry({ url: config.registryUrl }), { mode: config.schemaMode });
   await codec.prepare(catalog);
   // Idempotent producer: a retried send after a lost acknowledgement is not written twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const events = new EventProducer(producer, codec);
   return {

@@ -1,3 +1,4 @@
+import { topicCatalog } from "@icpstream/contracts";
 import { createLogger } from "@icpstream/kafka-kit";
 import { SyntheticEnv, parseEnv } from "./config.js";
 import { connectSender } from "./kafka-sender.js";
@@ -10,7 +11,7 @@ const env = parseEnv(SyntheticEnv, process.env);
 const logger = createLogger({ level: env.LOG_LEVEL, name: "synthetic-feed" });
 const start = env.ICP_SYNTHETIC_START ?? new Date(Date.now() - env.ICP_SYNTHETIC_DAYS * 86_400_000).toISOString();
 const market = generateMarket({ seed: env.ICP_SYNTHETIC_SEED, accounts: env.ICP_SYNTHETIC_ACCOUNTS, start, days: env.ICP_SYNTHETIC_DAYS });
-const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-synthetic-feed", schemaMode: env.ICP_SCHEMA_MODE }, logger);
+const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-synthetic-feed", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
 try {
   for (let i = 0; i < market.profiles.length; i += 500) await sender.send("firmographic", market.profiles.slice(i, i + 500));
   const batches = new Map<InputTopicId, unknown[]>();

@@ -1,3 +1,4 @@
+import { topicCatalog } from "@icpstream/contracts";
 import { writeFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
@@ -44,7 +45,7 @@ export function ingestCommand(io: CliIo): Command {
       } catch (error) {
         throw new CliError((error as Error).message);
       }
-      const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest", schemaMode: env.ICP_SCHEMA_MODE });
+      const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) });
       const bar = options.progress ? new SingleBar({ format: "ingest [{bar}] {value}/{total} events", stream: process.stderr, hideCursor: true }) : undefined;
       let result;
       try {

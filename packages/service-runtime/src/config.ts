@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { LOG_LEVELS } from "@icpstream/observability";
+import { parseClock } from "./clock.js";
+
+const Brokers = z
+  .string({ error: "is required (host:port[,host:port])" })
+  .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1, "is required (host:port[,host:port])"));
+
+/** Settings every scoring service reads from the environment (and nothing else). */
+export const ServiceEnv = z.object({
+  KAFKA_BROKERS: Brokers,
+  SCHEMA_REGISTRY_URL: z.url({ error: "expected the registry's Confluent-compatible base URL, e.g. http://127.0.0.1:18081/apis/ccompat/v7" }),
+  REDIS_URL: z.string({ error: "is required (redis://host:port)" }).regex(/^rediss?:\/\//, "expected redis://host:port or rediss://…"),
+  /** Prepended to every topic: several pipelines (or tests) can share one cluster. */
+  ICP_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, . _ - only").default(""),
+  /** Prepended to every Redis key. */
+  ICP_REDIS_PREFIX: z.string().regex(/^[^{}]*$/, "may not contain { or } (it would become the cluster hash tag)").default(""),
+  /** Prepended to consumer group ids: `<prefix><service>`. */
+  ICP_GROUP_PREFIX: z.string().default("icp."),
+  ICP_RUBRIC: z.string().min(1).default("rubrics/enterprise.yaml"),
+  ICP_CLOCK: z
+    .string()
+    .default("system")
+    .superRefine((spec, ctx) => {
+      try {
+        parseClock(spec);
+      } catch (error) {
+        if (!spec.startsWith("file:")) ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  ICP_SCHEMA_MODE: z.enum(["register", "verify"]).default("register"),
+  ICP_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  ICP_OPS_HOST: z.string().default("127.0.0.1"),
+  /** How long the group waits for a silent member before giving its partitions away. */
+  ICP_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3_000).max(300_000).default(30_000),
+  /** How often due decay re-evaluations are looked for. */
+  ICP_TICK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+  ICP_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(20_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+});
+export type ServiceEnv = z.infer<typeof ServiceEnv>;
+
+/** Parses the environment; a bad or missing variable fails with its name and what was expected. */
+export function parseServiceEnv(env: Record<string, string | undefined>): ServiceEnv {
+  const result = ServiceEnv.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
+    throw new Error(`Invalid settings in the environment:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import { Partitioners } from "kafkajs";
+import { topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
+import { confluentRegistry, createKafka, RegistryCodec, runStatefulConsumer, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
+import { createLogger, createReadiness, createServiceMetrics, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger } from "@icpstream/observability";
+import { createRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
+import { parseRubric, type Rubric } from "@icpstream/scoring";
+import { parseClock, type Clock } from "./clock.js";
+import { parseServiceEnv, type ServiceEnv } from "./config.js";
+
+/** What makes one scoring service: its inputs and its handler. Everything else is shared. */
+export interface ServiceDefinition<S extends TopicSpec> {
+  /** The service name: consumer group `<ICP_GROUP_PREFIX><name>`, logs, metrics. */
+  name: string;
+  /** Default port of /healthz, /readyz, /metrics (ICP_OPS_PORT overrides). */
+  defaultOpsPort: number;
+  inputs(catalog: TopicCatalog): readonly S[];
+  /** The shard name when several inputs are consumed together. */
+  stream?: string;
+  handler(context: { rubric: Rubric; catalog: TopicCatalog; logger: PinoLogger }): StatefulHandler<S>;
+}
+
+export interface RunningService {
+  env: ServiceEnv;
+  consumer: StatefulConsumer;
+  opsUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Reads and validates the rubric file named by ICP_RUBRIC; errors name the file and the path inside it. */
+export function loadRubricFile(path: string): Rubric {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`ICP_RUBRIC=${path}: cannot read the rubric file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return parseRubric(text, path);
+}
+
+/**
+ * The composition root shared by the scoring services: settings from the environment, the
+ * clock, Kafka, the registry codec, Redis, the stateful consumer, metrics, the ops endpoints
+ * and graceful shutdown on SIGTERM / SIGINT (in-flight work finishes, then the process exits).
+ */
+export async function runService<S extends TopicSpec>(definition: ServiceDefinition<S>, processEnv: Record<string, string | undefined> = process.env): Promise<RunningService> {
+  const env = parseServiceEnv(processEnv);
+  const logger = createLogger({ service: definition.name, level: env.LOG_LEVEL });
+  const clock: Clock = parseClock(env.ICP_CLOCK);
+  const rubric = loadRubricFile(env.ICP_RUBRIC);
+  const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
+  const inputs = definition.inputs(catalog);
+  const groupId = `${env.ICP_GROUP_PREFIX}${definition.name}`;
+  logger.info({ groupId, rubric: rubric.version, inputs: inputs.map((s) => s.topic), clock: env.ICP_CLOCK }, "starting");
+
+  const metrics = createServiceMetrics(definition.name);
+  const readiness = createReadiness({ lagGauge: metrics.consumerLag });
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `icpstream-${definition.name}` }, logger);
+  // One in-flight request keeps each partition's outputs in the order they were decided.
+  // Java-compatible murmur2 partitioning: an account lands in the same partition number of
+  // every topic with the same partition count, whoever produced it.
+  const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL }), { mode: env.ICP_SCHEMA_MODE });
+  await codec.prepare(catalog);
+  const redis = createRedis(env.REDIS_URL, { name: definition.name, logger });
+  const store = new RedisPartitionStateStore(redis, { prefix: env.ICP_REDIS_PREFIX });
+
+  const consumer = await runStatefulConsumer({
+    kafka,
+    producer,
+    codec,
+    store,
+    groupId,
+    inputs,
+    ...(definition.stream ? { stream: definition.stream } : {}),
+    handler: definition.handler({ rubric, catalog, logger }),
+    logger,
+    clock,
+    tickIntervalMs: env.ICP_TICK_INTERVAL_MS,
+    sessionTimeoutMs: env.ICP_SESSION_TIMEOUT_MS,
+    hooks: {
+      onEventIn: (topic) => metrics.eventsIn.inc({ topic }),
+      onEventOut: (topic, count) => metrics.eventsOut.inc({ topic }, count),
+      onDeadLetter: (topic, failure) => {
+        metrics.deadLettered.inc({ topic, code: failure.code });
+        metrics.errors.inc({ code: failure.code });
+      },
+      onProcessed: (topic, seconds) => metrics.processingLatency.observe({ topic }, seconds),
+      onLag: (topic, partition, lag) => readiness.setLag(topic, partition, lag),
+      onAssignment: (assignment) => readiness.setAssignedPartitions(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))),
+    },
+  });
+  readiness.setConnected(true);
+
+  const ops = await startOpsServer({
+    port: env.ICP_OPS_PORT ?? definition.defaultOpsPort,
+    host: env.ICP_OPS_HOST,
+    metrics: metrics.registry,
+    logger,
+    health: { live: () => true, ready: readiness.snapshot },
+  });
+  logger.info({ ops: ops.url }, "running");
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      readiness.setConnected(false);
+      await consumer.stop();
+      await producer.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+      await ops.close();
+      logger.info("stopped");
+    })());
+  onShutdown(SHUTDOWN_SIGNALS, stop, { timeoutMs: env.ICP_SHUTDOWN_TIMEOUT_MS, logger });
+  return { env, consumer, opsUrl: ops.url, stop };
+}

@@ -1,0 +1,12 @@
+import { runService } from "@icpstream/service-runtime";
+import { timingHandler } from "./handler.js";
+
+// Composition root of the timing service. Hiring, funding and intent are co-partitioned and
+// consumed together, so one member holds all of an account's signals (shard "signals").
+await runService({
+  name: "timing",
+  defaultOpsPort: 19102,
+  inputs: (catalog) => [catalog.hiring, catalog.funding, catalog.intent],
+  stream: "signals",
+  handler: ({ rubric, catalog }) => timingHandler(rubric, catalog),
+});
