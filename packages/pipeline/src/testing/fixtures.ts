@@ -12,7 +12,7 @@ export const daysBefore = (days: number, from = NOW) => at(from - days * DAY_MS)
 /**
  * `sales`: fit out of 30 with a hard floor; timing with a step-decaying strong trigger, an
  * intent layer whose pricing visits never decay but reset after 30 quiet days (kept awake
- * by short-lived content downloads) and burst into strong intent, and a negative layer.
+ * by short-lived content downloads), a short-lived burst of webinars that is strong intent, and a half-life negative layer.
  * `plg`: a formula over fit and the intent layer's 0–100 score, with its own decay.
  */
 export const RUBRIC_VALUE = {
@@ -39,9 +39,14 @@ export const RUBRIC_VALUE = {
             resetAfterInactiveDays: 30,
             decay: { kind: "none" },
             rules: [
-              { id: "pricing", signal: "pricing_page_visit", points: 5, burst: { count: 3, withinDays: 7, points: 15 }, strong: "burst", label: "pricing visits" },
+              { id: "pricing", signal: "pricing_page_visit", points: 5, label: "pricing visits" },
               { id: "content", signal: "content_download", points: 4, combine: "sum", cap: 10, decay: { kind: "step", steps: [{ upToDays: 10, factor: 1 }] }, label: "content" },
             ],
+          },
+          surge: {
+            max: 15,
+            decay: { kind: "step", steps: [{ upToDays: 3, factor: 1 }, { upToDays: 6, factor: 0.5 }] },
+            rules: [{ id: "webinar-burst", signal: "webinar_attended", points: 1, burst: { count: 3, withinDays: 7, points: 15 }, strong: "burst", label: "3 webinars in a week" }],
           },
           negative: { min: -10, rules: [{ id: "careers", signal: "careers_page_visit", points: -5, decay: { kind: "half_life", halfLifeDays: 7, maxAgeDays: 28 }, label: "careers page" }] },
         },
@@ -87,13 +92,14 @@ export function profileEvent(fields: { accountKey?: string; eventId: string; occ
   });
 }
 
-export type TestSignalType = "funding_round" | "pricing_page_visit" | "content_download" | "careers_page_visit" | "job_posting";
-export const SIGNAL_TYPES: readonly TestSignalType[] = ["funding_round", "pricing_page_visit", "content_download", "careers_page_visit", "job_posting"];
+export type TestSignalType = "funding_round" | "pricing_page_visit" | "content_download" | "webinar_attended" | "careers_page_visit" | "job_posting";
+export const SIGNAL_TYPES: readonly TestSignalType[] = ["funding_round", "pricing_page_visit", "content_download", "webinar_attended", "careers_page_visit", "job_posting"];
 
 const EXTRA: Record<TestSignalType, Record<string, unknown>> = {
   funding_round: { round: "series_b" },
   pricing_page_visit: {},
   content_download: { asset: "roi calculator", assetType: "roi_calculator" },
+  webinar_attended: { webinarId: "w-1" },
   careers_page_visit: {},
   job_posting: { title: "Office manager" },
 };
