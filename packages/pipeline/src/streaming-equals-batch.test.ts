@@ -6,7 +6,6 @@ import { DAY_MS, scoreBatch } from "@icpstream/scoring";
 import { applyFitScored, applyTimingScored, tierChangeVersion } from "./combiner-handler.js";
 import type { CombinerState } from "./combiner-handler.js";
 import { applyProfile } from "./fit-handler.js";
-import type { FitState } from "./fit-handler.js";
 import { finalScoresOf, recomputeFinalState } from "./recompute.js";
 import { decodeCombinerState, decodeFitState, decodeTimingState, encodeState } from "./state-codec.js";
 import { applySignal, reevaluate } from "./timing-handler.js";
@@ -197,6 +196,3 @@ describe("the batch recompute", () => {
     expect(fitOf([older, newer])).toBe(fitOf([newer]));
   });
 });
-
-// Unused-type guard for the state maps above: they hold the JSON a service would store.
-export type _States = FitState | TimingState;

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { TierChangedEventV1 } from "@icpstream/contracts";
+import type { FitScoredEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
+import { DAY_MS, rubricFromValue } from "@icpstream/scoring";
+import { applyFitScored, applyTimingScored, tierChangeVersion } from "./combiner-handler.js";
+import type { CombinerState } from "./combiner-handler.js";
+import { applyProfile } from "./fit-handler.js";
+import { applySignal, reevaluate } from "./timing-handler.js";
+import { NOW, RUBRIC, RUBRIC_VALUE, at, profileEvent, signalEvent } from "./testing/fixtures.js";
+
+const fitOf = (fields: Parameters<typeof profileEvent>[0], card = "sales"): FitScoredEventV1 => {
+  const event = applyProfile(undefined, profileEvent(fields), RUBRIC).outputs.find((o) => o.scorecard === card);
+  if (!event) throw new Error("no fit output");
+  return event;
+};
+const timingOf = (signals: ReturnType<typeof signalEvent>[], now = NOW, card = "sales"): TimingScoredEventV1 => {
+  let state;
+  let last: TimingScoredEventV1 | undefined;
+  for (const s of signals) {
+    const t = applySignal(state, s, RUBRIC, now);
+    state = t.state;
+    last = t.outputs.find((o) => o.scorecard === card) ?? last;
+  }
+  if (!last) throw new Error("no timing output");
+  return last;
+};
+const HOUR = 3_600_000;
+const funding = (id: string, daysAgo = 5) => signalEvent("funding_round", { eventId: id, occurredAt: at(NOW - daysAgo * DAY_MS) });
+
+describe("combiner", () => {
+  it("an account with a fit and no timing yet is tiered as if it had no signals", () => {
+    const { outputs, state } = applyFitScored(undefined, fitOf({ eventId: "p1" }), RUBRIC);
+    // Fit 100 × 0.6 = 60 → tier 2; no timing signal, so not held, and nurture for timing.
+    expect(outputs.map((o) => [o.tier.id, o.previousTier, o.quadrant, o.total, o.timing])).toEqual([["tier2", null, "nurture_for_timing", 60, 0]]);
+    expect(state.version).toBe(1);
+  });
+
+  it("a timing score without a fit waits for the fit", () => {
+    const waiting = applyTimingScored(undefined, timingOf([funding("f1")]), RUBRIC);
+    expect(waiting.outputs).toEqual([]);
+    const tiered = applyFitScored(waiting.state, fitOf({ eventId: "p1" }), RUBRIC);
+    // 100 × 0.6 + 36.36 × 0.4 = 74.54 → tier 2, lifted one tier by the strong funding trigger.
+    expect(tiered.outputs.map((o) => [o.tier.id, o.total, o.strongIntent])).toEqual([["tier1", 74.54, true]]);
+  });
+
+  it("a tier change carries the previous tier, reasons, the scores it came from, its idempotency key and the next version", () => {
+    const fit = fitOf({ eventId: "p1" });
+    const first = applyFitScored(undefined, fit, RUBRIC);
+    const timing = timingOf([funding("f1")]);
+    const { outputs, state } = applyTimingScored(first.state, timing, RUBRIC);
+    const change = outputs[0];
+    expect(change).toMatchObject({
+      previousTier: { id: "tier2", name: "Tier 2", rank: 2 },
+      tier: { id: "tier1", name: "Tier 1", rank: 1 },
+      quadrant: "nurture_for_timing",
+      causingEventIds: [fit.eventId, timing.eventId],
+      occurredAt: timing.occurredAt,
+      observedAt: timing.observedAt,
+      source: "combiner",
+    });
+    expect(change?.reasons.map((r) => r.text)).toEqual(["strong intent: lifted one tier", "industry software +20", "fresh funding +20", "employeeCount in 50–5000 +10"]);
+    expect(change?.eventId).toBe(`${change?.idempotencyKey}:v2`);
+    expect(change && tierChangeVersion(change)).toBe(2);
+    expect(state.version).toBe(2);
+    expect(TierChangedEventV1.parse(change)).toEqual(change);
+  });
+
+  it("a new score that moves neither tier nor quadrant publishes nothing but is kept", () => {
+    const first = applyFitScored(undefined, fitOf({ eventId: "p1", occurredAt: at(NOW - 2 * DAY_MS) }), RUBRIC);
+    const retail = fitOf({ eventId: "p2", occurredAt: at(NOW - DAY_MS), industry: "retail", employeeCount: 5000 });
+    // Retail: fit 50 → total 30 → tier 3, deprioritize: a move.
+    const moved = applyFitScored(first.state, retail, RUBRIC);
+    expect(moved.outputs).toHaveLength(1);
+    const same = applyFitScored(moved.state, fitOf({ eventId: "p3", occurredAt: at(NOW), industry: "retail", employeeCount: 60 }), RUBRIC);
+    expect(same.outputs).toEqual([]);
+    expect(same.state.scorecards.sales?.fit?.eventId).toBe("fit:acme.com:sales:p3");
+  });
+
+  it("a quadrant change alone publishes a tier change with the same tier", () => {
+    // plg: a mining company has fit 0 → total 0, tier c, deprioritize.
+    const fit = applyFitScored(undefined, fitOf({ eventId: "p1", industry: "mining" }, "plg"), RUBRIC);
+    expect(fit.outputs[0]).toMatchObject({ tier: { id: "c" }, quadrant: "deprioritize" });
+    // A fresh pricing visit: intent 50 → total 25, still c, but timing is now high.
+    const timing = timingOf([signalEvent("pricing_page_visit", { eventId: "v1", occurredAt: at(NOW - HOUR) })], NOW, "plg");
+    const { outputs } = applyTimingScored(fit.state, timing, RUBRIC);
+    expect(outputs.map((o) => [o.previousTier?.id, o.tier.id, o.quadrant, o.total])).toEqual([["c", "c", "qualify_carefully", 25]]);
+  });
+
+  it("the same score event delivered again changes nothing and publishes nothing", () => {
+    const fit = fitOf({ eventId: "p1" });
+    const first = applyFitScored(undefined, fit, RUBRIC);
+    expect(applyFitScored(first.state, fit, RUBRIC)).toEqual({ state: first.state, outputs: [], ignored: "duplicate" });
+    const timing = timingOf([funding("f1")]);
+    const second = applyTimingScored(first.state, timing, RUBRIC);
+    expect(applyTimingScored(second.state, timing, RUBRIC)).toEqual({ state: second.state, outputs: [], ignored: "duplicate" });
+  });
+
+  it("a score older than the stored one is ignored", () => {
+    const timing = applySignal(undefined, funding("f1", 10), RUBRIC, NOW);
+    const decayed = reevaluate(timing.state, RUBRIC, NOW + 21 * DAY_MS);
+    const newer = decayed.outputs.find((o) => o.scorecard === "sales");
+    const older = timing.outputs.find((o) => o.scorecard === "sales");
+    if (!newer || !older) throw new Error("expected timing outputs");
+    const state = applyTimingScored(applyFitScored(undefined, fitOf({ eventId: "p1" }), RUBRIC).state, newer, RUBRIC).state;
+    expect(applyTimingScored(state, older, RUBRIC)).toEqual({ state, outputs: [], ignored: "stale" });
+  });
+
+  it("scores computed under another rubric are ignored, and a new rubric forgets the old scores but not the tier", () => {
+    const other = rubricFromValue({ ...RUBRIC_VALUE, description: "another rubric" }, "other.yaml");
+    const fit = fitOf({ eventId: "p1" });
+    const first = applyFitScored(undefined, fit, RUBRIC);
+    expect(applyFitScored(first.state, fit, other).ignored).toBe("rubric_mismatch");
+    const changed = rubricFromValue({ ...RUBRIC_VALUE, scorecards: { sales: { ...RUBRIC_VALUE.scorecards.sales, tiers: RUBRIC_VALUE.scorecards.sales.tiers.map((t) => (t.id === "tier2" ? { ...t, min: 65 } : t)) } } }, "changed.yaml");
+    const rescored = applyFitScored(first.state, { ...fit, eventId: "fit-2", rubricVersion: { hash: changed.version.hash } }, changed);
+    // Total 60 was tier 2; under the new thresholds it is tier 3.
+    expect(rescored.outputs.map((o) => [o.previousTier?.id, o.tier.id])).toEqual([["tier2", "tier3"]]);
+    expect(rescored.state.rubricHash).toBe(changed.version.hash);
+  });
+
+  it("versions count per account across its scorecards, without gaps", () => {
+    let state: CombinerState | undefined;
+    const versions: number[] = [];
+    for (const card of ["sales", "plg"]) {
+      const t = applyFitScored(state, fitOf({ eventId: "p1" }, card), RUBRIC);
+      state = t.state;
+      versions.push(...t.outputs.map(tierChangeVersion));
+    }
+    expect(versions).toEqual([1, 2]);
+  });
+
+  it("reprocessing the same score on the same state gives a byte-identical tier change", () => {
+    const first = applyFitScored(undefined, fitOf({ eventId: "p1" }), RUBRIC);
+    const timing = timingOf([funding("f1")]);
+    expect(JSON.stringify(applyTimingScored(first.state, timing, RUBRIC).outputs)).toBe(JSON.stringify(applyTimingScored(first.state, timing, RUBRIC).outputs));
+  });
+});
