@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync, createWriteStream, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+/** The repository root: services run from here, as `npm start` would run them. */
+export const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
+
+// tsx's ESM loader, resolved once: the service runs as `node --import <tsx> main.ts`, so the
+// pid we signal is the service itself (npx or the tsx CLI would put a parent in between,
+// and a SIGKILL to the parent would leave the service running).
+const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
+
+export type ServiceName = "fit" | "timing" | "combiner";
+
+/**
+ * One scoring service as a child process with its own environment: started, SIGKILLed and
+ * restarted by the test. Every incarnation appends to the same log file, headed by a marker
+ * line, so a failure can show the last lines of what each service said.
+ */
+export class ServiceProcess {
+  readonly logFile: string;
+  private child: ChildProcess | undefined;
+  private incarnation = 0;
+  /** Exits nobody asked for (a crash, not a kill): reported by `assertAlive`. */
+  private unexpectedExit: string | undefined;
+
+  constructor(
+    readonly name: ServiceName,
+    private readonly env: Record<string, string>,
+    logDir: string,
+  ) {
+    this.logFile = join(logDir, `${name}.log`);
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  start(): void {
+    if (this.child) throw new Error(`${this.name} is already running (pid ${this.child.pid})`);
+    this.incarnation++;
+    appendFileSync(this.logFile, `----- ${this.name} #${this.incarnation} started ${new Date().toISOString()} -----\n`);
+    const log = createWriteStream(this.logFile, { flags: "a" });
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, join("services", this.name, "src", "main.ts")], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? "", ...this.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once("exit", (code, signal) => {
+      if (this.child === child) {
+        this.unexpectedExit = `${this.name} #${this.incarnation} exited by itself (code ${code}, signal ${signal})`;
+        this.child = undefined;
+      }
+      // The pipes may still hold the last lines: end the file once they are drained.
+      setTimeout(() => log.end(), 50);
+    });
+    this.child = child;
+  }
+
+  /** SIGKILL: no shutdown hook runs, whatever was in flight is cut off. Resolves when the process is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await gone;
+    appendFileSync(this.logFile, `----- ${this.name} #${this.incarnation} SIGKILLed ${new Date().toISOString()} -----\n`);
+  }
+
+  /** Throws when the service died without being killed (it should never exit by itself). */
+  assertAlive(): void {
+    if (this.unexpectedExit) throw new Error(`${this.unexpectedExit}\n${this.tail(40)}`);
+  }
+
+  /** True once the current incarnation logged that it runs (consumer started, ops endpoints up). */
+  isRunning(): boolean {
+    if (!this.child) return false;
+    const text = this.currentLog();
+    return /"msg":"running"/.test(text);
+  }
+
+  /** The last `lines` lines of the log, across incarnations. */
+  tail(lines = 30): string {
+    let text = "";
+    try {
+      text = readFileSync(this.logFile, "utf8");
+    } catch {
+      return `(${this.name}: no log)`;
+    }
+    return `== ${this.name} (${this.logFile}) ==\n${text.trimEnd().split("\n").slice(-lines).join("\n")}`;
+  }
+
+  /** How often the log mentions `pattern` (all incarnations). */
+  count(pattern: RegExp): number {
+    try {
+      return readFileSync(this.logFile, "utf8").match(new RegExp(pattern.source, "g"))?.length ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private currentLog(): string {
+    try {
+      const text = readFileSync(this.logFile, "utf8");
+      const marker = `----- ${this.name} #${this.incarnation} started`;
+      return text.slice(text.lastIndexOf(marker));
+    } catch {
+      return "";
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+}
