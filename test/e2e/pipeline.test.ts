@@ -2,6 +2,7 @@ import { describe, expect } from "vitest";
 import { finalScoresOf, recomputeFinalState } from "@icpstream/pipeline";
 import type { FinalScore } from "@icpstream/pipeline";
 import { stackTest as test } from "@icpstream/testkit";
+import { runChaos } from "./support/chaos.js";
 import { checkTierChanges, firstMismatch } from "./support/pipeline-checks.js";
 import { marketFeed, Pipeline, type Feed } from "./support/pipeline-harness.js";
 
@@ -50,6 +51,15 @@ async function expectTierChangeLogConsistent(pipeline: Pipeline, final: readonly
 
 const rate = (events: number, ms: number) => Math.round(events / (ms / 1000));
 
+/** The feed cut into `count` slices, each with its share of profiles and of signals (in occurrence order). */
+function chunks(feed: Feed, count: number): Pick<Feed, "profiles" | "signals">[] {
+  const slice = <T>(list: readonly T[], i: number) => list.slice(Math.floor((list.length * i) / count), Math.floor((list.length * (i + 1)) / count));
+  return Array.from({ length: count }, (_, i) => ({ profiles: slice(feed.profiles, i), signals: slice(feed.signals, i) }));
+}
+
+/** Seed of the chaos loop's choices (which service, how long between kills); set ICP_E2E_CHAOS_SEED to try others. */
+const CHAOS_SEED = Number(process.env.ICP_E2E_CHAOS_SEED ?? 4_242);
+
 describe("the streaming pipeline ends where the batch recompute ends", () => {
   test("ten thousand seeded events through fit, timing and combiner give every account the fit, timing and tier of the batch recompute, and the tier-changed topic tells each account's changes once, in version order", { timeout: 300_000 }, async ({ stack, onTestFailed }) => {
     const feed = marketFeed(MARKET);
@@ -75,5 +85,56 @@ describe("the streaming pipeline ends where the batch recompute ends", () => {
         `applied fit ${quiet.applied.fit}, timing ${quiet.applied.timing}, combiner ${quiet.applied.combiner}; ` +
         `${report.changes} tier changes for ${report.accounts} accounts, ${report.duplicates} redelivered; ${final.length} account × scorecard entries`,
     );
+  });
+
+  test("SIGKILLing each service at random moments and restarting it changes nothing: the same end state as the batch recompute, no tier-change version skipped, none published with two contents", { timeout: 360_000 }, async ({ stack, onTestFailed }) => {
+    const feed = marketFeed(MARKET);
+    const pipeline = await Pipeline.create(stack, { clock: CLOCK });
+    onTestFailed(() => console.log(pipeline.logTails()));
+    pipeline.startAll();
+    await pipeline.waitUntilRunning();
+
+    const started = Date.now();
+    let sent = 0;
+    const producing = (async () => {
+      // Paced so that the kills land while every service still has work in hand.
+      for (const chunk of chunks(feed, 20)) {
+        await pipeline.send(chunk);
+        sent++;
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      }
+    })();
+    const kills = await runChaos(pipeline, {
+      seed: CHAOS_SEED,
+      progress: async () => {
+        const { applied } = await pipeline.progress();
+        return (applied.fit + applied.timing) / feed.size;
+      },
+      feedDone: () => sent === 20,
+      killEachAfter: 0.2,
+      minKills: 6,
+      maxKills: 9,
+      gapMs: [1_000, 6_000],
+      downMs: [200, 1_500],
+      // The chaos takes at most three minutes; the test's own timeout leaves room to settle.
+      deadline: Date.now() + 180_000,
+    });
+    await producing;
+    const quiet = await pipeline.waitForQuiescence({ timeoutMs: 240_000, what: "the pipeline to apply every event after the kills" });
+    const elapsed = Date.now() - started;
+
+    const final = await expectStreamingEqualsBatch(pipeline, feed, CLOCK);
+    const report = await expectTierChangeLogConsistent(pipeline, final);
+    expect(await pipeline.deadLettered()).toBe(0);
+    const killedAfterFifth = new Set(kills.filter((k) => k.progress >= 0.2).map((k) => k.service));
+    console.log(
+      `[e2e crash] chaos seed ${CHAOS_SEED}; ${kills.length} SIGKILLs: ${kills.map((k) => `${k.service}@${k.atSeconds}s/${Math.round(k.progress * 100)}%`).join(", ")}; ` +
+        `${feed.size} input events quiet after ${(elapsed / 1000).toFixed(1)} s = ${rate(feed.size, elapsed)} input events/s; ` +
+        `applied fit ${quiet.applied.fit}, timing ${quiet.applied.timing}, combiner ${quiet.applied.combiner}; ` +
+        `${report.changes} tier changes for ${report.accounts} accounts, ${report.duplicates} redelivered byte-identical; ` +
+        `shards claimed ${pipeline.services.fit.count(/"msg":"claimed shard"/)}/${pipeline.services.timing.count(/"msg":"claimed shard"/)}/${pipeline.services.combiner.count(/"msg":"claimed shard"/)} (fit/timing/combiner), ` +
+        `fenced ${pipeline.services.fit.count(/"msg":"fenced/) + pipeline.services.timing.count(/"msg":"fenced/) + pipeline.services.combiner.count(/"msg":"fenced/)}`,
+    );
+    expect([...killedAfterFifth].sort(), "every service SIGKILLed at least once after 20% of the feed was applied").toEqual(["combiner", "fit", "timing"]);
   });
 });
