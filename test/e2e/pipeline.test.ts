@@ -4,7 +4,7 @@ import type { FinalScore } from "@icpstream/pipeline";
 import { stackTest as test } from "@icpstream/testkit";
 import { runChaos } from "./support/chaos.js";
 import { checkTierChanges, firstMismatch } from "./support/pipeline-checks.js";
-import { marketFeed, Pipeline, type Feed } from "./support/pipeline-harness.js";
+import { DAY_MS, marketFeed, Pipeline, type Feed } from "./support/pipeline-harness.js";
 
 /**
  * The central test of the product (SPEC §4.1–4.2): a seeded market streamed through the
@@ -136,5 +136,48 @@ describe("the streaming pipeline ends where the batch recompute ends", () => {
         `fenced ${pipeline.services.fit.count(/"msg":"fenced/) + pipeline.services.timing.count(/"msg":"fenced/) + pipeline.services.combiner.count(/"msg":"fenced/)}`,
     );
     expect([...killedAfterFifth].sort(), "every service SIGKILLed at least once after 20% of the feed was applied").toEqual(["combiner", "fit", "timing"]);
+  });
+
+  test("with no new events, moving the clock past 30, 60 and 90 days lets the timing service decay the accounts the batch recompute says fall a tier, and only those get a tier change", { timeout: 240_000 }, async ({ stack, onTestFailed }) => {
+    // A smaller market of its own: ~1,600 events, with accounts whose signals cross each decay boundary.
+    const feed = marketFeed({ seed: 7, accounts: 600, start: MARKET.start, days: MARKET.days });
+    const pipeline = await Pipeline.create(stack, { clock: CLOCK });
+    onTestFailed(() => console.log(pipeline.logTails()));
+    pipeline.startAll();
+    await pipeline.waitUntilRunning();
+    await pipeline.send({ profiles: feed.profiles, signals: feed.signals });
+    await pipeline.waitForQuiescence({ timeoutMs: 120_000, what: "the pipeline to apply the decay market" });
+    let before = await expectStreamingEqualsBatch(pipeline, feed, CLOCK);
+    let published = new Set((await pipeline.readTopic(pipeline.catalog.tierChanged)).map((m) => m.event.eventId));
+
+    const figures: string[] = [];
+    for (const days of [31, 61, 91]) {
+      const stepStarted = Date.now();
+      const now = CLOCK + days * DAY_MS;
+      pipeline.setClock(now);
+      // Quiet includes "no decay re-evaluation due at the new clock" in every timing shard.
+      await pipeline.waitForQuiescence({ timeoutMs: 60_000, what: `decay at +${days} days` });
+      const after = await expectStreamingEqualsBatch(pipeline, feed, now);
+
+      const previous = new Map(before.map((s) => [s.accountKey, s]));
+      const fell = after.filter((s) => s.tier && (previous.get(s.accountKey)?.tier?.rank ?? Infinity) < s.tier.rank).map((s) => s.accountKey);
+      const moved = after.filter((s) => JSON.stringify([s.tier?.id, s.tier?.quadrant]) !== JSON.stringify([previous.get(s.accountKey)?.tier?.id, previous.get(s.accountKey)?.tier?.quadrant])).map((s) => s.accountKey);
+      expect(fell.length, `accounts the batch recompute drops a tier at +${days} days`).toBeGreaterThan(0);
+
+      const log = await pipeline.readTopic(pipeline.catalog.tierChanged);
+      const fresh = log.filter((m) => !published.has(m.event.eventId)).map((m) => m.event);
+      published = new Set(log.map((m) => m.event.eventId));
+      // Exactly the accounts whose tier or quadrant moved got a change, and the fallen ones got their lower tier.
+      expect([...new Set(fresh.map((e) => e.accountKey))].sort()).toEqual([...new Set(moved)].sort());
+      const current = new Map(after.map((s) => [s.accountKey, s]));
+      for (const account of fell) {
+        const change = fresh.filter((e) => e.accountKey === account).at(-1);
+        expect({ account, from: change?.previousTier?.id, to: change?.tier.id }).toEqual({ account, from: previous.get(account)?.tier?.id, to: current.get(account)?.tier?.id });
+      }
+      figures.push(`+${days}d: ${fell.length} fell a tier, ${moved.length} changed, quiet in ${((Date.now() - stepStarted) / 1000).toFixed(1)} s`);
+      before = after;
+    }
+    await expectTierChangeLogConsistent(pipeline, before);
+    console.log(`[e2e decay] ${feed.size} input events, then the clock alone: ${figures.join("; ")}`);
   });
 });
