@@ -127,6 +127,7 @@ const tierChanged: TierChangedEventV1[] = [
     quadrant: "top_priority",
     excluded: false,
     strongIntent: true,
+    triggerActive: true,
     reasons: [
       { text: "Funding round +12", rule: "timing.triggers.funding", points: 12 },
       { text: "strong intent: lifted one tier" },
@@ -136,10 +137,12 @@ const tierChanged: TierChangedEventV1[] = [
 ];
 
 const routingActions: RoutingActionV1[] = [
-  { type: "route_to_owner", ...env(60, "router"), idempotencyKey: "tc-5d1c2b3a4f5e6d7c:route_to_owner", tierChangedEventId: "ex-0052", scorecard: "enterprise", tier: tier1, reason: "Tier 1 with an active trigger: front of the queue", owner: "ae-emea-2", slaDueAt: "2026-10-20T13:31:12Z", priority: "front" },
+  { type: "route_to_owner", ...env(60, "router"), idempotencyKey: "tc-5d1c2b3a4f5e6d7c:route_to_owner", tierChangedEventId: "ex-0052", scorecard: "enterprise", tier: tier1, reason: "Tier 1 with an active trigger: front of the queue", owner: "ae-emea-2", team: "emea-enterprise", slaDueAt: "2026-10-20T13:31:12Z", priority: "front" },
   { type: "enroll_in_sequence", ...env(61, "router"), idempotencyKey: "tc-0a:enroll", tierChangedEventId: "ex-0053", scorecard: "enterprise", tier: tier2, reason: "Tier 2: automated sequence", sequenceId: "seq-tier2-revops" },
   { type: "add_to_nurture", ...env(62, "router"), idempotencyKey: "tc-0b:nurture", tierChangedEventId: "ex-0054", scorecard: "enterprise", tier: { id: "tier3", name: "Tier 3", rank: 3 }, reason: "Tier 3: nurture", program: "monthly-newsletter" },
   { type: "monitor", ...env(63, "router"), idempotencyKey: "tc-0c:monitor", tierChangedEventId: "ex-0055", scorecard: "enterprise", tier: { id: "excluded", name: "Excluded", rank: 4 }, reason: "Excluded: monitor only" },
+  { type: "unassign_owner", ...env(64, "router"), idempotencyKey: "tc-0d:unassign_owner", tierChangedEventId: "ex-0056", scorecard: "enterprise", tier: tier2, reason: "left Tier 1 for Tier 2: owner released", previousTier: tier1 },
+  { type: "stop_sequence", ...env(65, "router"), idempotencyKey: "tc-0e:stop_sequence:seq-tier2-revops", tierChangedEventId: "ex-0057", scorecard: "enterprise", tier: tier1, reason: "left Tier 2 for Tier 1: sequence seq-tier2-revops stopped", sequenceId: "seq-tier2-revops", previousTier: tier2 },
 ];
 
 export const EXAMPLE_EVENTS = {

@@ -24,6 +24,8 @@ export const RouteToOwnerActionV1 = z.object({
   type: z.literal("route_to_owner"),
   ...action,
   owner: z.string().min(1).max(200),
+  /** The team (territory or segment) whose round-robin picked the owner. Optional: added after v1 first shipped. */
+  team: z.string().min(1).max(200).optional(),
   slaDueAt: IsoDateTime,
   /** `front`: an active trigger jumps the queue. */
   priority: z.enum(["front", "normal"]),
@@ -42,10 +44,33 @@ export const MonitorActionV1 = z.object({
   type: z.literal("monitor"),
   ...action,
 });
+/** The account left every tier that routes to an owner: release it. Added to v1 as a new union member (BACKWARD: old records are still valid). */
+export const UnassignOwnerActionV1 = z.object({
+  type: z.literal("unassign_owner"),
+  ...action,
+  /** The tier the account left. */
+  previousTier: TierRefV1,
+});
+/** The account left a tier whose sequence the new tier does not run: stop it. Added to v1 like `unassign_owner`. */
+export const StopSequenceActionV1 = z.object({
+  type: z.literal("stop_sequence"),
+  ...action,
+  sequenceId: z.string().min(1).max(200),
+  previousTier: TierRefV1,
+});
 export type RouteToOwnerActionV1 = z.infer<typeof RouteToOwnerActionV1>;
 export type EnrollInSequenceActionV1 = z.infer<typeof EnrollInSequenceActionV1>;
 export type AddToNurtureActionV1 = z.infer<typeof AddToNurtureActionV1>;
 export type MonitorActionV1 = z.infer<typeof MonitorActionV1>;
+export type UnassignOwnerActionV1 = z.infer<typeof UnassignOwnerActionV1>;
+export type StopSequenceActionV1 = z.infer<typeof StopSequenceActionV1>;
 
-export const RoutingActionV1 = z.discriminatedUnion("type", [RouteToOwnerActionV1, EnrollInSequenceActionV1, AddToNurtureActionV1, MonitorActionV1]);
+export const RoutingActionV1 = z.discriminatedUnion("type", [
+  RouteToOwnerActionV1,
+  EnrollInSequenceActionV1,
+  AddToNurtureActionV1,
+  MonitorActionV1,
+  UnassignOwnerActionV1,
+  StopSequenceActionV1,
+]);
 export type RoutingActionV1 = z.infer<typeof RoutingActionV1>;

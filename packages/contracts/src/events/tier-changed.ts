@@ -34,6 +34,13 @@ export const TierChangedEventV1 = z.object({
   quadrant: QuadrantV1,
   excluded: z.boolean(),
   strongIntent: z.boolean(),
+  /**
+   * A situational trigger (a live positive contribution of the timing layer `triggers`:
+   * funding, new revenue leader, acquisition…) was active when the tier moved; the router
+   * puts such an account at the front of the queue. Optional (added after v1 first
+   * shipped): absent on older events, where subscribers read it from `reasons`.
+   */
+  triggerActive: z.boolean().optional(),
   reasons: z.array(ReasonV1).max(50),
   causingEventIds: CausingEventIds,
 });
