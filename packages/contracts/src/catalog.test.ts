@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SIGNAL_RETENTION_MS, TOPICS, catalogTopics, deadLetterTopics, topicCatalog } from "./catalog.js";
+import { SIGNAL_RETENTION_MS, TOPICS, catalogTopics, deadLetterTopics, messageKeyOf, topicCatalog } from "./catalog.js";
 import { tierChangeIdempotencyKey } from "./events/tier-changed.js";
 
 describe("the topic catalog", () => {
@@ -7,8 +7,15 @@ describe("the topic catalog", () => {
     for (const spec of catalogTopics(TOPICS)) expect(spec.subject).toBe(`${spec.topic}-value`);
   });
 
-  it("keys every topic by the account key so one account stays ordered", () => {
-    for (const spec of catalogTopics(TOPICS)) expect(spec.key).toBe("accountKey");
+  it("keys every topic by the account key so one account stays ordered, except the current tiers kept per account and scorecard", () => {
+    for (const spec of catalogTopics(TOPICS)) expect(spec.key).toBe(spec === TOPICS.currentTier ? "accountKey:scorecard" : "accountKey");
+  });
+
+  it("compacts the current tiers so a new subscriber reads one record per account and scorecard from the start", () => {
+    expect(TOPICS.currentTier).toMatchObject({ topic: "icp.current-tier", cleanupPolicy: "compact", retentionMs: -1 });
+    expect(TOPICS.currentTier.schema).toBe(TOPICS.tierChanged.schema);
+    expect(messageKeyOf(TOPICS.currentTier, { accountKey: "acme.com", scorecard: "plg" })).toBe("acme.com:plg");
+    expect(messageKeyOf(TOPICS.tierChanged, { accountKey: "acme.com", scorecard: "plg" })).toBe("acme.com");
   });
 
   it("compacts profiles and retains signals", () => {

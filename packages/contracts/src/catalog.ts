@@ -15,10 +15,22 @@ import { TierChangedFamilyV1 } from "./events/tier-changed.js";
  * Every message is keyed by the account key, so one account's events stay ordered on one
  * partition. Profiles are compacted (the newest profile per account is the truth); signals
  * and outcomes are retained, because state in Redis is derived and rebuilt from Kafka.
+ * The one exception is `icp.current-tier`: compacted, one record per account *and
+ * scorecard*, so its key is `<accountKey>:<scorecard>` (see `MessageKey`).
  * Every topic has a dead-letter topic: what its consumers could not decode or validate
  * goes there as the original bytes, with the reason in headers.
  */
 export type CleanupPolicy = "compact" | "delete";
+
+/**
+ * How a topic's message key is made from its event:
+ * - `accountKey` — the account key (`acme.com`): one account's events on one partition, in order;
+ * - `accountKey:scorecard` — `acme.com:enterprise`, for a compacted topic that keeps one record
+ *   per account and scorecard. Account keys are domains and scorecard ids are `[a-z0-9_-]`,
+ *   so neither holds a `:` and the key splits back unambiguously. Such a topic is not
+ *   co-partitioned with the account-keyed ones (its consumers need no join).
+ */
+export type MessageKey = "accountKey" | "accountKey:scorecard";
 
 export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   /** The Kafka topic name. */
@@ -26,8 +38,8 @@ export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   /** The registry subject (topic-name strategy). */
   readonly subject: string;
-  /** Which event field is the message key. */
-  readonly key: "accountKey";
+  /** Which event field(s) make the message key (see `MessageKey`). */
+  readonly key: MessageKey;
   readonly partitions: number;
   readonly cleanupPolicy: CleanupPolicy;
   /** How long Kafka keeps messages; -1 = forever (compacted topics keep the newest per key). */
@@ -60,10 +72,17 @@ function spec<S extends z.ZodType>(
   prefix: string,
   name: string,
   schema: S,
-  keep: { cleanupPolicy: CleanupPolicy; retentionMs: number; partitions: number; description: string },
+  keep: { cleanupPolicy: CleanupPolicy; retentionMs: number; partitions: number; description: string; key?: MessageKey },
 ): TopicSpec<S> {
   const topic = `${prefix}${name}`;
-  return { topic, schema, subject: `${topic}-value`, key: "accountKey", deadLetterTopic: `${topic}.dlq`, ...keep };
+  return { topic, schema, subject: `${topic}-value`, deadLetterTopic: `${topic}.dlq`, ...keep, key: keep.key ?? "accountKey" };
+}
+
+/** The message key of an event on a topic (see `MessageKey`); the codec writes it and checks it on read. */
+export function messageKeyOf(spec: Pick<TopicSpec, "key">, event: { accountKey: string; scorecard?: string }): string {
+  if (spec.key === "accountKey") return event.accountKey;
+  if (typeof event.scorecard !== "string") throw new TypeError(`a topic keyed by ${spec.key} needs events with a scorecard`);
+  return `${event.accountKey}:${event.scorecard}`;
 }
 
 export function topicCatalog(options: CatalogOptions = {}) {
@@ -117,6 +136,13 @@ export function topicCatalog(options: CatalogOptions = {}) {
       retentionMs: SIGNAL_RETENTION_MS,
       partitions,
       description: "public contract: an account's tier moved (subscribers dedupe by idempotency key)",
+    }),
+    currentTier: spec(p, "icp.current-tier", TierChangedFamilyV1, {
+      cleanupPolicy: "compact",
+      retentionMs: FOREVER,
+      partitions,
+      key: "accountKey:scorecard",
+      description: "the latest tier change per account and scorecard (compacted, keyed <accountKey>:<scorecard>): a new subscriber reads it from the start to learn every current tier",
     }),
     routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
       cleanupPolicy: "delete",

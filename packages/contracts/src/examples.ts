@@ -154,5 +154,6 @@ export const EXAMPLE_EVENTS = {
   fitScored,
   timingScored,
   tierChanged,
+  currentTier: tierChanged,
   routingActions,
 } satisfies Record<TopicId, unknown[]>;

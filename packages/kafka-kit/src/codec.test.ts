@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_EVENTS, TOPICS, topicCatalog } from "@icpstream/contracts";
+import { EXAMPLE_EVENTS, TOPICS, messageKeyOf, topicCatalog } from "@icpstream/contracts";
 import type { TopicId } from "@icpstream/contracts";
 import { RegistryCodec } from "./codec.js";
 import { classifyError } from "./errors.js";
@@ -22,10 +22,19 @@ describe("the registry codec", () => {
       for (const example of EXAMPLE_EVENTS[id]) {
         const spec = TOPICS[id];
         const { key, value } = await codec.encode(spec, example as never);
-        expect(key).toBe(example.accountKey);
+        expect(key).toBe(messageKeyOf(spec, example));
         expect(await codec.decode(spec, value, key)).toEqual(spec.schema.parse(example));
       }
     }
+  });
+
+  it("keys the current tiers by account and scorecard, and refuses a record under the bare account key", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry());
+    const change = EXAMPLE_EVENTS.tierChanged[0]!;
+    const { key, value } = await codec.encode(TOPICS.currentTier, change);
+    expect(key).toBe(`${change.accountKey}:${change.scorecard}`);
+    expect(await codeOf(codec.decode(TOPICS.currentTier, value, key))).toBe("ok");
+    expect(await codeOf(codec.decode(TOPICS.currentTier, value, change.accountKey))).toBe("KEY_MISMATCH");
   });
 
   it("refuses to encode an event its own contract refuses, naming the field", async () => {

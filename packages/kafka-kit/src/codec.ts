@@ -1,5 +1,5 @@
 import type { EventInputOf, EventOf, TopicCatalog, TopicSpec } from "@icpstream/contracts";
-import { catalogTopics, registrySchemaFor } from "@icpstream/contracts";
+import { catalogTopics, messageKeyOf, registrySchemaFor } from "@icpstream/contracts";
 import { formatPath } from "@icpstream/scoring";
 import { KafkaKitError } from "./errors.js";
 import type { SchemaRegistryPort } from "./registry.js";
@@ -79,12 +79,12 @@ export class RegistryCodec {
   }
 
   async encode<T extends TopicSpec>(spec: T, event: EventInputOf<T>): Promise<EncodedMessage> {
-    const parsed = this.validate(spec, event) as { accountKey: string };
+    const parsed = this.validate(spec, event) as { accountKey: string; scorecard?: string };
     const value = encodeWire(await this.writerId(spec), Buffer.from(JSON.stringify(parsed), "utf8"));
     if (value.byteLength > this.maxMessageBytes) {
       throw new KafkaKitError("OVERSIZED", `the encoded ${spec.topic} event is ${value.byteLength} bytes, more than ${this.maxMessageBytes}`);
     }
-    return { key: parsed.accountKey, value };
+    return { key: messageKeyOf(spec, parsed), value };
   }
 
   async decode<T extends TopicSpec>(spec: T, value: Buffer | null, key?: Buffer | string | null): Promise<EventOf<T>> {
@@ -102,8 +102,8 @@ export class RegistryCodec {
     const event = this.validate(spec, json);
     if (key !== undefined && key !== null) {
       const keyText = typeof key === "string" ? key : key.toString("utf8");
-      const accountKey = (event as { accountKey: string }).accountKey;
-      if (keyText !== accountKey) throw new KafkaKitError("KEY_MISMATCH", `message key "${keyText}" is not the event's account key "${accountKey}"`);
+      const expected = messageKeyOf(spec, event as { accountKey: string; scorecard?: string });
+      if (keyText !== expected) throw new KafkaKitError("KEY_MISMATCH", `message key "${keyText}" is not the event's ${spec.key === "accountKey" ? "account key" : spec.key} "${expected}"`);
     }
     return event;
   }

@@ -15,7 +15,7 @@ export type KafkaKitErrorCode =
   | "CONTRACT_VIOLATION"
   /** A message larger than the consumer accepts. */
   | "OVERSIZED"
-  /** The message key is missing or is not the event's account key. */
+  /** The message key is not the one the topic makes from the event (its account key, or `accountKey:scorecard`). */
   | "KEY_MISMATCH"
   /** The registry refused a schema as incompatible with the subject's history. */
   | "SCHEMA_INCOMPATIBLE"

@@ -7,7 +7,12 @@ export const COMBINER_STATE_FIELD = "combiner";
 
 export type ScoreInput = TopicCatalog["fitScored"] | TopicCatalog["timingScored"];
 
-/** fit_scored or timing_scored in → the account's tier recomputed; tier_changed out when tier or quadrant moved. */
+/**
+ * fit_scored or timing_scored in → the account's tier recomputed; tier_changed out when tier
+ * or quadrant moved. Each change also goes to the compacted current-tier topic (keyed
+ * `<accountKey>:<scorecard>`), in the same outbox as the tier change, so the two cannot
+ * diverge: a new subscriber reads current-tier from the start to learn every account's tier.
+ */
 export function combinerHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandler<ScoreInput> {
   return {
     onEvent: (event, state) => {
@@ -16,7 +21,7 @@ export function combinerHandler(rubric: Rubric, catalog: TopicCatalog): Stateful
       if (transition.ignored) return {};
       return {
         state: { set: { [COMBINER_STATE_FIELD]: encodeState(transition.state) } },
-        outputs: transition.outputs.map((change) => output(catalog.tierChanged, change)),
+        outputs: transition.outputs.flatMap((change) => [output(catalog.tierChanged, change), output(catalog.currentTier, change)]),
       };
     },
   };
