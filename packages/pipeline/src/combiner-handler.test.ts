@@ -65,6 +65,13 @@ describe("combiner", () => {
     expect(TierChangedEventV1.parse(change)).toEqual(change);
   });
 
+  it("a tier change says whether a situational trigger was live, so the router can put the account at the front of the queue", () => {
+    const fitOnly = applyFitScored(undefined, fitOf({ eventId: "p1" }), RUBRIC);
+    expect(fitOnly.outputs.map((o) => o.triggerActive)).toEqual([false]);
+    const withFunding = applyTimingScored(fitOnly.state, timingOf([funding("f1")]), RUBRIC);
+    expect(withFunding.outputs.map((o) => o.triggerActive)).toEqual([true]);
+  });
+
   it("a new score that moves neither tier nor quadrant publishes nothing but is kept", () => {
     const first = applyFitScored(undefined, fitOf({ eventId: "p1", occurredAt: at(NOW - 2 * DAY_MS) }), RUBRIC);
     const retail = fitOf({ eventId: "p2", occurredAt: at(NOW - DAY_MS), industry: "retail", employeeCount: 5000 });

@@ -48,6 +48,8 @@ const TimingSide = z.object({
   score: z.number(),
   strongIntent: z.boolean(),
   hasTimingSignal: z.boolean(),
+  /** A live positive contribution of the `triggers` layer (absent in states stored before it was kept). */
+  triggerActive: z.boolean().optional(),
   /** Layer id → its 0–100 score (the weight keys of formula scorecards). */
   layers: z.record(z.string(), z.number()),
   reasons: z.array(ReasonV1),
@@ -66,9 +68,16 @@ export const CombinerState = z.object({
   scorecards: z.record(z.string(), CardState),
 });
 export type CombinerState = z.infer<typeof CombinerState>;
+
 export type CombinerCardState = z.infer<typeof CardState>;
 type FitSide = z.infer<typeof FitSide>;
 type TimingSide = z.infer<typeof TimingSide>;
+
+/**
+ * The timing layer of situational triggers (funding, new revenue leader, acquisition…) in the
+ * shipped rubrics; a live contribution from it makes a tier change `triggerActive`.
+ */
+export const TRIGGER_LAYER = "triggers";
 
 export interface CombinerTransition {
   state: CombinerState;
@@ -97,6 +106,7 @@ export function applyTimingScored(state: CombinerState | undefined, event: Timin
     score: event.timing,
     strongIntent: event.strongIntent,
     hasTimingSignal: event.hasTimingSignal,
+    triggerActive: event.contributions.some((c) => c.layer === TRIGGER_LAYER && c.points > 0),
     layers: Object.fromEntries(event.layers.flatMap((l) => (l.score === undefined ? [] : [[l.id, l.score]]))),
     reasons: topContributionReasons(event.contributions),
     digest: timingDigest(event),
@@ -200,6 +210,7 @@ function decide(state: CombinerState, card: CombinerCardState, scorecard: Loaded
     quadrant: result.quadrant,
     excluded: card.fit.excluded,
     strongIntent: card.timing?.strongIntent ?? false,
+    triggerActive: card.timing?.triggerActive ?? false,
     reasons: reasons(card, result),
     causingEventIds,
   };
