@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { Partitioners } from "kafkajs";
+import { Partitioners, type Kafka, type Producer } from "kafkajs";
 import { topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
 import { confluentRegistry, createKafka, RegistryCodec, runStatefulConsumer, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
-import { createLogger, createReadiness, createServiceMetrics, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger } from "@icpstream/observability";
+import { createLogger, createReadiness, createServiceMetrics, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
 import { createRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
 import { parseClock, type Clock } from "./clock.js";
@@ -18,6 +18,33 @@ export interface ServiceDefinition<S extends TopicSpec> {
   /** The shard name when several inputs are consumed together. */
   stream?: string;
   handler(context: { rubric: Rubric; catalog: TopicCatalog; logger: PinoLogger }): StatefulHandler<S>;
+  /**
+   * Whether the service scores and so reads ICP_RUBRIC (default true). A service that does
+   * not (the router) gets a `rubric` that throws when read.
+   */
+  usesRubric?: boolean;
+  /**
+   * What the service runs beside its stateful consumer (the router's webhook delivery),
+   * started once the consumer runs. Stopped after the consumer stopped and before the
+   * producer disconnects, so it can still publish (dead letters) while it drains.
+   */
+  companion?(context: CompanionContext): Promise<Companion>;
+}
+
+/** The shared clients a companion may use; the runtime owns them and closes them after the companion stopped. */
+export interface CompanionContext {
+  env: ServiceEnv;
+  catalog: TopicCatalog;
+  kafka: Kafka;
+  producer: Producer;
+  codec: RegistryCodec;
+  logger: PinoLogger;
+  clock: Clock;
+  metrics: ServiceMetrics;
+}
+
+export interface Companion {
+  stop(): Promise<void>;
 }
 
 export interface RunningService {
@@ -38,6 +65,15 @@ export function loadRubricFile(path: string): Rubric {
   return parseRubric(text, path);
 }
 
+/** A rubric for a service that reads none: using it is a bug in that service, said loudly. */
+function notLoadedRubric(service: string): Rubric {
+  return new Proxy({} as Rubric, {
+    get: () => {
+      throw new Error(`the ${service} service does not load a rubric (usesRubric: false)`);
+    },
+  });
+}
+
 /**
  * The composition root shared by the scoring services: settings from the environment, the
  * clock, Kafka, the registry codec, Redis, the stateful consumer, metrics, the ops endpoints
@@ -47,11 +83,11 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
   const env = parseServiceEnv(processEnv);
   const logger = createLogger({ service: definition.name, level: env.LOG_LEVEL });
   const clock: Clock = parseClock(env.ICP_CLOCK);
-  const rubric = loadRubricFile(env.ICP_RUBRIC);
+  const rubric = definition.usesRubric === false ? notLoadedRubric(definition.name) : loadRubricFile(env.ICP_RUBRIC);
   const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
   const inputs = definition.inputs(catalog);
   const groupId = `${env.ICP_GROUP_PREFIX}${definition.name}`;
-  logger.info({ groupId, rubric: rubric.version, inputs: inputs.map((s) => s.topic), clock: env.ICP_CLOCK }, "starting");
+  logger.info({ groupId, ...(definition.usesRubric === false ? {} : { rubric: rubric.version }), inputs: inputs.map((s) => s.topic), clock: env.ICP_CLOCK }, "starting");
 
   const metrics = createServiceMetrics(definition.name);
   const readiness = createReadiness({ lagGauge: metrics.consumerLag });
@@ -91,6 +127,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
       onAssignment: (assignment) => readiness.setAssignedPartitions(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))),
     },
   });
+  const companion = definition.companion ? await definition.companion({ env, catalog, kafka, producer, codec, logger, clock, metrics }) : undefined;
   readiness.setConnected(true);
 
   const ops = await startOpsServer({
@@ -107,6 +144,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
     (stopped ??= (async () => {
       readiness.setConnected(false);
       await consumer.stop();
+      await companion?.stop();
       await producer.disconnect();
       await redis.quit().catch(() => redis.disconnect());
       await ops.close();
