@@ -4,3 +4,8 @@ export { runScore, renderRows } from "./score-pipeline.js";
 export type { ScoreOptions, ScoreRun, OutputFormat } from "./score-pipeline.js";
 export { processIo, CliError } from "./io.js";
 export type { CliIo } from "./io.js";
+export { followTierChanges } from "./live/follow-tier-changes.js";
+export type { FollowOptions } from "./live/follow-tier-changes.js";
+export { formatTierChangeLine, formatTierChangeNdjson, tierMove, tierDirection } from "./live/format-tier-change.js";
+export { resolveLiveSettings, parseEnvFile } from "./live/settings.js";
+export type { LiveSettings } from "./live/settings.js";

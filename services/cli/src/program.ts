@@ -1,14 +1,16 @@
 import { Command } from "commander";
 import { explainCommand } from "./commands/explain.js";
 import { ingestCommand } from "./commands/ingest.js";
+import { rebuildCommand } from "./commands/rebuild.js";
 import { rubricCommand } from "./commands/rubric-check.js";
 import { scoreCommand } from "./commands/score.js";
+import { tailCommand } from "./commands/tail.js";
 import type { CliIo } from "./io.js";
 
 /**
  * The `icp` command tree. Each subcommand lives in its own file under commands/ and
- * takes the I/O it needs; later subcommands (ingest, tail, rebuild, a live explain)
- * are added here the same way.
+ * takes the I/O it needs. `tail`, `rebuild` and `explain --live` talk to the running
+ * pipeline (Kafka, the registry, Redis); the others work on files.
  */
 export function buildProgram(io: CliIo): Command {
   const program = new Command("icp")
@@ -20,6 +22,8 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(scoreCommand(io));
   program.addCommand(explainCommand(io));
   program.addCommand(ingestCommand(io));
+  program.addCommand(tailCommand(io));
+  program.addCommand(rebuildCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   return program;
 }

@@ -2,14 +2,18 @@ import { findScorecard, formatExplanation, normalizeAccountKey, scoreAccountOnSc
 import { Command } from "commander";
 import { CliError } from "../io.js";
 import type { CliIo } from "../io.js";
+import { addNamespaceOptions } from "../live/connect.js";
+import type { NamespaceOptions } from "../live/settings.js";
 import { loadInputs, loadRubric, parseAsOf } from "../load.js";
+import { explainLive } from "./explain-live.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-interface ExplainOptions {
-  accounts: string;
+interface ExplainOptions extends NamespaceOptions {
+  live?: boolean;
+  accounts?: string;
   signals?: string[];
-  rubric: string;
+  rubric?: string;
   scorecard?: string[];
   asOf?: string;
   accountsFormat?: string;
@@ -19,31 +23,51 @@ interface ExplainOptions {
   json?: boolean;
 }
 
-/** `icp explain DOMAIN` from files. A live variant (state from Redis) can add an option later. */
+/**
+ * `icp explain DOMAIN`: from files (accounts, signals, rubric, as-of), or with `--live`
+ * from the running pipeline's state in Redis (see explain-live.ts).
+ */
 export function explainCommand(io: CliIo): Command {
-  return new Command("explain")
-    .description("explain one account's score, rule by rule")
+  const command = new Command("explain")
+    .description("explain one account's score, rule by rule: from files, or with --live from the running pipeline")
     .argument("<domain>", "the account (any spelling of its domain or URL)")
-    .requiredOption("-a, --accounts <file>", "accounts file")
+    .option("--live", "read the account's live state (fit, timing, combiner) from Redis instead of files")
+    .option("-a, --accounts <file>", "accounts file (required without --live)")
     .option("-s, --signals <file>", "signals file; repeat for several", collect)
-    .requiredOption("-r, --rubric <file>", "rubric file")
+    .option("-r, --rubric <file>", "rubric file (required without --live; with --live default $ICP_RUBRIC or rubrics/enterprise.yaml)")
     .option("--scorecard <id>", "only this scorecard; repeat for several", collect)
     .option("--as-of <instant>", "explain as of this instant; default now")
     .option("--accounts-format <format>", "csv or ndjson")
     .option("--signals-format <format>", "csv or ndjson")
     .option("--accounts-mapping <file>", "mapping file for a foreign accounts export")
     .option("--signals-mapping <file>", "mapping file for a foreign signals export")
-    .option("--json", "print the full score as JSON instead of text")
-    .action(async (domain: string, options: ExplainOptions) => {
+    .option("--json", "print the full score (with --live: the decoded state) as JSON instead of text")
+    .addHelpText(
+      "after",
+      `
+With --live: connection from REDIS_URL (else .stack/stack.env); the namespace options must
+match the services' ICP_* settings (npm start's demo prints them). Fit shows the largest
+contributions the combiner keeps; timing is recomputed from the signals the timing service
+holds, at the instant it last evaluated them.`,
+    );
+  return addNamespaceOptions(command).action(async (domain: string, options: ExplainOptions) => {
+      if (options.live) {
+        const ignored = (["accounts", "signals", "asOf", "accountsFormat", "signalsFormat", "accountsMapping", "signalsMapping"] as const).filter((o) => options[o] !== undefined);
+        if (ignored.length > 0) throw new CliError(`--live reads the pipeline's state; it takes no ${ignored.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`);
+        await explainLive(io, domain, options);
+        return;
+      }
+      if (!options.accounts || !options.rubric) throw new CliError("explain needs --accounts and --rubric (or --live to read the running pipeline)");
+      const { accounts, rubric: rubricFile } = options;
       const key = normalizeAccountKey(domain);
       const asOf = parseAsOf(options.asOf, io);
-      const rubric = await loadRubric(io, options.rubric);
+      const rubric = await loadRubric(io, rubricFile);
       const cards = options.scorecard ? options.scorecard.map((id) => findScorecard(rubric, id)) : rubric.scorecards;
-      const inputs = await loadInputs(io, options);
+      const inputs = await loadInputs(io, { ...options, accounts });
       const profile = inputs.accounts.items.find((a) => a.accountKey === key);
       if (!profile) {
         const rejected = inputs.accounts.rejected.length > 0 ? ` (${inputs.accounts.rejected.length} rows were rejected; run icp score to see why)` : "";
-        throw new CliError(`${key}: not in ${options.accounts}${rejected}`);
+        throw new CliError(`${key}: not in ${accounts}${rejected}`);
       }
       const signals = inputs.signals.flatMap((s) => s.items).filter((s) => s.accountKey === key);
       const scores = cards.map((card) => ({ card, score: scoreAccountOnScorecard(profile, signals, card, rubric.version, asOf) }));

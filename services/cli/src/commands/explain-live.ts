@@ -1,0 +1,35 @@
+import { topicCatalog } from "@icpstream/contracts";
+import { createRedis } from "@icpstream/redis-kit";
+import { findScorecard, normalizeAccountKey } from "@icpstream/scoring";
+import type { CliIo } from "../io.js";
+import { CliError } from "../io.js";
+import { loadLiveSettings } from "../live/connect.js";
+import { explainFromState } from "../live/explain-state.js";
+import { readAccountState } from "../live/read-account-state.js";
+import type { NamespaceOptions } from "../live/settings.js";
+import { loadRubric } from "../load.js";
+
+export interface ExplainLiveOptions extends NamespaceOptions {
+  scorecard?: string[];
+  json?: boolean;
+}
+
+/** `icp explain DOMAIN --live`: why the account has its tier now, from the services' state in Redis. */
+export async function explainLive(io: CliIo, domain: string, options: ExplainLiveOptions): Promise<void> {
+  const accountKey = normalizeAccountKey(domain);
+  const settings = await loadLiveSettings(options);
+  const rubric = await loadRubric(io, settings.rubric);
+  if (options.scorecard) for (const id of options.scorecard) findScorecard(rubric, id);
+  const redis = createRedis(settings.redisUrl, { name: "icp-explain", maxRetriesPerRequest: 1 });
+  try {
+    const { state, found } = await readAccountState(redis, { accountKey, catalog: topicCatalog({ prefix: settings.topicPrefix }), redisPrefix: settings.redisPrefix, groupPrefix: settings.groupPrefix });
+    if (found.length === 0) {
+      const where = settings.redisPrefix === "" ? "" : ` under Redis prefix "${settings.redisPrefix}"`;
+      throw new CliError(`${accountKey}: no live state${where} (not ingested yet, or the services run with another ICP_REDIS_PREFIX / ICP_GROUP_PREFIX / ICP_TOPIC_PREFIX)`);
+    }
+    if (options.json) io.stdout(`${JSON.stringify(state, null, 2)}\n`);
+    else io.stdout(`${explainFromState(state, rubric, options.scorecard)}\n`);
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
