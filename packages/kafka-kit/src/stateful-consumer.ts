@@ -112,6 +112,8 @@ export interface StatefulConsumerOptions<S extends TopicSpec> {
   hooks?: StatefulConsumerHooks;
   /** Session timeout of the group member (default 30 s; fault tests use less). */
   sessionTimeoutMs?: number;
+  /** Partitions worked on at once (default 6, the catalog's partition count). */
+  partitionsConsumedConcurrently?: number;
 }
 
 const OUTBOX = "outbox";
@@ -214,13 +216,25 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     return state;
   };
 
-  /** The shard of a partition; `fresh` when it was claimed just now (its seek makes the batch in hand stale). */
+  /**
+   * The shard of a partition; `fresh` when it was claimed just now (its seek makes the batch
+   * in hand stale). Claims are single-flight: batches of two co-partitioned topics of the
+   * same partition may arrive at once, and two claims would fence each other.
+   */
+  const claiming = new Map<number, Promise<ShardState>>();
   const shardFor = async (partition: number): Promise<{ state: ShardState; fresh: boolean }> => {
     const known = shards.get(partition);
     if (known) return { state: known, fresh: false };
-    const state = await claimShard(partition);
-    shards.set(partition, state);
-    return { state, fresh: true };
+    let pending = claiming.get(partition);
+    if (!pending) {
+      pending = claimShard(partition).then((state) => {
+        shards.set(partition, state);
+        return state;
+      });
+      claiming.set(partition, pending);
+      void pending.catch(() => undefined).finally(() => claiming.delete(partition));
+    }
+    return { state: await pending, fresh: true };
   };
 
   const encodeOutputs = async (outputs: readonly Output[] | undefined, fieldPrefix: string): Promise<Record<string, string>> => {
@@ -400,7 +414,14 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
   await consumer.connect();
   for (const spec of options.inputs) await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
   // Offsets are kept in Redis with the state; Kafka's group offsets are never committed.
-  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    // Shards are independent (each has its own serial queue), so partitions are worked on in
+    // parallel; within a partition, messages stay in order.
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
+    eachBatch,
+  });
 
   const tickIntervalMs = options.tickIntervalMs ?? 1_000;
   let ticking = false;
