@@ -9,6 +9,8 @@ export interface Kill {
   atSeconds: number;
   /** Share of the input events the pipeline had applied when the kill came (0–1). */
   progress: number;
+  /** The service had started consuming (a kill during start-up tests less). */
+  wasRunning: boolean;
 }
 
 export interface ChaosOptions {
@@ -17,7 +19,7 @@ export interface ChaosOptions {
   progress(): Promise<number>;
   /** True once the feed is fully sent: the chaos may end when its quota is met. */
   feedDone(): boolean;
-  /** Every service is killed at least once after this share of progress. */
+  /** Every service is killed at least once while consuming, after this share of progress. */
   killEachAfter: number;
   minKills: number;
   maxKills: number;
@@ -34,8 +36,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Kills a randomly chosen service with SIGKILL at a random moment, restarts it after a short
  * pause, and repeats — seeded, so a run's choices can be replayed (the moments still depend
- * on the machine). Ends when the feed is sent, every service was killed after
- * `killEachAfter` progress and `minKills` is reached; or at `maxKills` or the deadline.
+ * on the machine). Ends when the feed is sent, every service was killed while consuming
+ * after `killEachAfter` progress and `minKills` is reached; or at `maxKills` or the deadline.
  * Every service is running when it returns.
  */
 export async function runChaos(pipeline: Pipeline, options: ChaosOptions): Promise<Kill[]> {
@@ -51,9 +53,10 @@ export async function runChaos(pipeline: Pipeline, options: ChaosOptions): Promi
     const progress = await options.progress();
     const candidates = progress >= options.killEachAfter && owed.size > 0 ? [...owed] : [...SERVICES];
     const service = candidates[Math.floor(random() * candidates.length)] as ServiceName;
+    const wasRunning = pipeline.services[service].isRunning();
     await pipeline.services[service].kill();
-    kills.push({ service, atSeconds: Math.round((Date.now() - started) / 100) / 10, progress: Math.round(progress * 100) / 100 });
-    if (progress >= options.killEachAfter) owed.delete(service);
+    kills.push({ service, atSeconds: Math.round((Date.now() - started) / 100) / 10, progress: Math.round(progress * 100) / 100, wasRunning });
+    if (progress >= options.killEachAfter && wasRunning) owed.delete(service);
     await sleep(between(options.downMs));
     pipeline.services[service].start();
   }

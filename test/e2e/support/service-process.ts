@@ -13,6 +13,13 @@ const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
 
 export type ServiceName = "fit" | "timing" | "combiner";
 
+// Children still alive when the test process leaves (a timeout, an interrupted run) would
+// keep consuming forever: kill them on the way out. Cleanup normally got there first.
+const alive = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of alive) child.kill("SIGKILL");
+});
+
 /**
  * One scoring service as a child process with its own environment: started, SIGKILLed and
  * restarted by the test. Every incarnation appends to the same log file, headed by a marker
@@ -49,7 +56,9 @@ export class ServiceProcess {
     });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
+    alive.add(child);
     child.once("exit", (code, signal) => {
+      alive.delete(child);
       if (this.child === child) {
         this.unexpectedExit = `${this.name} #${this.incarnation} exited by itself (code ${code}, signal ${signal})`;
         this.child = undefined;
