@@ -277,7 +277,7 @@ export class Pipeline {
   async timingStateOf(accountKey: string): Promise<unknown> {
     for (const json of await this.scanStates("timing", "timing")) {
       const state = decodeTimingState(json);
-      if ((state as { accountKey?: string }).accountKey === accountKey) return state;
+      if (state.accountKey === accountKey) return state;
     }
     return undefined;
   }
