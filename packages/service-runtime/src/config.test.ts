@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseServiceEnv } from "./config.js";
 
@@ -8,7 +9,8 @@ describe("service settings", () => {
     const env = parseServiceEnv({ ...base, KAFKA_BROKERS: "a:1, b:2" });
     expect(env.KAFKA_BROKERS).toEqual(["a:1", "b:2"]);
     expect(env.ICP_CLOCK).toBe("system");
-    expect(env.ICP_RUBRIC).toBe("rubrics/enterprise.yaml");
+    expect(env.ICP_RUBRIC).toMatch(/\/rubrics\/enterprise\.yaml$/);
+    expect(existsSync(env.ICP_RUBRIC)).toBe(true);
   });
 
   it("names every variable that is missing or wrong", () => {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { LOG_LEVELS } from "@icpstream/observability";
 import { parseClock } from "./clock.js";
@@ -6,6 +7,8 @@ const Brokers = z
   .string({ error: "is required (host:port[,host:port])" })
   .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
   .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1, "is required (host:port[,host:port])"));
+
+export const DEFAULT_RUBRIC = fileURLToPath(new URL("../../../rubrics/enterprise.yaml", import.meta.url));
 
 /** Settings every scoring service reads from the environment (and nothing else). */
 export const ServiceEnv = z.object({
@@ -18,7 +21,8 @@ export const ServiceEnv = z.object({
   ICP_REDIS_PREFIX: z.string().regex(/^[^{}]*$/, "may not contain { or } (it would become the cluster hash tag)").default(""),
   /** Prepended to consumer group ids: `<prefix><service>`. */
   ICP_GROUP_PREFIX: z.string().default("icp."),
-  ICP_RUBRIC: z.string().min(1).default("rubrics/enterprise.yaml"),
+  /** Default: the shipped enterprise rubric, found from the code so the working directory does not matter. */
+  ICP_RUBRIC: z.string().min(1).default(DEFAULT_RUBRIC),
   ICP_CLOCK: z
     .string()
     .default("system")
