@@ -13,9 +13,10 @@ import { EVENT_HEADERS } from "./producer.js";
 /**
  * A consumer whose effects happen exactly once over Kafka's at-least-once delivery.
  *
- * Each consumed message is applied to Redis in one atomic step together with its offset
- * and the shard's fencing generation (`PartitionStateStore.apply`): a redelivered message
- * finds its offset already stored and changes nothing; a consumer that lost its partitions
+ * Each run of consumed messages of a partition (a kafkajs batch, at most MAX_CHUNK) is
+ * applied to Redis in one atomic step together with the offset of its last message and the
+ * shard's fencing generation (`PartitionStateStore.apply`): messages at or below the stored
+ * offset are dropped before anything is computed, so a redelivery changes nothing; a consumer that lost its partitions
  * (a zombie back from a pause) finds a newer generation and is refused. Offsets live only
  * in Redis, never in Kafka's group offsets, so the state and the position cannot disagree:
  * on assignment the consumer seeks to the stored offset + 1, or to the beginning when
@@ -117,6 +118,11 @@ export interface StatefulConsumerOptions<S extends TopicSpec> {
 }
 
 const OUTBOX = "outbox";
+/**
+ * Messages applied in one atomic step at most: bounds the Lua script's run (Redis does
+ * nothing else meanwhile) and the outbox one send carries.
+ */
+const MAX_CHUNK = 500;
 
 interface ShardState {
   shard: ShardRef;
@@ -124,6 +130,8 @@ interface ShardState {
   /** Stored offset per input topic (null: none yet). */
   offsets: Map<string, string | null>;
   fenced: boolean;
+  /** An apply failed without an answer: reload the stored offsets before the next batch. */
+  uncertain: boolean;
   /** Serialises message processing and clock ticks on one shard: one writer at a time. */
   queue: Promise<unknown>;
 }
@@ -210,7 +218,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       offsets.set(topic, stored);
       consumer.seek({ topic, partition, offset: stored === null ? "-2" : (BigInt(stored) + 1n).toString() });
     }
-    const state: ShardState = { shard, generation, offsets, fenced: false, queue: Promise.resolve() };
+    const state: ShardState = { shard, generation, offsets, fenced: false, uncertain: false, queue: Promise.resolve() };
     await flushOutbox(state);
     logger.info({ partition, generation, offsets: Object.fromEntries(offsets) }, "claimed shard");
     return state;
@@ -271,72 +279,138 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     hooks.onDeadLetter?.(spec.topic, failure);
   };
 
-  /** One message: decode, compute, apply atomically with its offset, publish. Returns false when the shard is lost. */
-  const processMessage = async (state: ShardState, spec: S, partition: number, message: KafkaMessage): Promise<boolean> => {
+  /**
+   * A run of consecutive messages of one partition, as one unit: decode them all, read the
+   * state of every account they touch in one round trip, compute them in order (a later
+   * message of an account sees what its earlier one left, through `working`), apply every
+   * write, the outbox and the offset of the last message in one atomic step, publish the
+   * outbox in one send, and clear it. A message that is dead-lettered contributes nothing
+   * but its offset, which the batch's offset covers. Returns false when the shard is lost.
+   */
+  const processChunk = async (state: ShardState, spec: S, partition: number, chunk: readonly KafkaMessage[]): Promise<boolean> => {
     const started = performance.now();
-    const origin: MessageOrigin = { topic: spec.topic, partition, offset: message.offset, group: groupId };
-    const log = logger.child({ topic: spec.topic, partition, offset: message.offset });
-    hooks.onEventIn?.(spec.topic);
-    const source = { topic: spec.topic, offset: message.offset };
+    // An apply whose answer was lost may have landed: what Redis holds decides where we are.
+    if (state.uncertain) {
+      const stored = (await store.loadStoredOffsets(groupId, spec.topic, [partition], stream)).get(partition) ?? null;
+      state.offsets.set(spec.topic, stored);
+      state.uncertain = false;
+    }
+    const stored = state.offsets.get(spec.topic) ?? null;
+    const messages = stored === null ? chunk : chunk.filter((m) => BigInt(m.offset) > BigInt(stored));
+    const last = messages.at(-1);
+    if (!last) return true;
 
-    let event: EventOf<S>;
-    try {
-      event = await withRetries(() => codec.decode(spec, message.value, message.key), maxAttempts, retryDelayMs, log);
-    } catch (error) {
-      const failure = classifyError(error);
-      if (failure.retryable) throw error;
-      await deadLetter(spec, message, failure, origin, log);
-      const recorded = await store.apply(state.shard, { generation: state.generation, source });
-      if (recorded.status === "fenced") return false;
-      state.offsets.set(spec.topic, message.offset);
-      return true;
+    const decoded: { message: KafkaMessage; event?: EventOf<S>; failure?: ClassifiedError }[] = [];
+    for (const message of messages) {
+      hooks.onEventIn?.(spec.topic);
+      try {
+        decoded.push({ message, event: await withRetries(() => codec.decode(spec, message.value, message.key), maxAttempts, retryDelayMs, logger) });
+      } catch (error) {
+        const failure = classifyError(error);
+        if (failure.retryable) throw error;
+        decoded.push({ message, failure });
+      }
     }
 
-    const accountKey = (event as { accountKey: string }).accountKey;
-    const eventLog = log.child({ eventId: (event as { eventId?: string }).eventId });
-    const now = clock();
-    let result: HandlerResult;
-    let outbox: Record<string, string>;
-    try {
-      const current = (await store.read(state.shard, [accountKey])).get(accountKey) ?? {};
-      result = await handler.onEvent(event, current, {
-        shard: state.shard,
-        topic: spec.topic,
-        partition,
-        offset: message.offset,
-        now,
-        logger: eventLog,
-        readShared: (name) => store.readShared(state.shard, name),
-      });
-      outbox = await encodeOutputs(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`);
-    } catch (error) {
-      const failure = classifyError(error);
-      if (failure.retryable) throw error;
-      await deadLetter(spec, message, failure, origin, eventLog);
-      const recorded = await store.apply(state.shard, { generation: state.generation, source });
-      if (recorded.status === "fenced") return false;
-      state.offsets.set(spec.topic, message.offset);
-      return true;
+    const accountKeys = [...new Set(decoded.flatMap((d) => (d.event ? [(d.event as unknown as { accountKey: string }).accountKey] : [])))];
+    const working = accountKeys.length > 0 ? await store.read(state.shard, accountKeys) : new Map<string, Record<string, string>>();
+    // Shard-wide state written earlier in this batch, seen by the later messages' readShared.
+    const sharedWritten = new Map<string, { set: Record<string, string>; del: Set<string> }>();
+    const readShared = async (name: string) => {
+      const current = { ...(await store.readShared(state.shard, name)) };
+      const written = sharedWritten.get(name);
+      if (written) {
+        for (const field of written.del) delete current[field];
+        Object.assign(current, written.set);
+      }
+      return current;
+    };
+    const writes: StateWrite[] = [];
+    const schedule: { accountKey: string; at: number | null }[] = [];
+    const outboxFields: string[] = [];
+    const deadLetters: { message: KafkaMessage; failure: ClassifiedError; log: Logger }[] = [];
+
+    for (const { message, event, failure } of decoded) {
+      const messageLog = () => logger.child({ topic: spec.topic, partition, offset: message.offset, ...(event ? { eventId: (event as { eventId?: string }).eventId } : {}) });
+      if (!event) {
+        deadLetters.push({ message, failure: failure as ClassifiedError, log: messageLog() });
+        continue;
+      }
+      const accountKey = (event as unknown as { accountKey: string }).accountKey;
+      let result: HandlerResult;
+      let outbox: Record<string, string>;
+      try {
+        let log: Logger | undefined;
+        result = await handler.onEvent(event, working.get(accountKey) ?? {}, {
+          shard: state.shard,
+          topic: spec.topic,
+          partition,
+          offset: message.offset,
+          now: clock(),
+          // A child logger per message costs more than the rest of a cheap handler: made when used.
+          get logger() {
+            return (log ??= messageLog());
+          },
+          readShared,
+        });
+        outbox = await encodeOutputs(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`);
+      } catch (error) {
+        const classified = classifyError(error);
+        if (classified.retryable) throw error;
+        deadLetters.push({ message, failure: classified, log: messageLog() });
+        continue;
+      }
+      writes.push(...writesFor(accountKey, result, outbox));
+      if (result.scheduleAt !== undefined) schedule.push({ accountKey, at: result.scheduleAt });
+      outboxFields.push(...Object.keys(outbox));
+      if (result.state) {
+        const next = { ...(working.get(accountKey) ?? {}), ...(result.state.set ?? {}) };
+        for (const field of result.state.del ?? []) delete next[field];
+        working.set(accountKey, next);
+      }
+      for (const [name, change] of Object.entries(result.shared ?? {})) {
+        const written = sharedWritten.get(name) ?? { set: {}, del: new Set<string>() };
+        for (const [field, value] of Object.entries(change.set ?? {})) {
+          written.del.delete(field);
+          written.set[field] = value;
+        }
+        for (const field of change.del ?? []) {
+          delete written.set[field];
+          written.del.add(field);
+        }
+        sharedWritten.set(name, written);
+      }
     }
 
-    const applied = await withRetries(
-      () =>
-        store.apply(state.shard, {
-          generation: state.generation,
-          source,
-          writes: writesFor(accountKey, result, outbox),
-          ...(result.scheduleAt !== undefined ? { schedule: [{ accountKey, at: result.scheduleAt }] } : {}),
-        }),
-      maxAttempts,
-      retryDelayMs,
-      eventLog,
-    );
+    // Dead letters go out before the offset that covers them is recorded (a crash in between
+    // sends them again: at-least-once, like every output).
+    for (const { message, failure, log } of deadLetters) await deadLetter(spec, message, failure, { topic: spec.topic, partition, offset: message.offset, group: groupId }, log);
+
+    const source = { topic: spec.topic, offset: last.offset };
+    let applied: Awaited<ReturnType<PartitionStateStore["apply"]>>;
+    try {
+      applied = await withRetries(
+        () => store.apply(state.shard, { generation: state.generation, source, writes, ...(schedule.length > 0 ? { schedule } : {}) }),
+        maxAttempts,
+        retryDelayMs,
+        logger,
+      );
+    } catch (error) {
+      state.uncertain = true;
+      throw error;
+    }
     if (applied.status === "fenced") return false;
-    state.offsets.set(spec.topic, message.offset);
-    // A duplicate may be our own earlier attempt whose answer was lost, or a redelivery after a
-    // crash before the publish: either way, whatever of this message's outbox is still there goes out.
-    if (Object.keys(outbox).length > 0) await withRetries(() => flushOutbox(state, Object.keys(outbox)), maxAttempts, retryDelayMs, eventLog);
-    hooks.onProcessed?.(spec.topic, (performance.now() - started) / 1000);
+    if (applied.status === "duplicate" && BigInt(applied.storedOffset) < BigInt(last.offset)) {
+      // Part of this batch was applied by an attempt we lost track of: redo it from what Redis holds.
+      state.uncertain = true;
+      throw new Error(`shard ${state.shard.group}/${state.shard.stream}/${partition}: ${spec.topic} stored at ${applied.storedOffset}, inside the batch ending at ${last.offset}`);
+    }
+    state.offsets.set(spec.topic, last.offset);
+    // A duplicate is our own earlier attempt whose answer was lost: whatever of this batch's
+    // outbox is still there goes out.
+    if (outboxFields.length > 0) await withRetries(() => flushOutbox(state, outboxFields), maxAttempts, retryDelayMs, logger);
+    const seconds = (performance.now() - started) / 1000 / messages.length;
+    for (let i = 0; i < messages.length; i++) hooks.onProcessed?.(spec.topic, seconds);
     return true;
   };
 
@@ -346,16 +420,12 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     const { state, fresh } = await shardFor(batch.partition);
     if (fresh || state.fenced) return; // just claimed and sought, or lost: this batch is stale
     hooks.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
-    for (const message of batch.messages) {
+    for (let from = 0; from < batch.messages.length; from += MAX_CHUNK) {
       if (!isRunning() || isStale() || stopping) break;
-      const stored = state.offsets.get(batch.topic) ?? null;
-      if (stored !== null && BigInt(message.offset) <= BigInt(stored)) {
-        resolveOffset(message.offset);
-        continue;
-      }
+      const chunk = batch.messages.slice(from, from + MAX_CHUNK);
       let ok: boolean;
       try {
-        ok = await serial(state, () => processMessage(state, spec, batch.partition, message));
+        ok = await serial(state, () => processChunk(state, spec, batch.partition, chunk));
       } catch (error) {
         if (error instanceof FencedError) ok = false;
         else throw error;
@@ -366,7 +436,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
         logger.warn({ topic: batch.topic, partition: batch.partition, generation: state.generation }, "fenced: another consumer holds this shard; reclaiming on the next batch");
         return;
       }
-      resolveOffset(message.offset);
+      resolveOffset((chunk.at(-1) as KafkaMessage).offset);
       await heartbeat();
     }
   };
