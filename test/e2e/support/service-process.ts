@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, createWriteStream, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** The repository root: services run from here, as `npm start` would run them. */
 export const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
@@ -36,8 +36,14 @@ export class ServiceProcess {
     readonly name: ServiceName,
     private readonly env: Record<string, string>,
     logDir: string,
+    logName: string = name,
   ) {
-    this.logFile = join(logDir, `${name}.log`);
+    this.logFile = join(logDir, `${logName}.log`);
+  }
+
+  /** A second member of the same service (same environment, so the same consumer group), logging to `<logName>.log`. */
+  twin(logName: string): ServiceProcess {
+    return new ServiceProcess(this.name, this.env, dirname(this.logFile), logName);
   }
 
   get running(): boolean {
@@ -79,6 +85,32 @@ export class ServiceProcess {
     child.kill("SIGKILL");
     await gone;
     appendFileSync(this.logFile, `----- ${this.name} #${this.incarnation} SIGKILLed ${new Date().toISOString()} -----\n`);
+  }
+
+  /**
+   * SIGTERM: the service's graceful shutdown (in-flight work finishes, then it leaves the
+   * group). Resolves with the exit code when the process is gone; SIGKILLs it after `graceMs`.
+   */
+  async terminate(graceMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (!child) return { code: null, signal: null };
+    this.child = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+    const gone = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    const outcome = await gone.finally(() => clearTimeout(timer));
+    appendFileSync(this.logFile, `----- ${this.name} #${this.incarnation} SIGTERMed ${new Date().toISOString()}: exit code ${outcome.code}, signal ${outcome.signal} -----\n`);
+    return outcome;
+  }
+
+  /** SIGSTOP / SIGCONT: freezes the process (it neither heartbeats nor writes) and lets it go on where it stopped. */
+  pause(): void {
+    this.child?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.child?.kill("SIGCONT");
   }
 
   /** Throws when the service died without being killed (it should never exit by itself). */
