@@ -79,11 +79,12 @@ export class FaultRun {
 
   /** Creates the pipeline, starts the three services and begins sending the feed (in `chunks` slices, `chunkGapMs` apart). */
   static async start(stack: StackFixture, options: { feed: Feed; chunks?: number; chunkGapMs?: number; onFailed?: (fn: () => void) => void }): Promise<FaultRun> {
-    // Topic creation on a busy shared broker now and then answers "does not host this topic-partition" before its metadata settles.
+    // Topic creation on a busy or just-started broker now and then answers "does not host this topic-partition" before its metadata settles.
     let pipeline: Pipeline | undefined;
     for (let attempt = 1; !pipeline; attempt++) {
-      pipeline = await Pipeline.create(stack, { clock: CLOCK }).catch((error: unknown) => {
-        if (attempt >= 3) throw error;
+      pipeline = await Pipeline.create(stack, { clock: CLOCK }).catch(async (error: unknown) => {
+        if (attempt >= 6) throw error;
+        await sleep(2_000);
         return undefined;
       });
     }
