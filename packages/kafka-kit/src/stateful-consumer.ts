@@ -123,6 +123,8 @@ const OUTBOX = "outbox";
  * nothing else meanwhile) and the outbox one send carries.
  */
 const MAX_CHUNK = 500;
+/** Bytes of outbox values per producer request: well under the broker's default 1 MiB request limit per partition batch. */
+const MAX_SEND_BYTES = 256 * 1024;
 
 interface ShardState {
   shard: ShardRef;
@@ -195,15 +197,27 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     const box = await store.readShared(state.shard, OUTBOX);
     const names = (fields ?? Object.keys(box)).filter((f) => box[f] !== undefined).sort();
     if (names.length === 0) return;
-    const byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders }[]>();
+    // A batch's outbox can exceed what the broker takes in one request (message.max.bytes,
+    // 1 MiB by default): sent in slices, in order (the producer has one request in flight).
+    let byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders }[]>();
+    let bytes = 0;
+    const send = async () => {
+      if (byTopic.size === 0) return;
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      for (const [topic, messages] of byTopic) hooks.onEventOut?.(topic, messages.length);
+      byTopic = new Map();
+      bytes = 0;
+    };
     for (const name of names) {
       const entry = JSON.parse(box[name] as string) as OutboxEntry;
+      const value = Buffer.from(entry.value, "base64");
+      if (bytes + value.length > MAX_SEND_BYTES) await send();
       const list = byTopic.get(entry.topic) ?? [];
-      list.push({ key: entry.key, value: Buffer.from(entry.value, "base64"), headers: entry.headers });
+      list.push({ key: entry.key, value, headers: entry.headers });
       byTopic.set(entry.topic, list);
+      bytes += value.length + entry.key.length;
     }
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    for (const [topic, messages] of byTopic) hooks.onEventOut?.(topic, messages.length);
+    await send();
     const cleared = await store.apply(state.shard, { generation: state.generation, writes: [{ hash: { shared: OUTBOX }, del: names }] });
     if (cleared.status === "fenced") throw new FencedError(state.shard, cleared.currentGeneration, state.generation);
   };
