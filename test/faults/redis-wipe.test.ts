@@ -17,26 +17,30 @@ describe("Redis state lost mid-stream is rebuilt from Kafka", () => {
     const run = await FaultRun.start(stack, { feed: faultFeed(31), chunks: 16, onFailed: onTestFailed });
     const redis = stack.redis();
     const progress = await run.untilProgress(0.3);
-    let marks: number[] = [];
     let wiped = 0;
     await run.inject("Redis wiped", ["fit", "timing", "combiner"], async () => {
-      marks = await run.pipeline.highWatermarks(run.pipeline.catalog.tierChanged.topic);
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${stack.keyPrefix}*`, "COUNT", 1000);
-        if (keys.length > 0) wiped += await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== "0");
+      // One atomic step, as a real data loss is: no service sees half its keys gone.
+      wiped = Number(await redis.eval("local keys = redis.call('KEYS', ARGV[1]) for i = 1, #keys, 1000 do redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) end return #keys", 0, `${stack.keyPrefix}*`));
     }, progress);
 
-    // Before the wipe, a gap-free prefix of each account's story; after it, the whole story
-    // again (versions from 1, ending at the final tier). A version published before the
-    // wipe and again after it with another content is a conflict a subscriber would see.
+    // The rebuild restarts every account's versions at 1: per account, the story from its
+    // last v1 on must be whole (gap-free, ending at the final tier, the combiner's stored
+    // version); what came before it, a gap-free prefix. A version told before the rebuild
+    // and again after it with another content is a conflict a subscriber would see.
     const across = { republished: 0, conflicting: 0, example: "" };
     const tierChanges = (log: TierChangedLog, final: Parameters<typeof checkTierChanges>[1], combiner: Parameters<typeof checkTierChanges>[2]) => {
-      const after = log.filter((m) => BigInt(m.offset) >= BigInt(marks[m.partition] ?? 0));
-      const before = log.filter((m) => BigInt(m.offset) < BigInt(marks[m.partition] ?? 0));
+      const byAccount = new Map<string, TierChangedLog>();
+      for (const m of log) byAccount.set(m.event.accountKey, [...(byAccount.get(m.event.accountKey) ?? []), m]);
+      const before: TierChangedLog = [];
+      const after: TierChangedLog = [];
+      for (const messages of byAccount.values()) {
+        const restart = messages.findLastIndex((m) => tierChangeVersion(m.event) === 1);
+        before.push(...messages.slice(0, Math.max(restart, 0)));
+        after.push(...messages.slice(Math.max(restart, 0)));
+      }
       const report = checkTierChanges(after, final, combiner);
+      const prefix = checkTierChanges(before, [], []);
+      report.problems.push(...prefix.problems.filter((p) => p.includes("versions arrived")).map((p) => `before the rebuild: ${p}`));
       const earlier = new Map(before.map((m) => [`${m.event.accountKey}:v${tierChangeVersion(m.event)}`, m]));
       for (const m of after) {
         const prior = earlier.get(`${m.event.accountKey}:v${tierChangeVersion(m.event)}`);
