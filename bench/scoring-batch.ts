@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
 import { parseAccounts, parseSignals } from "@icpstream/scoring";
 import { processIo, runScore } from "@icpstream/cli";
+import { seededRandom } from "@icpstream/ingest";
 
 const { values } = parseArgs({
   options: {
@@ -34,18 +35,8 @@ const RUNS = Number(values.runs);
 const AS_OF = "2026-11-01T00:00:00Z";
 const SEED = 20261101;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(SEED);
+// The synthetic feed's seeded generator: the same sequence on every machine.
+const rand = seededRandom(SEED);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
 const maybe = (p: number, v: string) => (rand() < p ? v : "");
 

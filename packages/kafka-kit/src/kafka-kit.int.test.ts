@@ -1,8 +1,8 @@
 import { ConfigResourceTypes } from "kafkajs";
 import type { KafkaMessage } from "kafkajs";
 import { describe, expect } from "vitest";
-import { EXAMPLE_EVENTS, catalogTopics, deadLetterTopics, registrySchemaFor, topicCatalog } from "@icpstream/contracts";
-import type { TopicCatalog, TopicId } from "@icpstream/contracts";
+import { EXAMPLE_EVENTS, catalogTopics, registrySchemaFor, topicCatalog } from "@icpstream/contracts";
+import type { TopicId } from "@icpstream/contracts";
 import { stackTest as test, uniqueName, waitFor } from "@icpstream/testkit";
 import type { StackFixture } from "@icpstream/testkit";
 import { RegistryCodec } from "./codec.js";
@@ -14,23 +14,8 @@ import { silentLogger } from "./logger.js";
 import { EventProducer } from "./producer.js";
 import { confluentRegistry } from "./registry.js";
 import { ensureTopics } from "./topics.js";
+import { isolatedCatalog } from "./testing.js";
 import { encodeWire } from "./wire.js";
-
-/** A catalog of this test's own (random prefix), its topics created, removed with its subjects at cleanup. */
-async function isolatedCatalog(stack: StackFixture): Promise<TopicCatalog> {
-  const catalog = topicCatalog({ prefix: `${uniqueName("t")}.`, partitions: 2 });
-  const admin = await stack.admin();
-  await ensureTopics(admin, catalog);
-  stack.onCleanup(async () => {
-    await admin.deleteTopics({ topics: [...catalogTopics(catalog).map((t) => t.topic), ...deadLetterTopics(catalog).map((t) => t.topic)] });
-    for (const spec of catalogTopics(catalog)) {
-      const base = `${stack.settings.SCHEMA_REGISTRY_URL}/subjects/${encodeURIComponent(spec.subject)}`;
-      await fetch(base, { method: "DELETE" });
-      await fetch(`${base}?permanent=true`, { method: "DELETE" });
-    }
-  });
-  return catalog;
-}
 
 async function connectedProducer(stack: StackFixture) {
   const producer = stack.kafka.producer();
@@ -41,7 +26,7 @@ async function connectedProducer(stack: StackFixture) {
 
 describe("kafka-kit against the real stack", () => {
   test("creates the catalog's topics with their cleanup policy and retention, and a second run creates nothing", async ({ stack }) => {
-    const catalog = await isolatedCatalog(stack);
+    const catalog = await isolatedCatalog(stack, { deleteSubjects: true });
     const admin = await stack.admin();
     const again = await ensureTopics(admin, catalog);
     expect(again.created).toEqual([]);
@@ -57,7 +42,7 @@ describe("kafka-kit against the real stack", () => {
   });
 
   test("every example event of every contract round-trips through the registry and Kafka", async ({ stack }) => {
-    const catalog = await isolatedCatalog(stack);
+    const catalog = await isolatedCatalog(stack, { deleteSubjects: true });
     const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }));
     await codec.prepare(catalog);
     const producer = new EventProducer(await connectedProducer(stack), codec);
@@ -109,7 +94,7 @@ describe("kafka-kit against the real stack", () => {
   });
 
   test("malformed, oversized, unknown-schema and invalid messages land in the dead-letter topic with a reason while the rest flows", async ({ stack }) => {
-    const catalog = await isolatedCatalog(stack);
+    const catalog = await isolatedCatalog(stack, { deleteSubjects: true });
     const spec = catalog.hiring;
     const registry = confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL });
     const writer = new RegistryCodec(registry);

@@ -1,35 +1,14 @@
-import type { KafkaMessage } from "kafkajs";
 import { describe, expect } from "vitest";
-import { EXAMPLE_EVENTS, catalogTopics, deadLetterTopics, topicCatalog } from "@icpstream/contracts";
+import { EXAMPLE_EVENTS } from "@icpstream/contracts";
 import type { EventOf, TopicCatalog } from "@icpstream/contracts";
 import { RedisPartitionStateStore } from "@icpstream/redis-kit";
-import { stackTest as test, uniqueName, waitFor } from "@icpstream/testkit";
-import type { StackFixture } from "@icpstream/testkit";
+import { stackTest as test, waitFor } from "@icpstream/testkit";
 import { RegistryCodec } from "./codec.js";
 import { silentLogger } from "./logger.js";
 import { EventProducer } from "./producer.js";
 import { confluentRegistry } from "./registry.js";
 import { output, runStatefulConsumer, type StatefulHandler } from "./stateful-consumer.js";
-import { ensureTopics } from "./topics.js";
-
-async function isolatedCatalog(stack: StackFixture): Promise<TopicCatalog> {
-  const catalog = topicCatalog({ prefix: `${uniqueName("sc")}.`, partitions: 2 });
-  const admin = await stack.admin();
-  await ensureTopics(admin, catalog);
-  stack.onCleanup(() => admin.deleteTopics({ topics: [...catalogTopics(catalog), ...deadLetterTopics(catalog)].map((t) => t.topic) }));
-  return catalog;
-}
-
-/** Collects every message of a topic (from the beginning) for assertions. */
-async function collect(stack: StackFixture, topic: string): Promise<KafkaMessage[]> {
-  const seen: KafkaMessage[] = [];
-  const consumer = stack.kafka.consumer({ groupId: stack.groupId("collect") });
-  await consumer.connect();
-  stack.onCleanup(() => consumer.disconnect());
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-  return seen;
-}
+import { collectTopic, isolatedCatalog } from "./testing.js";
 
 const hiringExample = EXAMPLE_EVENTS.hiring[0] as EventOf<TopicCatalog["hiring"]>;
 const tierExample = EXAMPLE_EVENTS.tierChanged[0] as EventOf<TopicCatalog["tierChanged"]>;
@@ -55,7 +34,7 @@ function countingHandler(catalog: TopicCatalog, scheduleAfterMs?: number): State
 
 describe("stateful consumer against the real stack", () => {
   test("applies every event exactly once across a restart, dead-letters a poison message, and resumes from the offsets stored in Redis", async ({ stack }) => {
-    const catalog = await isolatedCatalog(stack);
+    const catalog = await isolatedCatalog(stack, { prefix: "sc" });
     const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
     const producer = stack.kafka.producer();
     await producer.connect();
@@ -68,8 +47,8 @@ describe("stateful consumer against the real stack", () => {
 
     await events.send(catalog.hiring, Array.from({ length: 20 }, (_, n) => hiring(n)));
     await producer.send({ topic: catalog.hiring.topic, messages: [{ key: "acme.com", value: Buffer.from("not an event") }] });
-    const outputs = await collect(stack, catalog.tierChanged.topic);
-    const deadLetters = await collect(stack, catalog.hiring.deadLetterTopic);
+    const outputs = await collectTopic(stack, catalog.tierChanged.topic);
+    const deadLetters = await collectTopic(stack, catalog.hiring.deadLetterTopic);
 
     const start = () =>
       runStatefulConsumer({ kafka: stack.kafka, producer, codec, store, groupId, inputs: [catalog.hiring], handler: countingHandler(catalog), logger: silentLogger(), clock: () => Date.parse("2026-11-01T00:00:00Z"), tickIntervalMs: 0 });
@@ -94,7 +73,7 @@ describe("stateful consumer against the real stack", () => {
   });
 
   test("re-evaluates an account when the clock passes its scheduled time, without any new event", async ({ stack }) => {
-    const catalog = await isolatedCatalog(stack);
+    const catalog = await isolatedCatalog(stack, { prefix: "sc" });
     const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
     const producer = stack.kafka.producer();
     await producer.connect();
@@ -106,7 +85,7 @@ describe("stateful consumer against the real stack", () => {
       handler: countingHandler(catalog, 30 * 86_400_000), logger: silentLogger(), clock: () => now, tickIntervalMs: 0,
     });
     stack.onCleanup(() => runner.stop());
-    const outputs = await collect(stack, catalog.tierChanged.topic);
+    const outputs = await collectTopic(stack, catalog.tierChanged.topic);
     await new EventProducer(producer, codec).send(catalog.hiring, [{ ...hiringExample, eventId: "h-1", accountKey: "acme.com" }]);
     await waitFor(() => outputs.length === 1, { timeoutMs: 45_000, what: "the event's output" });
 

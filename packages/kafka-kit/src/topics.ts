@@ -14,26 +14,16 @@ export interface EnsureTopicsResult {
 }
 
 export function topicConfigs(catalog: TopicCatalog, replicationFactor = 1): ITopicConfig[] {
-  const retention = (ms: number) => String(ms);
-  const main = catalogTopics(catalog).map((t) => ({
+  const config = (t: { topic: string; partitions: number; cleanupPolicy: string; retentionMs: number }): ITopicConfig => ({
     topic: t.topic,
     numPartitions: t.partitions,
     replicationFactor,
     configEntries: [
       { name: "cleanup.policy", value: t.cleanupPolicy },
-      { name: "retention.ms", value: retention(t.retentionMs) },
+      { name: "retention.ms", value: String(t.retentionMs) },
     ],
-  }));
-  const dead = deadLetterTopics(catalog).map((t) => ({
-    topic: t.topic,
-    numPartitions: t.partitions,
-    replicationFactor,
-    configEntries: [
-      { name: "cleanup.policy", value: t.cleanupPolicy },
-      { name: "retention.ms", value: retention(t.retentionMs) },
-    ],
-  }));
-  return [...main, ...dead];
+  });
+  return [...catalogTopics(catalog).map(config), ...deadLetterTopics(catalog).map(config)];
 }
 
 export async function ensureTopics(admin: Admin, catalog: TopicCatalog, options: { replicationFactor?: number } = {}): Promise<EnsureTopicsResult> {

@@ -1,3 +1,4 @@
+import { collectTopic, isolatedCatalog } from "@icpstream/kafka-kit/testing";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -5,11 +6,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { KafkaMessage } from "kafkajs";
 import { describe, expect } from "vitest";
-import { catalogTopics, deadLetterTopics, EXAMPLE_EVENTS, topicCatalog } from "@icpstream/contracts";
+import { EXAMPLE_EVENTS } from "@icpstream/contracts";
 import type { RoutingActionV1, TierChangedEventV1, TopicCatalog } from "@icpstream/contracts";
-import { confluentRegistry, DLQ_HEADERS, ensureTopics, headerText, RegistryCodec } from "@icpstream/kafka-kit";
+import { confluentRegistry, DLQ_HEADERS, headerText, RegistryCodec } from "@icpstream/kafka-kit";
 import { SIGNATURE_HEADER, verifyWebhook } from "@icpstream/routing";
 import { stackTest as test, uniqueName, waitFor, type StackFixture } from "@icpstream/testkit";
 import { WEBHOOK_DLQ_HEADERS } from "./webhook-dispatch.js";
@@ -17,24 +17,6 @@ import { WEBHOOK_DLQ_HEADERS } from "./webhook-dispatch.js";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const SECRET = "whsec-test-only";
-
-async function isolatedCatalog(stack: StackFixture): Promise<TopicCatalog> {
-  const catalog = topicCatalog({ prefix: `${uniqueName("rt")}.`, partitions: 2 });
-  const admin = await stack.admin();
-  await ensureTopics(admin, catalog);
-  stack.onCleanup(() => admin.deleteTopics({ topics: [...catalogTopics(catalog), ...deadLetterTopics(catalog)].map((t) => t.topic) }));
-  return catalog;
-}
-
-async function collect(stack: StackFixture, topic: string): Promise<KafkaMessage[]> {
-  const seen: KafkaMessage[] = [];
-  const consumer = stack.kafka.consumer({ groupId: stack.groupId("collect") });
-  await consumer.connect();
-  stack.onCleanup(() => consumer.disconnect());
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-  return seen;
-}
 
 interface Received {
   path: string;
@@ -123,11 +105,11 @@ const change = (accountKey: string, fields: Partial<TierChangedEventV1> = {}): T
 
 describe("router service against the real stack", () => {
   test("a tier change becomes routing actions on the topic and signed webhooks; a failing webhook ends in the dead-letter topic while the rest flows", async ({ stack }) => {
-    const catalog = await isolatedCatalog(stack);
+    const catalog = await isolatedCatalog(stack, { prefix: "rt" });
     const hooks = await receiver(stack);
     const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
-    const actions = await collect(stack, catalog.routingActions.topic);
-    const deadLetters = await collect(stack, catalog.routingActions.deadLetterTopic);
+    const actions = await collectTopic(stack, catalog.routingActions.topic);
+    const deadLetters = await collectTopic(stack, catalog.routingActions.deadLetterTopic);
     const router = startRouter(stack, catalog, hooks.url);
 
     const producer = stack.kafka.producer();
