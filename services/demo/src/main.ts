@@ -1,7 +1,7 @@
 import { topicCatalog } from "@icpstream/contracts";
 import { followTierChanges, formatTierChangeLine } from "@icpstream/cli";
 import { connectSender } from "@icpstream/ingest";
-import { createLogger } from "@icpstream/kafka-kit";
+import { createLogger } from "@icpstream/observability";
 import { loadRubricFile, parseClock } from "@icpstream/service-runtime";
 import { parseDemoEnv } from "./config.js";
 import { demoMarket, dueSignals } from "./demo-market.js";
@@ -55,7 +55,7 @@ const view = followTierChanges({
 
 const sender = await connectSender(
   { brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-demo-feed", schemaMode: "register", catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) },
-  createLogger({ level: "warn", name: "demo-feed" }),
+  createLogger({ service: "demo-feed", level: "warn" }),
 );
 const sendSignals = async (signals: readonly TimedSignal[]) => {
   const byTopic = new Map<TimedSignal["topic"], unknown[]>();

@@ -1,12 +1,12 @@
 import { topicCatalog } from "@icpstream/contracts";
-import { createLogger } from "@icpstream/kafka-kit";
+import { createLogger } from "@icpstream/observability";
 import { GatewayEnv, parseEnv } from "./config.js";
 import { buildGateway } from "./gateway.js";
 import { connectSender } from "./kafka-sender.js";
 
 // Composition root of the HTTP ingest gateway.
 const env = parseEnv(GatewayEnv, process.env);
-const logger = createLogger({ level: env.LOG_LEVEL, name: "ingest-gateway" });
+const logger = createLogger({ service: "ingest-gateway", level: env.LOG_LEVEL });
 const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest-gateway", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
 const app = buildGateway({
   send: sender.send,
