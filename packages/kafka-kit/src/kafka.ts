@@ -28,21 +28,23 @@ export function createKafka(config: KafkaConfig, logger?: Logger): Kafka {
   });
 }
 
-/**
- * The connection settings every service and tool reads from the environment. Parse in
- * `main` only (packages never read process.env); errors name the variable.
- */
-export const KafkaEnv = z.object({
-  KAFKA_BROKERS: z
-    .string({ error: "KAFKA_BROKERS is required (host:port[,host:port])" })
-    .min(1)
-    .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
-    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1)),
-  SCHEMA_REGISTRY_URL: z.url({ error: "SCHEMA_REGISTRY_URL must be the registry's Confluent-compatible base URL, e.g. http://127.0.0.1:18081/apis/ccompat/v7" }),
-});
-export type KafkaEnv = z.infer<typeof KafkaEnv>;
+/** `KAFKA_BROKERS` as every service and tool reads it: `host:port[,host:port]` → a list. */
+export const BrokerList = z
+  .string({ error: "is required (host:port[,host:port])" })
+  .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1, "is required (host:port[,host:port])"));
 
 /** Formats zod issues on an environment object as `VARIABLE: problem` lines. */
 export function formatEnvIssues(error: z.ZodError): string {
   return error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`).join("\n");
+}
+
+/**
+ * Parses settings from the environment (in `main` only; packages never read process.env).
+ * A bad or missing variable fails with every problem, each as `VARIABLE: problem`.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>, what = "settings"): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new Error(`Invalid ${what} in the environment:\n${formatEnvIssues(result.error)}`);
+  return result.data;
 }

@@ -1,18 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { BrokerList, parseEnv } from "@icpstream/kafka-kit";
 import { LOG_LEVELS } from "@icpstream/observability";
 import { parseClock } from "./clock.js";
-
-const Brokers = z
-  .string({ error: "is required (host:port[,host:port])" })
-  .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
-  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1, "is required (host:port[,host:port])"));
 
 export const DEFAULT_RUBRIC = fileURLToPath(new URL("../../../rubrics/enterprise.yaml", import.meta.url));
 
 /** Settings every scoring service reads from the environment (and nothing else). */
 export const ServiceEnv = z.object({
-  KAFKA_BROKERS: Brokers,
+  KAFKA_BROKERS: BrokerList,
   SCHEMA_REGISTRY_URL: z.url({ error: "expected the registry's Confluent-compatible base URL, e.g. http://127.0.0.1:18081/apis/ccompat/v7" }),
   REDIS_URL: z.string({ error: "is required (redis://host:port)" }).regex(/^rediss?:\/\//, "expected redis://host:port or rediss://…"),
   /** Prepended to every topic: several pipelines (or tests) can share one cluster. */
@@ -47,10 +43,5 @@ export type ServiceEnv = z.infer<typeof ServiceEnv>;
 
 /** Parses the environment; a bad or missing variable fails with its name and what was expected. */
 export function parseServiceEnv(env: Record<string, string | undefined>): ServiceEnv {
-  const result = ServiceEnv.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
-    throw new Error(`Invalid settings in the environment:\n${lines.join("\n")}`);
-  }
-  return result.data;
+  return parseEnv(ServiceEnv, env);
 }

@@ -1,16 +1,12 @@
 import { z } from "zod";
+import { BrokerList, parseEnv } from "@icpstream/kafka-kit";
 
 /**
  * The demo's settings (environment only; `npm start` sets the connection, the namespace and
  * the clock, the user may set the ICP_DEMO_* knobs). Parsed in main; errors name the variable.
  */
-const Brokers = z
-  .string({ error: "is required (host:port[,host:port])" })
-  .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
-  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1));
-
 export const DemoEnv = z.object({
-  KAFKA_BROKERS: Brokers,
+  KAFKA_BROKERS: BrokerList,
   SCHEMA_REGISTRY_URL: z.url(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "expected redis://host:port"),
   ICP_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(""),
@@ -35,10 +31,5 @@ export const DemoEnv = z.object({
 export type DemoEnv = z.infer<typeof DemoEnv>;
 
 export function parseDemoEnv(env: Record<string, string | undefined>): DemoEnv {
-  const result = DemoEnv.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
-    throw new Error(`Invalid demo settings in the environment:\n${lines.join("\n")}`);
-  }
-  return result.data;
+  return parseEnv(DemoEnv, env, "demo settings");
 }

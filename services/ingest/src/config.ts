@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BrokerList, parseEnv } from "@icpstream/kafka-kit";
 
 /**
  * The ingest services' settings, from the environment only. Parsed in `main`; an invalid
@@ -8,13 +9,8 @@ const list = z
   .string()
   .transform((s) => s.split(",").map((v) => v.trim()).filter((v) => v !== ""));
 
-const Brokers = z
-  .string({ error: "is required (host:port[,host:port])" })
-  .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
-  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1, "is required (host:port[,host:port])"));
-
 const Common = {
-  KAFKA_BROKERS: Brokers,
+  KAFKA_BROKERS: BrokerList,
   SCHEMA_REGISTRY_URL: z.url({ error: "expected the registry's Confluent-compatible base URL, e.g. http://127.0.0.1:18081/apis/ccompat/v7" }),
   ICP_SCHEMA_MODE: z.enum(["register", "verify"]).default("register"),
   /** Prepended to every topic, as for the scoring services (several pipelines or tests on one cluster). */
@@ -53,11 +49,4 @@ export type SyntheticEnv = z.infer<typeof SyntheticEnv>;
 export const IngestEnv = z.object(Common);
 export type IngestEnv = z.infer<typeof IngestEnv>;
 
-export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
-    throw new Error(`Invalid settings in the environment:\n${lines.join("\n")}`);
-  }
-  return result.data;
-}
+export { parseEnv };
