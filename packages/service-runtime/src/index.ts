@@ -1,3 +1,3 @@
 export { parseClock, type Clock } from "./clock.js";
-export { parseServiceEnv, ServiceEnv } from "./config.js";
+export { DEFAULT_RUBRIC, parseServiceEnv, ServiceEnv } from "./config.js";
 export { loadRubricFile, runService, type Companion, type CompanionContext, type RunningService, type ServiceDefinition } from "./run-service.js";

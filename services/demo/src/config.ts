@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BrokerList, parseEnv } from "@icpstream/kafka-kit";
+import { DEFAULT_RUBRIC } from "@icpstream/service-runtime";
 
 /**
  * The demo's settings (environment only; `npm start` sets the connection, the namespace and
@@ -12,7 +13,7 @@ export const DemoEnv = z.object({
   ICP_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(""),
   ICP_REDIS_PREFIX: z.string().regex(/^[^{}]*$/).default(""),
   ICP_GROUP_PREFIX: z.string().default("icp."),
-  ICP_RUBRIC: z.string().min(1).default("rubrics/enterprise.yaml"),
+  ICP_RUBRIC: z.string().min(1).default(DEFAULT_RUBRIC),
   /** The services' clock; the demo reads the same one. */
   ICP_CLOCK: z.string().default("system"),
   /** The clock's start instant S: the backfill ends there, the live feed starts there. */
