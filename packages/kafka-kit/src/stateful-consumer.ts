@@ -192,10 +192,14 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     return next;
   };
 
-  /** Publishes what the outbox holds, in order, then removes it. */
-  const flushOutbox = async (state: ShardState, fields?: readonly string[]) => {
-    const box = await store.readShared(state.shard, OUTBOX);
-    const names = (fields ?? Object.keys(box)).filter((f) => box[f] !== undefined).sort();
+  /**
+   * Publishes outbox entries in order, then removes them. `written` is what an apply has
+   * just stored (sent from memory); without it the outbox is read from Redis — on a claim,
+   * and after a duplicate answer, when Redis holds what an earlier attempt stored.
+   */
+  const flushOutbox = async (state: ShardState, written?: Readonly<Record<string, string>>) => {
+    const box = written ?? (await store.readShared(state.shard, OUTBOX));
+    const names = Object.keys(box).sort();
     if (names.length === 0) return;
     // A batch's outbox can exceed what the broker takes in one request (message.max.bytes,
     // 1 MiB by default): sent in slices, in order (the producer has one request in flight).
@@ -341,7 +345,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     };
     const writes: StateWrite[] = [];
     const schedule: { accountKey: string; at: number | null }[] = [];
-    const outboxFields: string[] = [];
+    const outboxEntries: Record<string, string> = {};
     const deadLetters: { message: KafkaMessage; failure: ClassifiedError; log: Logger }[] = [];
 
     for (const { message, event, failure } of decoded) {
@@ -376,7 +380,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       }
       writes.push(...writesFor(accountKey, result, outbox));
       if (result.scheduleAt !== undefined) schedule.push({ accountKey, at: result.scheduleAt });
-      outboxFields.push(...Object.keys(outbox));
+      Object.assign(outboxEntries, outbox);
       if (result.state) {
         const next = { ...(working.get(accountKey) ?? {}), ...(result.state.set ?? {}) };
         for (const field of result.state.del ?? []) delete next[field];
@@ -420,9 +424,19 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       throw new Error(`shard ${state.shard.group}/${state.shard.stream}/${partition}: ${spec.topic} stored at ${applied.storedOffset}, inside the batch ending at ${last.offset}`);
     }
     state.offsets.set(spec.topic, last.offset);
-    // A duplicate is our own earlier attempt whose answer was lost: whatever of this batch's
-    // outbox is still there goes out.
-    if (outboxFields.length > 0) await withRetries(() => flushOutbox(state, outboxFields), maxAttempts, retryDelayMs, logger);
+    // Applied: the outbox holds exactly what this batch wrote. A duplicate is our own earlier
+    // attempt whose answer was lost: whatever of this batch's outbox Redis still holds goes out.
+    const fields = Object.keys(outboxEntries);
+    if (fields.length > 0) {
+      const flush =
+        applied.status === "applied"
+          ? () => flushOutbox(state, outboxEntries)
+          : async () => {
+              const stored = await store.readShared(state.shard, OUTBOX);
+              await flushOutbox(state, Object.fromEntries(fields.flatMap((f) => (stored[f] === undefined ? [] : [[f, stored[f] as string]]))));
+            };
+      await withRetries(flush, maxAttempts, retryDelayMs, logger);
+    }
     const seconds = (performance.now() - started) / 1000 / messages.length;
     for (let i = 0; i < messages.length; i++) hooks.onProcessed?.(spec.topic, seconds);
     return true;
@@ -479,7 +493,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
           if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
           const applied = await store.apply(state.shard, { generation: state.generation, writes, schedule });
           if (applied.status === "fenced") throw new FencedError(state.shard, applied.currentGeneration, state.generation);
-          if (Object.keys(outbox).length > 0) await flushOutbox(state, Object.keys(outbox));
+          if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox);
           return due.length;
         });
       } catch (error) {
