@@ -80,6 +80,14 @@ describe("rule conditions", () => {
     expect(result.strongIntent).toBe(strong);
   });
 
+  it("keeps strong intent when an ordinary surge on the same rule scores as much as the strong one", () => {
+    const ordinaryFirst = signal({ type: "intent_topic_surge", topic: "Lead Scoring", score: 70, source: "bombora" }, 5);
+    const strong = signal({ type: "intent_topic_surge", topic: "Lead Scoring", score: 90, source: "bombora" }, 2);
+    const result = scoreTiming([ordinaryFirst, strong], card, AS_OF);
+    expect(result.points).toBe(12);
+    expect(result.strongIntent).toBe(true);
+  });
+
   it("does not count a surge on another topic", () => {
     expect(scoreTiming([signal({ type: "intent_topic_surge", topic: "Payroll", score: 95, source: "bombora" })], card, AS_OF).points).toBe(0);
   });

@@ -126,9 +126,12 @@ function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: rea
 
   const cap = rule.cap === undefined ? Infinity : toCenti(rule.cap);
   const centi = clamp(chosen.centi, -cap, cap);
+  // Strong intent is the presence of a live strong signal under the rule, whichever signal
+  // scored: a larger (or equal) ordinary signal must not hide it, or adding a signal could
+  // take the tier lift away.
   return {
     centi,
-    strong: chosen.strong,
+    strong: singles.some((c) => c.strong) || bursts.some((c) => c.strong),
     next,
     contribution: { rule: `timing.${layerId}.${rule.id}`, layer: layerId, label: rule.label ?? rule.id, points: fromCenti(centi), uncappedPoints: fromCenti(chosen.centi), evidence: chosen.evidence },
   };
