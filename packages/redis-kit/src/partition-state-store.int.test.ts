@@ -42,6 +42,25 @@ describe("the partition state store on a real Redis", () => {
     expect((await store.read(shard, ["acme.com"])).get("acme.com")).toEqual({ v: "next" });
   });
 
+  test("a write that expects another stored offset than Redis holds is refused as behind: acknowledged writes were lost", async ({ stack }) => {
+    const { redis, store, shard } = setup(stack);
+    const gen = await store.claim(shard);
+    expect(await store.apply(shard, { generation: gen, source: { topic: TOPIC, offset: "4", after: null }, writes: [{ hash: { account: "acme.com" }, set: { v: "4" } }] })).toEqual({ status: "applied" });
+    expect(await store.apply(shard, { generation: gen, source: { topic: TOPIC, offset: "9", after: "4" }, writes: [{ hash: { account: "acme.com" }, set: { v: "9" } }] })).toEqual({ status: "applied" });
+    // Redis comes back from an AOF whose tail (offset 9's write) was lost.
+    await redis.hset(store.keys.meta(shard), `offset:${TOPIC}`, "4");
+    await redis.hset(store.keys.state(shard, "acme.com"), "v", "4");
+    const next = await store.apply(shard, { generation: gen, source: { topic: TOPIC, offset: "12", after: "9" }, writes: [{ hash: { account: "acme.com" }, set: { v: "12" } }] });
+    expect(next).toEqual({ status: "behind", storedOffset: "4" });
+    expect((await store.read(shard, ["acme.com"])).get("acme.com")).toEqual({ v: "4" });
+    // Everything lost: nothing stored where the caller expected 9.
+    await redis.hdel(store.keys.meta(shard), `offset:${TOPIC}`);
+    expect(await store.apply(shard, { generation: gen, source: { topic: TOPIC, offset: "12", after: "9" } })).toEqual({ status: "behind", storedOffset: null });
+    // A redelivery is still a duplicate first, whatever the caller expects.
+    await redis.hset(store.keys.meta(shard), `offset:${TOPIC}`, "12");
+    expect(await store.apply(shard, { generation: gen, source: { topic: TOPIC, offset: "12", after: "9" } })).toEqual({ status: "duplicate", storedOffset: "12" });
+  });
+
   test("offsets compare as whole numbers, not as text: 10 comes after 9, and int64-sized offsets work", async ({ stack }) => {
     const { store, shard } = setup(stack);
     const gen = await store.claim(shard);

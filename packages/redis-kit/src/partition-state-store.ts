@@ -19,6 +19,12 @@ export interface SourceOffset {
   topic: string;
   /** The offset of the last message applied, as Kafka gives it (a decimal string). */
   offset: string;
+  /**
+   * The offset the caller last applied for this topic (null: none yet). When given, the
+   * store refuses the write as `behind` if it holds another one: Redis lost acknowledged
+   * writes, and applying this batch on top would leave a hole in the state.
+   */
+  after?: string | null;
 }
 
 /** Which hash a write goes to: one account's state, or shard-wide state by name. */
@@ -52,7 +58,9 @@ export type ApplyResult =
   /** The offset was already applied (redelivery): nothing was written. */
   | { status: "duplicate"; storedOffset: string }
   /** Another consumer claimed the shard since (a zombie's late write): nothing was written. */
-  | { status: "fenced"; currentGeneration: number };
+  | { status: "fenced"; currentGeneration: number }
+  /** The stored offset (null: none) is not `source.after`: Redis lost writes it had acknowledged; nothing was written. */
+  | { status: "behind"; storedOffset: string | null };
 
 export interface DueEntry {
   accountKey: string;

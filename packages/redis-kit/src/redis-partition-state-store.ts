@@ -23,11 +23,12 @@ export function applyScriptArguments(layout: KeyLayout, shard: ShardRef, command
   const where = `apply ${describe(shard)}`;
   if (!Number.isSafeInteger(command.generation) || command.generation < 1) throw new RedisKitError("REDIS_INVALID_ARGUMENT", `${where}: generation: expected the whole number claim returned, got ${String(command.generation)}`);
   const source = command.source;
-  if (source && (source.topic === "" || !OFFSET.test(source.offset))) {
-    throw new RedisKitError("REDIS_INVALID_ARGUMENT", `${where}: source: expected a topic and a Kafka offset (decimal, no leading zeros), got ${JSON.stringify(source)}`);
+  if (source && (source.topic === "" || !OFFSET.test(source.offset) || (typeof source.after === "string" && !OFFSET.test(source.after)))) {
+    throw new RedisKitError("REDIS_INVALID_ARGUMENT", `${where}: source: expected a topic and Kafka offsets (decimal, no leading zeros), got ${JSON.stringify(source)}`);
   }
   const keys = [layout.meta(shard), layout.due(shard)];
-  const args = [String(command.generation), source?.topic ?? "", source?.offset ?? ""];
+  const expected = source?.after === undefined ? "" : source.after === null ? "~" : source.after;
+  const args = [String(command.generation), source?.topic ?? "", source?.offset ?? "", expected];
   // Writes to the same hash are merged, in order (a later set or del of a field wins), so each key appears once.
   const merged = new Map<string, Map<string, string | null>>();
   for (const write of command.writes ?? []) {
@@ -142,6 +143,7 @@ export class RedisPartitionStateStore implements PartitionStateStore {
     const [code, detail] = reply;
     if (code === 1) return { status: "applied" };
     if (code === 0) return { status: "duplicate", storedOffset: detail };
+    if (code === 2) return { status: "behind", storedOffset: detail === "" ? null : detail };
     return { status: "fenced", currentGeneration: Number(detail) };
   }
 

@@ -14,6 +14,8 @@
   ARGV[2]     the topic the offset belongs to, or "" for a write with no offset
               (a clock-driven re-evaluation: fenced, but not deduplicated)
   ARGV[3]     the offset of the last message applied (decimal, no leading zeros), or ""
+  ARGV[4]     what the caller believes is stored for the topic: "" (no check), "~" (nothing
+              stored yet) or an offset; compared after the duplicate check
   then, for each KEYS[3..n] in order:
               nSet, nDel, field_1, value_1, …, field_nSet, value_nSet, delField_1, …, delField_nDel
   then        nSchedule, member_1, score_1, …   (score "" removes the member)
@@ -22,6 +24,10 @@
               { 0, storedOffset }       duplicate: offset ≤ the stored offset of the topic; nothing written
               { -1, storedGeneration }  fenced: the shard is held by another generation ("0": never
                                         claimed, e.g. after a Redis data loss); nothing written
+              { 2, storedOffset }       behind: the stored offset is not the one the caller last
+                                        applied ("" = none): Redis lost writes it acknowledged
+                                        (an AOF tail lost in a crash, a restore from an older
+                                        snapshot); nothing written
 
   Checks come before any write, so a refused call changes nothing; a Lua error mid-way
   (bad arguments from a buggy caller) would leave earlier writes — the TypeScript side
@@ -41,11 +47,15 @@ if offset ~= '' then
   if stored and (#offset < #stored or (#offset == #stored and offset <= stored)) then
     return { 0, stored }
   end
+  local expected = ARGV[4]
+  if expected ~= '' and (stored or '~') ~= expected then
+    return { 2, stored or '' }
+  end
 end
 
 -- unpack() is bounded by the Lua C stack (~8000 values): send large hashes in slices.
 local SLICE = 1000
-local a = 4
+local a = 5
 for k = 3, #KEYS do
   local key = KEYS[k]
   local nSet, nDel = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
