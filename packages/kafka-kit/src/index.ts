@@ -16,3 +16,4 @@ export * from "./kafka.js";
 export * from "./logger.js";
 export * from "./co-partitioned-assigner.js";
 export * from "./stateful-consumer.js";
+export * from "./partition-reader.js";

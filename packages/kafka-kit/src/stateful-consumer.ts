@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type { EventInputOf, EventOf, TopicSpec } from "@icpstream/contracts";
 import type { PartitionStateStore, ShardRef, StateWrite } from "@icpstream/redis-kit";
@@ -32,6 +32,19 @@ import { EVENT_HEADERS } from "./producer.js";
  * Messages that cannot be decoded or that the handler rejects permanently go to the
  * topic's dead-letter topic with the reason, and their offset is recorded like any other,
  * so a poison message never stalls its partition.
+ *
+ * Catch-up (handlers that opt in with `catchUp`): when Redis lost what this shard had
+ * applied — wiped, or back from an AOF whose tail was lost, which the apply detects as
+ * `behind` — the consumer replays the partition, but the outputs of that replay would tell
+ * subscribers a history they have partly heard already, with other intermediate steps. So a
+ * shard claimed with nothing stored while its topics hold messages (target: their last
+ * offsets now), or stored behind what this process applied (target: what it applied),
+ * replays up to the target quietly: state is written, outputs are withheld, the accounts
+ * touched are noted. Once every topic reached its target the handler settles each noted
+ * account once (`catchUp.begin` → one result per account: e.g. the combiner compares with
+ * the tier changes already published), through the outbox as usual. Targets and noted
+ * accounts live in the shard, so a crash mid-catch-up resumes it. No clock ticks run on a
+ * shard that is catching up.
  *
  * Several topics consumed together (timing: hiring, funding, intent) must be
  * co-partitioned; the co-partitioned assigner gives one member partition p of all of them,
@@ -72,11 +85,28 @@ export interface EventContext {
   readShared(name: string): Promise<Record<string, string>>;
 }
 
+export interface AccountContext {
+  shard: ShardRef;
+  now: number;
+  logger: Logger;
+}
+
+/** Settles one account after a quiet replay: its effects are written and its outputs published. */
+export type CatchUpSettler = (accountKey: string, state: Record<string, string>, context: AccountContext) => HandlerResult | Promise<HandlerResult>;
+
 export interface StatefulHandler<S extends TopicSpec> {
   /** Computes the effects of one event from the account's current state. Pure apart from `logger`. */
   onEvent(event: EventOf<S>, state: Record<string, string>, context: EventContext): HandlerResult | Promise<HandlerResult>;
   /** Clock-driven re-evaluation of an account whose scheduled time has come. */
-  onDue?(accountKey: string, state: Record<string, string>, context: { shard: ShardRef; now: number; logger: Logger }): HandlerResult | Promise<HandlerResult>;
+  onDue?(accountKey: string, state: Record<string, string>, context: AccountContext): HandlerResult | Promise<HandlerResult>;
+  /**
+   * Opt-in quiet replay after lost state (see above). `begin` is called once per shard when
+   * its replay reached the target, with every account the replay touched; the settler it
+   * returns is called once per account, in slices.
+   */
+  catchUp?: {
+    begin(shard: ShardRef, accountKeys: readonly string[], context: { now: number; logger: Logger }): CatchUpSettler | Promise<CatchUpSettler>;
+  };
 }
 
 export interface StatefulConsumerHooks {
@@ -87,6 +117,8 @@ export interface StatefulConsumerHooks {
   onLag?(topic: string, partition: number, lag: number): void;
   /** The group's new assignment for this member: topic → partitions. */
   onAssignment?(assignment: Readonly<Record<string, readonly number[]>>): void;
+  /** A shard started a quiet replay (targets: topic → offset) or finished one (settled accounts). */
+  onCatchUp?(partition: number, phase: "started" | "settled", detail: number): void;
 }
 
 export interface StatefulConsumerOptions<S extends TopicSpec> {
@@ -118,6 +150,10 @@ export interface StatefulConsumerOptions<S extends TopicSpec> {
 }
 
 const OUTBOX = "outbox";
+/** Shard-wide hashes of a quiet replay: its target offsets (`<topic>` → offset) and the accounts it touched. */
+const CATCHUP_TARGETS = "catchup";
+const CATCHUP_ACCOUNTS = "catchup-accounts";
+const RESERVED_SHARED = new Set([OUTBOX, CATCHUP_TARGETS, CATCHUP_ACCOUNTS]);
 /**
  * Messages applied in one atomic step at most: bounds the Lua script's run (Redis does
  * nothing else meanwhile) and the outbox one send carries.
@@ -134,6 +170,8 @@ interface ShardState {
   fenced: boolean;
   /** An apply failed without an answer: reload the stored offsets before the next batch. */
   uncertain: boolean;
+  /** A quiet replay in progress: topic → the offset to reach; null when none. */
+  catchUp: Map<string, string> | null;
   /** Serialises message processing and clock ticks on one shard: one writer at a time. */
   queue: Promise<unknown>;
 }
@@ -150,6 +188,8 @@ class FencedError extends Error {
     super(`shard ${shard.group}/${shard.stream}/${shard.partition} is held by generation ${current}; ours is ${ours}`);
   }
 }
+
+const reached = (stored: string | null | undefined, target: string) => stored !== null && stored !== undefined && BigInt(stored) >= BigInt(target);
 
 export interface StatefulConsumer {
   consumer: Consumer;
@@ -177,13 +217,24 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
   });
   const shards = new Map<number, ShardState>();
+  /**
+   * The last offset this process saw applied per `<topic>:<partition>`, across claims: a
+   * shard claimed again whose stored offset is behind it lost acknowledged writes.
+   */
+  const appliedHere = new Map<string, string>();
+  let admin: Admin | undefined;
   let stopping = false;
 
   // A new assignment: every shard must be claimed again before its next message.
+  // Claimed at once rather than on the first batch, so that what the partitions hold when
+  // the shard is taken over — the measure of a quiet replay — is what was there before this
+  // member joined, not what arrived while its first fetch was on the way.
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     shards.clear();
     logger.info({ memberId: event.payload.memberId, assignment: event.payload.memberAssignment }, "joined group");
     hooks.onAssignment?.(event.payload.memberAssignment);
+    const partitions = new Set(Object.values(event.payload.memberAssignment).flat());
+    for (const partition of partitions) void shardFor(partition).catch((error: unknown) => logger.warn({ err: error, partition }, "claim on joining failed; retried on the partition's next batch"));
   });
 
   const serial = <R>(state: ShardState, work: () => Promise<R>): Promise<R> => {
@@ -226,20 +277,105 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     if (cleared.status === "fenced") throw new FencedError(state.shard, cleared.currentGeneration, state.generation);
   };
 
+  /** The last offset of a partition now (null when it holds nothing). */
+  const lastOffset = async (topic: string, partition: number): Promise<string | null> => {
+    if (!admin) {
+      admin = kafka.admin();
+      await admin.connect();
+    }
+    const found = (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition);
+    if (!found || BigInt(found.high) <= BigInt(found.low)) return null;
+    return (BigInt(found.high) - 1n).toString();
+  };
+
+  /**
+   * Where a quiet replay of this shard must get to, per topic: what a crashed predecessor
+   * set, else — nothing stored while the topic holds messages — its last offset, or — the
+   * stored offset behind what this process applied — what it applied. Empty: no replay.
+   */
+  const catchUpTargets = async (shard: ShardRef, offsets: ReadonlyMap<string, string | null>): Promise<{ targets: Map<string, string>; fresh: boolean }> => {
+    const targets = new Map<string, string>();
+    const saved = await store.readShared(shard, CATCHUP_TARGETS);
+    for (const [topic, offset] of Object.entries(saved)) if (specsByTopic.has(topic)) targets.set(topic, offset);
+    let fresh = false;
+    for (const [topic, stored] of offsets) {
+      const here = appliedHere.get(`${topic}:${shard.partition}`);
+      let target: string | null = null;
+      if (here !== undefined && !reached(stored, here)) target = here;
+      else if (stored === null) target = await lastOffset(topic, shard.partition);
+      if (target === null || reached(stored, target)) continue;
+      const before = targets.get(topic);
+      if (before === undefined || BigInt(target) > BigInt(before)) {
+        targets.set(topic, target);
+        fresh = true;
+      }
+    }
+    return { targets, fresh };
+  };
+
   /** Claims a shard, publishes what a predecessor left in its outbox, and seeks to the stored offsets. */
   const claimShard = async (partition: number): Promise<ShardState> => {
     const shard: ShardRef = { group: groupId, stream, partition };
     const generation = await store.claim(shard);
     const offsets = new Map<string, string | null>();
     for (const topic of specsByTopic.keys()) {
-      const stored = (await store.loadStoredOffsets(groupId, topic, [partition], stream)).get(partition) ?? null;
-      offsets.set(topic, stored);
-      consumer.seek({ topic, partition, offset: stored === null ? "-2" : (BigInt(stored) + 1n).toString() });
+      offsets.set(topic, (await store.loadStoredOffsets(groupId, topic, [partition], stream)).get(partition) ?? null);
     }
-    const state: ShardState = { shard, generation, offsets, fenced: false, uncertain: false, queue: Promise.resolve() };
+    const state: ShardState = { shard, generation, offsets, fenced: false, uncertain: false, catchUp: null, queue: Promise.resolve() };
+    if (handler.catchUp) {
+      const { targets, fresh } = await catchUpTargets(shard, offsets);
+      if (targets.size > 0) {
+        state.catchUp = targets;
+        if (fresh) {
+          const saved = await store.apply(shard, { generation, writes: [{ hash: { shared: CATCHUP_TARGETS }, set: Object.fromEntries(targets) }] });
+          if (saved.status === "fenced") throw new FencedError(shard, saved.currentGeneration, generation);
+          logger.warn({ partition, targets: Object.fromEntries(targets), stored: Object.fromEntries(offsets) }, "replaying quietly: the shard's stored state is behind its topics (Redis lost or wiped)");
+          hooks.onCatchUp?.(partition, "started", targets.size);
+        }
+      }
+    }
     await flushOutbox(state);
-    logger.info({ partition, generation, offsets: Object.fromEntries(offsets) }, "claimed shard");
+    if (state.catchUp && [...state.catchUp].every(([topic, target]) => reached(offsets.get(topic), target))) await settleCatchUp(state);
+    for (const [topic, stored] of offsets) consumer.seek({ topic, partition, offset: stored === null ? "-2" : (BigInt(stored) + 1n).toString() });
+    logger.info({ partition, generation, offsets: Object.fromEntries(offsets), ...(state.catchUp ? { catchUp: Object.fromEntries(state.catchUp) } : {}) }, "claimed shard");
     return state;
+  };
+
+  /**
+   * The end of a quiet replay: every account it touched is settled once by the handler,
+   * in slices (state, schedule and outputs through the outbox, the account struck from the
+   * list in the same step), then the targets go.
+   */
+  const settleCatchUp = async (state: ShardState): Promise<void> => {
+    const catchUp = handler.catchUp;
+    if (!catchUp || !state.catchUp) return;
+    const accounts = Object.keys(await store.readShared(state.shard, CATCHUP_ACCOUNTS)).sort();
+    const settler = await catchUp.begin(state.shard, accounts, { now: clock(), logger });
+    for (let from = 0; from < accounts.length; from += MAX_CHUNK) {
+      const slice = accounts.slice(from, from + MAX_CHUNK);
+      const current = await store.read(state.shard, slice);
+      const now = clock();
+      const writes: StateWrite[] = [];
+      const schedule: { accountKey: string; at: number | null }[] = [];
+      const outbox: Record<string, string> = {};
+      for (const [i, accountKey] of slice.entries()) {
+        const result = await settler(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger });
+        const entries = await encodeOutputs(result.outputs, `~catchup:${String(from + i).padStart(10, "0")}`);
+        Object.assign(outbox, entries);
+        writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
+        if (result.scheduleAt !== undefined) schedule.push({ accountKey, at: result.scheduleAt });
+      }
+      writes.push({ hash: { shared: CATCHUP_ACCOUNTS }, del: slice });
+      if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
+      const applied = await store.apply(state.shard, { generation: state.generation, writes, ...(schedule.length > 0 ? { schedule } : {}) });
+      if (applied.status === "fenced") throw new FencedError(state.shard, applied.currentGeneration, state.generation);
+      if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox);
+    }
+    const cleared = await store.apply(state.shard, { generation: state.generation, writes: [{ hash: { shared: CATCHUP_TARGETS }, del: [...state.catchUp.keys()] }] });
+    if (cleared.status === "fenced") throw new FencedError(state.shard, cleared.currentGeneration, state.generation);
+    state.catchUp = null;
+    logger.info({ partition: state.shard.partition, accounts: accounts.length }, "quiet replay done: touched accounts settled");
+    hooks.onCatchUp?.(state.shard.partition, "settled", accounts.length);
   };
 
   /**
@@ -284,7 +420,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       writes.push({ hash: { account: accountKey }, ...(result.state.set ? { set: result.state.set } : {}), ...(result.state.del ? { del: result.state.del } : {}) });
     }
     for (const [name, change] of Object.entries(result.shared ?? {})) {
-      if (name === OUTBOX) throw new Error(`shared state may not be named ${OUTBOX}`);
+      if (RESERVED_SHARED.has(name)) throw new Error(`shared state may not be named ${name} (reserved)`);
       writes.push({ hash: { shared: name }, ...(change.set ? { set: change.set } : {}), ...(change.del ? { del: change.del } : {}) });
     }
     if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
@@ -303,20 +439,28 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
    * message of an account sees what its earlier one left, through `working`), apply every
    * write, the outbox and the offset of the last message in one atomic step, publish the
    * outbox in one send, and clear it. A message that is dead-lettered contributes nothing
-   * but its offset, which the batch's offset covers. Returns false when the shard is lost.
+   * but its offset, which the batch's offset covers. During a quiet replay outputs are not
+   * even encoded, and the accounts touched are noted instead. Returns whether the shard is
+   * still ours: "fenced" (another holder) or "behind" (Redis lost what we applied) say to
+   * claim it again.
    */
-  const processChunk = async (state: ShardState, spec: S, partition: number, chunk: readonly KafkaMessage[]): Promise<boolean> => {
+  const processChunk = async (state: ShardState, spec: S, partition: number, chunk: readonly KafkaMessage[]): Promise<"ok" | "fenced" | "behind"> => {
     const started = performance.now();
+    const appliedKey = `${spec.topic}:${partition}`;
     // An apply whose answer was lost may have landed: what Redis holds decides where we are.
     if (state.uncertain) {
       const stored = (await store.loadStoredOffsets(groupId, spec.topic, [partition], stream)).get(partition) ?? null;
+      const here = appliedHere.get(appliedKey);
+      if (here !== undefined && !reached(stored, here)) return "behind";
       state.offsets.set(spec.topic, stored);
       state.uncertain = false;
     }
     const stored = state.offsets.get(spec.topic) ?? null;
     const messages = stored === null ? chunk : chunk.filter((m) => BigInt(m.offset) > BigInt(stored));
     const last = messages.at(-1);
-    if (!last) return true;
+    if (!last) return "ok";
+    const quiet = state.catchUp !== null;
+    const touched = new Set<string>();
 
     const decoded: { message: KafkaMessage; event?: EventOf<S>; failure?: ClassifiedError }[] = [];
     for (const message of messages) {
@@ -371,7 +515,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
           },
           readShared,
         });
-        outbox = await encodeOutputs(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`);
+        outbox = quiet ? {} : await encodeOutputs(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`);
       } catch (error) {
         const classified = classifyError(error);
         if (classified.retryable) throw error;
@@ -379,6 +523,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
         continue;
       }
       writes.push(...writesFor(accountKey, result, outbox));
+      if (quiet) touched.add(accountKey);
       if (result.scheduleAt !== undefined) schedule.push({ accountKey, at: result.scheduleAt });
       Object.assign(outboxEntries, outbox);
       if (result.state) {
@@ -404,7 +549,8 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     // sends them again: at-least-once, like every output).
     for (const { message, failure, log } of deadLetters) await deadLetter(spec, message, failure, { topic: spec.topic, partition, offset: message.offset, group: groupId }, log);
 
-    const source = { topic: spec.topic, offset: last.offset };
+    if (touched.size > 0) writes.push({ hash: { shared: CATCHUP_ACCOUNTS }, set: Object.fromEntries([...touched].map((k) => [k, "1"])) });
+    const source = { topic: spec.topic, offset: last.offset, after: stored };
     let applied: Awaited<ReturnType<PartitionStateStore["apply"]>>;
     try {
       applied = await withRetries(
@@ -417,13 +563,18 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       state.uncertain = true;
       throw error;
     }
-    if (applied.status === "fenced") return false;
+    if (applied.status === "fenced") return "fenced";
+    if (applied.status === "behind") {
+      logger.error({ topic: spec.topic, partition, stored: applied.storedOffset, expected: stored }, "Redis holds an older offset than this consumer applied (acknowledged writes lost): replaying from what it holds");
+      return "behind";
+    }
     if (applied.status === "duplicate" && BigInt(applied.storedOffset) < BigInt(last.offset)) {
       // Part of this batch was applied by an attempt we lost track of: redo it from what Redis holds.
       state.uncertain = true;
       throw new Error(`shard ${state.shard.group}/${state.shard.stream}/${partition}: ${spec.topic} stored at ${applied.storedOffset}, inside the batch ending at ${last.offset}`);
     }
     state.offsets.set(spec.topic, last.offset);
+    appliedHere.set(appliedKey, last.offset);
     // Applied: the outbox holds exactly what this batch wrote. A duplicate is our own earlier
     // attempt whose answer was lost: whatever of this batch's outbox Redis still holds goes out.
     const fields = Object.keys(outboxEntries);
@@ -439,7 +590,9 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     }
     const seconds = (performance.now() - started) / 1000 / messages.length;
     for (let i = 0; i < messages.length; i++) hooks.onProcessed?.(spec.topic, seconds);
-    return true;
+    const catchUp = state.catchUp;
+    if (catchUp && [...catchUp].every(([topic, target]) => reached(state.offsets.get(topic), target))) await settleCatchUp(state);
+    return "ok";
   };
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
@@ -451,17 +604,17 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     for (let from = 0; from < batch.messages.length; from += MAX_CHUNK) {
       if (!isRunning() || isStale() || stopping) break;
       const chunk = batch.messages.slice(from, from + MAX_CHUNK);
-      let ok: boolean;
+      let outcome: "ok" | "fenced" | "behind";
       try {
-        ok = await serial(state, () => processChunk(state, spec, batch.partition, chunk));
+        outcome = await serial(state, () => processChunk(state, spec, batch.partition, chunk));
       } catch (error) {
-        if (error instanceof FencedError) ok = false;
+        if (error instanceof FencedError) outcome = "fenced";
         else throw error;
       }
-      if (!ok) {
+      if (outcome !== "ok") {
         state.fenced = true;
         shards.delete(batch.partition);
-        logger.warn({ topic: batch.topic, partition: batch.partition, generation: state.generation }, "fenced: another consumer holds this shard; reclaiming on the next batch");
+        if (outcome === "fenced") logger.warn({ topic: batch.topic, partition: batch.partition, generation: state.generation }, "fenced: another consumer holds this shard; reclaiming on the next batch");
         return;
       }
       resolveOffset((chunk.at(-1) as KafkaMessage).offset);
@@ -474,7 +627,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     if (!handler.onDue) return 0;
     let count = 0;
     for (const state of [...shards.values()]) {
-      if (state.fenced || stopping) continue;
+      if (state.fenced || stopping || state.catchUp) continue;
       try {
         count += await serial(state, async () => {
           const now = clock();
@@ -542,6 +695,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       // kafkajs lets the batch in hand finish before it leaves the group.
       await consumer.disconnect();
       await Promise.all([...shards.values()].map((s) => s.queue));
+      await admin?.disconnect().catch(() => undefined);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Partitioners, type Kafka, type Producer } from "kafkajs";
 import { topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
-import { confluentRegistry, createKafka, RegistryCodec, runStatefulConsumer, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
+import { confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
 import { createLogger, createReadiness, createServiceMetrics, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
 import { createRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
@@ -17,7 +17,8 @@ export interface ServiceDefinition<S extends TopicSpec> {
   inputs(catalog: TopicCatalog): readonly S[];
   /** The shard name when several inputs are consumed together. */
   stream?: string;
-  handler(context: { rubric: Rubric; catalog: TopicCatalog; logger: PinoLogger }): StatefulHandler<S>;
+  /** `readPartition` reads back one partition of a topic to its end (the combiner's published tier changes after lost state). */
+  handler(context: { rubric: Rubric; catalog: TopicCatalog; logger: PinoLogger; readPartition: PartitionReader }): StatefulHandler<S>;
   /**
    * Whether the service scores and so reads ICP_RUBRIC (default true). A service that does
    * not (the router) gets a `rubric` that throws when read.
@@ -110,7 +111,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
     groupId,
     inputs,
     ...(definition.stream ? { stream: definition.stream } : {}),
-    handler: definition.handler({ rubric, catalog, logger }),
+    handler: definition.handler({ rubric, catalog, logger, readPartition: partitionReader({ kafka, codec, logger, groupPrefix: groupId }) }),
     logger,
     clock,
     tickIntervalMs: env.ICP_TICK_INTERVAL_MS,
