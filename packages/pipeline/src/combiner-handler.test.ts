@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { TierChangedEventV1 } from "@icpstream/contracts";
 import type { FitScoredEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
 import { DAY_MS, rubricFromValue } from "@icpstream/scoring";
-import { applyFitScored, applyTimingScored, tierChangeVersion } from "./combiner-handler.js";
-import type { CombinerState } from "./combiner-handler.js";
+import { applyFitScored, applyTimingScored, foldPublishedTier, reconcileWithPublished, tierChangeVersion } from "./combiner-handler.js";
+import type { CombinerState, PublishedTiers } from "./combiner-handler.js";
 import { applyProfile } from "./fit-handler.js";
 import { applySignal, reevaluate } from "./timing-handler.js";
 import { NOW, RUBRIC, RUBRIC_VALUE, at, profileEvent, signalEvent } from "./testing/fixtures.js";
@@ -139,5 +139,55 @@ describe("combiner", () => {
     const first = applyFitScored(undefined, fitOf({ eventId: "p1" }), RUBRIC);
     const timing = timingOf([funding("f1")]);
     expect(JSON.stringify(applyTimingScored(first.state, timing, RUBRIC).outputs)).toBe(JSON.stringify(applyTimingScored(first.state, timing, RUBRIC).outputs));
+  });
+
+  it("a fit of an older profile for the same instant is stale, as the fit service orders profiles", () => {
+    const newer = fitOf({ eventId: "p2", occurredAt: at(NOW - DAY_MS) });
+    const older = { ...fitOf({ eventId: "p1", occurredAt: at(NOW - DAY_MS), employeeCount: 5 }) };
+    const stored = applyFitScored(undefined, newer, RUBRIC).state;
+    expect(applyFitScored(stored, older, RUBRIC).ignored).toBe("stale");
+    expect(applyFitScored(applyFitScored(undefined, older, RUBRIC).state, newer, RUBRIC).ignored).toBeUndefined();
+  });
+});
+
+describe("combiner after a quiet replay", () => {
+  const fit = fitOf({ eventId: "p1" });
+  const timing = timingOf([funding("f1")]);
+  // What the live run told: tier 2 (v1), then tier 1 with the funding (v2).
+  const live = applyFitScored(undefined, fit, RUBRIC);
+  const liveTiming = applyTimingScored(live.state, timing, RUBRIC);
+  const told = [...live.outputs, ...liveTiming.outputs];
+  const publishedOf = (events: typeof told) => {
+    const published = new Map<string, PublishedTiers>();
+    for (const e of events) foldPublishedTier(published, e);
+    return published.get(fit.accountKey);
+  };
+
+  it("what was published folds to the last version and the last tier per scorecard; an older redelivery takes nothing back", () => {
+    expect(publishedOf([...told, told[0]!])).toEqual({ version: 2, tiers: { sales: { id: "tier1", name: "Tier 1", rank: 1, quadrant: told[1]!.quadrant } } });
+  });
+
+  it("a replay that ends where the live run ended tells nothing, whatever order it saw the scores in", () => {
+    // The replay took timing first, then fit: its own story is one change, v1 → tier 1.
+    const replayed = applyFitScored(applyTimingScored(undefined, timing, RUBRIC).state, fit, RUBRIC).state;
+    expect(replayed.version).toBe(1);
+    const settled = reconcileWithPublished(replayed, publishedOf(told), RUBRIC);
+    expect(settled.outputs).toEqual([]);
+    expect(settled.state.version).toBe(2);
+    expect(settled.state.scorecards.sales?.tier?.id).toBe("tier1");
+  });
+
+  it("a tier that differs from the last one told is told with the next version, from that tier", () => {
+    // Subscribers heard only v1 (tier 2): the funding's change was lost with the Redis state before it went out.
+    const replayed = applyTimingScored(applyFitScored(undefined, fit, RUBRIC).state, timing, RUBRIC).state;
+    const settled = reconcileWithPublished(replayed, publishedOf(told.slice(0, 1)), RUBRIC);
+    expect(settled.outputs.map((o) => [tierChangeVersion(o), o.previousTier?.id, o.tier.id])).toEqual([[2, "tier2", "tier1"]]);
+    expect(settled.outputs[0]?.occurredAt).toBe(timing.occurredAt);
+  });
+
+  it("an account nothing was published for starts at version 1 from no tier", () => {
+    const replayed = applyFitScored(undefined, fit, RUBRIC).state;
+    const settled = reconcileWithPublished(replayed, undefined, RUBRIC);
+    expect(settled.outputs.map((o) => [tierChangeVersion(o), o.previousTier, o.tier.id])).toEqual([[1, null, "tier2"]]);
   });
 });

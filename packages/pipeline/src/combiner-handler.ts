@@ -35,6 +35,8 @@ import { clip, fitDigest, MAX_REASONS, rubricRef, sortReasons, timingDigest, top
 const FitSide = z.object({
   eventId: z.string().min(1),
   occurredAt: IsoDateTime,
+  /** The profile the fit was scored from: breaks ties of `occurredAt` the way the fit service does (absent in older states). */
+  profileEventId: z.string().optional(),
   score: z.number(),
   excluded: z.boolean(),
   exclusions: z.array(z.object({ rule: z.string(), reason: z.string() })),
@@ -87,16 +89,21 @@ export interface CombinerTransition {
 }
 
 export function applyFitScored(state: CombinerState | undefined, event: FitScoredEventV1, rubric: Rubric): CombinerTransition {
+  const profileEventId = event.causingEventIds[0];
   const side: FitSide = {
     eventId: event.eventId,
     occurredAt: event.occurredAt,
+    ...(profileEventId === undefined ? {} : { profileEventId }),
     score: event.fit,
     excluded: event.excluded,
     exclusions: event.exclusions.map((e) => ({ rule: e.rule, reason: e.reason })),
     reasons: topContributionReasons(event.contributions),
     digest: fitDigest(event),
   };
-  return applyScore(state, event, rubric, (card) => card.fit, (card) => ({ ...card, fit: side }));
+  // Of two fits for one instant, the one from the later profile by event id wins, as in the
+  // fit service: a replayed fit of an older profile with the same instant is stale.
+  const olderProfile = (stored: FitSide) => profileEventId !== undefined && stored.profileEventId !== undefined && profileEventId < stored.profileEventId;
+  return applyScore(state, event, rubric, (card) => card.fit, (card) => ({ ...card, fit: side }), (stored) => olderProfile(stored as FitSide));
 }
 
 export function applyTimingScored(state: CombinerState | undefined, event: TimingScoredEventV1, rubric: Rubric): CombinerTransition {
@@ -129,6 +136,7 @@ function applyScore(
   rubric: Rubric,
   stored: (card: CombinerCardState) => { eventId: string; occurredAt: string } | undefined,
   withSide: (card: CombinerCardState) => CombinerCardState,
+  loses: (stored: { eventId: string; occurredAt: string }) => boolean = () => false,
 ): CombinerTransition {
   assertSameAccount(state?.accountKey, event.accountKey, `a ${event.type} event`);
   let current: CombinerState = state ?? { v: 1, accountKey: event.accountKey, rubricHash: null, version: 0, scorecards: {} };
@@ -141,7 +149,9 @@ function applyScore(
   const previous = stored(cardState);
   if (previous) {
     if (previous.eventId === event.eventId) return { state: current, outputs: [], ignored: "duplicate" };
-    if (toEpochMs(event.occurredAt) < toEpochMs(previous.occurredAt)) return { state: current, outputs: [], ignored: "stale" };
+    const incoming = toEpochMs(event.occurredAt);
+    const held = toEpochMs(previous.occurredAt);
+    if (incoming < held || (incoming === held && loses(previous))) return { state: current, outputs: [], ignored: "stale" };
   }
 
   const next = withSide(cardState);
@@ -170,7 +180,56 @@ export function combineCard(card: CombinerCardState, scorecard: LoadedScorecard)
   return card.fit ? combine(fitResult(card.fit), timingResult(card.timing), scorecard) : null;
 }
 
-function decide(state: CombinerState, card: CombinerCardState, scorecard: LoadedScorecard, rubric: Rubric, cause: ScoreEvent): { card: CombinerCardState; version: number; outputs: TierChangedEventV1[] } {
+/** What subscribers have heard of an account: the last version, and per scorecard the last tier told. */
+export interface PublishedTiers {
+  version: number;
+  tiers: Record<string, { id: string; name: string; rank: number; quadrant: QuadrantV1 }>;
+}
+
+/**
+ * Folds tier changes as published (in topic order) into what subscribers last heard per
+ * account. Versions only go up: a redelivered older change does not take a newer one back.
+ */
+export function foldPublishedTier(published: Map<string, PublishedTiers>, event: TierChangedEventV1): void {
+  const version = tierChangeVersion(event);
+  const account = published.get(event.accountKey) ?? { version: 0, tiers: {} };
+  if (version < account.version) return;
+  account.version = version;
+  account.tiers[event.scorecard] = { id: event.tier.id, name: event.tier.name, rank: event.tier.rank, quadrant: event.quadrant };
+  published.set(event.accountKey, account);
+}
+
+/**
+ * After a quiet replay (Redis state lost and rebuilt from the score topics without
+ * publishing): the stored fit and timing are right, but the tiers and the version the
+ * replay went through are not what subscribers heard — the replay interleaved the two score
+ * topics its own way. This puts back what was published (version and last tier per
+ * scorecard; none if nothing was) and tells, with the next versions, only where the
+ * account's tier now differs from it. Versions stay gap-free and are never reused.
+ */
+export function reconcileWithPublished(state: CombinerState, published: PublishedTiers | undefined, rubric: Rubric): CombinerTransition {
+  let current: CombinerState = { ...state, version: published?.version ?? 0, scorecards: {} };
+  for (const [id, card] of Object.entries(state.scorecards)) {
+    const told = published?.tiers[id];
+    const { tier: _replayed, ...sides } = card;
+    current.scorecards[id] = told ? { ...sides, tier: told } : sides;
+  }
+  for (const [id, told] of Object.entries(published?.tiers ?? {})) current.scorecards[id] ??= { tier: told };
+  if (current.rubricHash !== rubric.version.hash) return { state: current, outputs: [] };
+
+  const outputs: TierChangedEventV1[] = [];
+  for (const scorecard of rubric.scorecards) {
+    const card = current.scorecards[scorecard.id];
+    if (!card?.fit) continue;
+    const newest = [card.fit, card.timing].filter((s): s is FitSide | TimingSide => s !== undefined).reduce((a, b) => (toEpochMs(b.occurredAt) > toEpochMs(a.occurredAt) ? b : a));
+    const decided = decide(current, card, scorecard, rubric, { occurredAt: newest.occurredAt, observedAt: newest.occurredAt });
+    current = { ...current, version: decided.version, scorecards: { ...current.scorecards, [scorecard.id]: decided.card } };
+    outputs.push(...decided.outputs);
+  }
+  return { state: current, outputs };
+}
+
+function decide(state: CombinerState, card: CombinerCardState, scorecard: LoadedScorecard, rubric: Rubric, cause: Pick<ScoreEvent, "occurredAt" | "observedAt">): { card: CombinerCardState; version: number; outputs: TierChangedEventV1[] } {
   const result = combineCard(card, scorecard);
   if (!result || !card.fit) return { card, version: state.version, outputs: [] };
   const previous = card.tier;

@@ -6,10 +6,10 @@
  */
 export { applyProfile, FitState } from "./fit-handler.js";
 export type { FitTransition } from "./fit-handler.js";
-export { applySignal, reevaluate, TimingState } from "./timing-handler.js";
+export { applySignal, reevaluate, republish, TimingState } from "./timing-handler.js";
 export type { TimingTransition } from "./timing-handler.js";
-export { applyFitScored, applyTimingScored, combineCard, CombinerState, tierChangeVersion } from "./combiner-handler.js";
-export type { CombinerCardState, CombinerTransition } from "./combiner-handler.js";
+export { applyFitScored, applyTimingScored, combineCard, CombinerState, foldPublishedTier, reconcileWithPublished, tierChangeVersion } from "./combiner-handler.js";
+export type { CombinerCardState, CombinerTransition, PublishedTiers } from "./combiner-handler.js";
 export { recomputeFinalState, finalScoresOf } from "./recompute.js";
 export type { FinalScore } from "./recompute.js";
 export { encodeState, decodeFitState, decodeTimingState, decodeCombinerState } from "./state-codec.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TimingScoredEventV1 } from "@icpstream/contracts";
 import { DAY_MS, scoreTiming } from "@icpstream/scoring";
-import { applySignal, reevaluate } from "./timing-handler.js";
+import { applySignal, reevaluate, republish } from "./timing-handler.js";
 import type { TimingState } from "./timing-handler.js";
 import { toSignal } from "./signal-event.js";
 import { HOUR_MS, NOW, RUBRIC, at, signalEvent } from "./testing/fixtures.js";
@@ -112,5 +112,14 @@ describe("timing handler", () => {
     expect(JSON.stringify(applySignal(undefined, event, RUBRIC, NOW).outputs)).toBe(JSON.stringify(once));
     for (const o of once) expect(TimingScoredEventV1.parse(o)).toEqual(o);
     expect(once[0]).toMatchObject({ eventId: `timing:acme.com:sales:f1@${at(NOW)}`, occurredAt: at(NOW), observedAt: at(NOW), source: "timing", causingEventIds: ["f1"] });
+  });
+
+  it("after a quiet replay every scorecard's timing is published again as of now, changed or not, with the clock's ids", () => {
+    const { state } = applySignal(undefined, signalEvent("funding_round", { eventId: "f1", occurredAt: at(NOW - DAY_MS) }), RUBRIC, NOW);
+    expect(reevaluate(state, RUBRIC, NOW).outputs).toEqual([]);
+    const again = republish(state, RUBRIC, NOW + HOUR_MS);
+    expect(again.outputs.map((o) => o.scorecard).sort()).toEqual(RUBRIC.scorecards.map((c) => c.id).sort());
+    expect(again.outputs.every((o) => o.eventId === `timing:acme.com:${o.scorecard}@${at(NOW + HOUR_MS)}` && o.occurredAt === at(NOW + HOUR_MS))).toBe(true);
+    expect(again.state.published).toEqual(reevaluate(state, RUBRIC, NOW + HOUR_MS).state.published);
   });
 });

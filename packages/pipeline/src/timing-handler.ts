@@ -74,19 +74,29 @@ export function applySignal(state: TimingState | undefined, event: SignalEventV1
   }
 
   const signals = canonicalSignals([...current.signals.filter((s) => s.eventId !== signal.eventId), signal]);
-  return evaluate({ ...current, signals }, rubric, asOfMs, signal.eventId);
+  return evaluate({ ...current, signals }, rubric, asOfMs, signal.eventId, false);
 }
 
 /** Clock-driven: the schedule says a decay boundary passed (or the rubric changed); no new event. */
 export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs): TimingTransition {
-  return evaluate(state, rubric, evaluationInstant(state, now), undefined);
+  return evaluate(state, rubric, evaluationInstant(state, now), undefined, false);
+}
+
+/**
+ * After a quiet replay (Redis state lost and rebuilt without publishing): what subscribers
+ * last heard of this account is unknown, so every scorecard's timing at `now` is published
+ * again, changed or not — "no timing" included, which takes back a score that aged out
+ * meanwhile. Ids take the clock form (`timing:<accountKey>:<scorecard>@<instant>`).
+ */
+export function republish(state: TimingState, rubric: Rubric, now: EpochMs): TimingTransition {
+  return evaluate(state, rubric, evaluationInstant(state, now), undefined, true);
 }
 
 function evaluationInstant(state: TimingState, now: EpochMs): EpochMs {
   return state.asOf === null ? now : Math.max(now, toEpochMs(state.asOf));
 }
 
-function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: string | undefined): TimingTransition {
+function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: string | undefined, always: boolean): TimingTransition {
   const asOf = toIso(asOfMs);
   const rubricVersion = rubricRef(rubric.version);
   const published: Record<string, string> = {};
@@ -102,7 +112,7 @@ function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: st
     const payload = timingPayload(result);
     const digest = timingDigest({ ...payload, rubricVersion });
     published[card.id] = digest;
-    if ((state.published[card.id] ?? emptyTimingDigest(card, rubric.version)) === digest) continue;
+    if (!always && (state.published[card.id] ?? emptyTimingDigest(card, rubric.version)) === digest) continue;
 
     const parts = cause === undefined ? [state.accountKey, card.id] : [state.accountKey, card.id, cause];
     outputs.push({

@@ -8,5 +8,5 @@ await runService({
   defaultOpsPort: 19103,
   inputs: (catalog) => [catalog.fitScored, catalog.timingScored],
   stream: "scores",
-  handler: ({ rubric, catalog }) => combinerHandler(rubric, catalog),
+  handler: ({ rubric, catalog, readPartition }) => combinerHandler(rubric, catalog, readPartition),
 });

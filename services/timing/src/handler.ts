@@ -1,6 +1,6 @@
 import type { TopicCatalog } from "@icpstream/contracts";
 import { output, type HandlerResult, type StatefulHandler } from "@icpstream/kafka-kit";
-import { applySignal, decodeTimingState, encodeState, reevaluate, type TimingTransition } from "@icpstream/pipeline";
+import { applySignal, decodeTimingState, encodeState, reevaluate, republish, type TimingTransition } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
 
 export const TIMING_STATE_FIELD = "timing";
@@ -18,7 +18,8 @@ function effects(transition: TimingTransition, catalog: TopicCatalog): HandlerRe
 
 /**
  * Signal in → timing state updated, timing_scored out when the score moved. Clock tick →
- * the same for accounts whose next decay boundary has passed, with no event at all.
+ * the same for accounts whose next decay boundary has passed, with no event at all. After a
+ * quiet replay (lost Redis state) → each replayed account's timing published once, as of now.
  */
 export function timingHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandler<SignalInput> {
   return {
@@ -31,6 +32,12 @@ export function timingHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHa
     onDue: (_accountKey, state, { now }) => {
       if (!state[TIMING_STATE_FIELD]) return { scheduleAt: null };
       return effects(reevaluate(decodeTimingState(state[TIMING_STATE_FIELD]), rubric, now), catalog);
+    },
+    catchUp: {
+      begin: () => (_accountKey, state, { now }) => {
+        if (!state[TIMING_STATE_FIELD]) return { scheduleAt: null };
+        return effects(republish(decodeTimingState(state[TIMING_STATE_FIELD]), rubric, now), catalog);
+      },
     },
   };
 }
