@@ -8,3 +8,4 @@ export * from "./webhook-delivery-metrics.js";
 export * from "./config.js";
 export * from "./handler.js";
 export * from "./webhook-dispatch.js";
+export * from "./settled-offsets.js";

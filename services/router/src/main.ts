@@ -6,8 +6,9 @@ import { startWebhookDispatch } from "./webhook-dispatch.js";
 
 // Composition root of the router. Profiles and tier changes are co-partitioned by account
 // and consumed together (shard "routing"): the profile gives the territory, the tier change
-// the actions. Webhook delivery subscribes to the actions topic beside it; on shutdown the
-// runtime stops the consumer, then the delivery drains, then the producer disconnects.
+// the actions. Webhook delivery subscribes to the actions topic beside it and commits an
+// action's offset only once its webhooks are delivered or dead-lettered; on shutdown the
+// runtime stops the consumer, then the delivery drains and commits, then the producer disconnects.
 const settings = loadRouterSettings(process.env);
 
 await runService({
@@ -29,5 +30,6 @@ await runService({
       logger: logger.child({ part: "webhooks" }),
       metrics: createWebhookMetrics(metrics.registry),
       clock,
+      sessionTimeoutMs: env.ICP_SESSION_TIMEOUT_MS,
     }),
 });

@@ -6,7 +6,7 @@ import { verifyWebhook, type VerifyResult } from "@icpstream/routing";
 import { waitFor } from "@icpstream/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseWebhookConfig, resolveWebhookSecrets } from "./webhook-config.js";
-import { WebhookDeliverer, defaultSleep, type DeadLetterReason, type WebhookDelivererOptions } from "./webhook-delivery.js";
+import { WebhookDeliverer, defaultSleep, type DeadLetterReason, type Settlement, type WebhookDelivererOptions } from "./webhook-delivery.js";
 
 const SECRET = "whsec-test-7f3a9c1e5b";
 const NOW = Date.parse("2026-10-20T09:31:12Z");
@@ -389,6 +389,108 @@ describe("WebhookDeliverer", () => {
     expect(output).toContain("webhook delivery dead-lettered");
     expect(output).not.toContain(SECRET);
     expect(output).not.toContain(token);
+  });
+});
+
+describe("WebhookDeliverer settlement (when the caller may commit the action's offset)", () => {
+  /** Enqueues `sent` and records each settlement it gets. */
+  function enqueueRecording(instance: WebhookDeliverer, sent: RoutingActionV1): Settlement[] {
+    const settlements: Settlement[] = [];
+    instance.enqueue(sent, { onSettled: (settlement) => settlements.push(settlement) });
+    return settlements;
+  }
+
+  it("an action is settled once, after its last endpoint ends: one delivered, one dead-lettered only once the dead letter is written", async () => {
+    const writeDeadLetter = gate();
+    const receiver = await startReceiver(({ path }) => ({ status: path === "/crm" ? 200 : 400 }));
+    const deadLetterStarted: string[] = [];
+    const { instance, delivered } = deliverer(
+      [
+        { id: "crm", url: `${receiver.url}/crm` },
+        { id: "sequencer", url: `${receiver.url}/seq` },
+      ],
+      {
+        deadLetter: async (a, endpointId) => {
+          deadLetterStarted.push(endpointId);
+          await writeDeadLetter.opened;
+        },
+      },
+    );
+
+    const settlements = enqueueRecording(instance, action(1));
+    await waitFor(() => delivered.length === 1 && deadLetterStarted.length === 1, { what: "the delivery and the dead letter under way", intervalMs: 5 });
+    expect(settlements).toEqual([]);
+
+    writeDeadLetter.open();
+    await waitFor(() => settlements.length === 1, { what: "the settlement", intervalMs: 5 });
+    expect(settlements).toEqual([{ delivered: ["crm"], deadLettered: ["sequencer"], unrecorded: [] }]);
+  });
+
+  it("a delivery waiting for its receiver's answer, or retrying, is not settled until it gets a 2xx", async () => {
+    const answer = gate();
+    const receiver = await startReceiver(async ({ attempt }) => {
+      if (attempt === 1) return { status: 503 };
+      await answer.opened;
+      return { status: 200 };
+    });
+    const { instance } = deliverer([{ id: "crm", url: receiver.url }]);
+
+    const settlements = enqueueRecording(instance, action(1));
+    await waitFor(() => receiver.received.length === 2, { what: "the retry to arrive", intervalMs: 5 });
+    expect(settlements).toEqual([]);
+
+    answer.open();
+    await waitFor(() => settlements.length === 1, { what: "the settlement", intervalMs: 5 });
+    expect(settlements[0]).toEqual({ delivered: ["crm"], deadLettered: [], unrecorded: [] });
+  });
+
+  it("a dead letter that could not be written settles as unrecorded, so the caller keeps the action's offset", async () => {
+    const receiver = await startReceiver(() => ({ status: 410 }));
+    const { instance } = deliverer([{ id: "crm", url: receiver.url }], { deadLetter: () => Promise.reject(new Error("dead-letter topic unavailable")) });
+
+    const settlements = enqueueRecording(instance, action(1));
+    await waitFor(() => settlements.length === 1, { what: "the settlement", intervalMs: 5 });
+    expect(settlements[0]).toEqual({ delivered: [], deadLettered: [], unrecorded: ["crm"] });
+  });
+
+  it("an action no endpoint subscribes to is settled before enqueue returns", async () => {
+    const receiver = await startReceiver();
+    const { instance } = deliverer([{ id: "plg-crm", url: receiver.url, scorecards: ["plg"] }]);
+
+    const settlements = enqueueRecording(instance, action(1));
+    expect(settlements).toEqual([{ delivered: [], deadLettered: [], unrecorded: [] }]);
+  });
+
+  it("an action refused by a full queue is settled as dead-lettered", async () => {
+    const release = gate();
+    const receiver = await startReceiver(async () => {
+      await release.opened;
+      return { status: 200 };
+    });
+    const { instance } = deliverer([{ id: "crm", url: receiver.url, concurrency: 1, queueCapacity: 1 }]);
+
+    const first = enqueueRecording(instance, action(1, "a.com"));
+    enqueueRecording(instance, action(2, "b.com"));
+    const overflow = enqueueRecording(instance, action(3, "c.com"));
+    await waitFor(() => overflow.length === 1, { what: "the overflow's settlement", intervalMs: 5 });
+    expect(overflow[0]).toEqual({ delivered: [], deadLettered: ["crm"], unrecorded: [] });
+    expect(first).toEqual([]);
+    release.open();
+  });
+
+  it("every action a timed-out drain cuts short is settled by the time drain returns", async () => {
+    const receiver = await startReceiver(() => "hang");
+    const { instance } = deliverer([{ id: "crm", url: receiver.url, concurrency: 1 }]);
+
+    const sending = enqueueRecording(instance, action(1, "a.com"));
+    const queued = enqueueRecording(instance, action(2, "b.com"));
+    await waitFor(() => receiver.received.length === 1, { what: "the first request to arrive", intervalMs: 5 });
+    await instance.drain(1000); // the injected sleep ends the wait at once
+
+    expect([...sending, ...queued]).toEqual([
+      { delivered: [], deadLettered: ["crm"], unrecorded: [] },
+      { delivered: [], deadLettered: ["crm"], unrecorded: [] },
+    ]);
   });
 });
 

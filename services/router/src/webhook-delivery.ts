@@ -23,6 +23,10 @@ import type { ResolvedWebhookEndpoint, WebhookBackoff } from "./webhook-config.j
  *   dead-lettered at once. After `maxAttempts`: dead-lettered.
  * - Log lines name the endpoint by id, never by URL (hook URLs often carry a token in
  *   the path) and never show a secret.
+ * - `onSettled` (per `enqueue`) says when every endpoint's delivery of the action has ended:
+ *   delivered, dead-lettered (once the dead-letter callback resolved, so the action is on
+ *   record somewhere), or unrecorded (the dead-letter callback failed). The caller moves
+ *   its Kafka offset on it: until then a crash must bring the action back.
  */
 
 export type DeadLetterCode =
@@ -62,6 +66,30 @@ export interface WebhookDeliveryMetrics {
 }
 
 export type AttemptOutcome = "delivered" | "retryable" | "rejected" | "stopped";
+
+/** How one endpoint's delivery of an action ended. */
+export type EndpointOutcome =
+  /** The receiver answered 2xx. */
+  | "delivered"
+  /** Given up on, and the dead-letter callback resolved: the action is on record. */
+  | "dead_lettered"
+  /** Given up on, and the dead-letter callback failed (or delivery failed unexpectedly): the action is nowhere. */
+  | "unrecorded";
+
+/** Every matching endpoint's outcome for one action, by endpoint id. */
+export interface Settlement {
+  delivered: string[];
+  deadLettered: string[];
+  unrecorded: string[];
+}
+
+export interface EnqueueOptions {
+  /**
+   * Called once, when every endpoint the action matched has an outcome; at once (before
+   * `enqueue` returns) when it matches none. Must not throw (a throw is logged and dropped).
+   */
+  onSettled?: (settlement: Settlement) => void;
+}
 
 export interface WebhookDelivererOptions {
   /** From `resolveWebhookSecrets`. */
@@ -107,10 +135,14 @@ export interface EndpointStats {
 
 type JobState = "queued" | "sending" | "waiting_to_retry";
 
+/** Reports this endpoint's outcome for the action; only the first call counts. */
+type SettleFn = (outcome: EndpointOutcome) => void;
+
 interface Job {
   readonly action: RoutingActionV1;
   readonly body: string;
   readonly enqueuedAt: number;
+  readonly settle: SettleFn;
   state: JobState;
 }
 
@@ -205,16 +237,41 @@ export class WebhookDeliverer {
    * Queues `action` for every endpoint whose filters it passes and returns without waiting
    * for any request. Never throws for a full queue: that endpoint dead-letters it.
    */
-  enqueue(action: RoutingActionV1): EnqueueResult {
+  enqueue(action: RoutingActionV1, options: EnqueueOptions = {}): EnqueueResult {
     const result: EnqueueResult = { queued: [], deadLettered: [] };
+    const lanes = this.lanes.filter((lane) => matches(lane.endpoint, action));
+    const settleFor = this.settlement(action, lanes.length, options.onSettled);
     let body: string | undefined;
-    for (const lane of this.lanes) {
-      if (!matches(lane.endpoint, action)) continue;
+    for (const lane of lanes) {
       body ??= JSON.stringify(action);
-      if (lane.offer(action, body, this.accepting)) result.queued.push(lane.endpoint.id);
+      if (lane.offer(action, body, this.accepting, settleFor(lane.endpoint.id))) result.queued.push(lane.endpoint.id);
       else result.deadLettered.push(lane.endpoint.id);
     }
     return result;
+  }
+
+  /** One settle function per endpoint; `onSettled` runs when all `expected` have reported. */
+  private settlement(action: RoutingActionV1, expected: number, onSettled: EnqueueOptions["onSettled"]): (endpointId: string) => SettleFn {
+    const settlement: Settlement = { delivered: [], deadLettered: [], unrecorded: [] };
+    let remaining = expected;
+    const finish = () => {
+      if (!onSettled) return;
+      try {
+        onSettled(settlement);
+      } catch (error) {
+        this.options.logger.error({ err: error, deliveryId: action.idempotencyKey }, "a webhook settlement callback failed");
+      }
+    };
+    if (expected === 0) finish();
+    return (endpointId) => {
+      let settled = false;
+      return (outcome) => {
+        if (settled) return;
+        settled = true;
+        (outcome === "delivered" ? settlement.delivered : outcome === "dead_lettered" ? settlement.deadLettered : settlement.unrecorded).push(endpointId);
+        if (--remaining === 0) finish();
+      };
+    };
   }
 
   /** Queue and in-flight counts per endpoint (for readiness and gauges). */
@@ -242,16 +299,24 @@ export class WebhookDeliverer {
     return { drained: false, left };
   }
 
-  /** @internal Sends an action to the dead-letter callback; never rejects (a failing callback is logged). */
-  deadLetter(lane: EndpointLane, action: RoutingActionV1, reason: DeadLetterReason): Promise<void> {
+  /**
+   * @internal Sends an action to the dead-letter callback, then settles the endpoint's
+   * delivery (`dead_lettered`, or `unrecorded` when the callback failed) before `drain` can
+   * see the deliverer idle. Never rejects (a failing callback is logged).
+   */
+  deadLetter(lane: EndpointLane, action: RoutingActionV1, reason: DeadLetterReason, settle: SettleFn): Promise<void> {
     const endpointId = lane.endpoint.id;
     this.metrics.deadLettered?.(endpointId, reason.code);
     lane.logger.warn({ deliveryId: action.idempotencyKey, accountKey: action.accountKey, code: reason.code, attempts: reason.attempts, lastStatus: reason.lastStatus, reason: reason.message }, "webhook delivery dead-lettered");
     const pending: Promise<void> = Promise.resolve()
       .then(() => this.options.deadLetter(action, endpointId, reason))
-      .catch((error: unknown) => {
-        lane.logger.error({ err: error, deliveryId: action.idempotencyKey, code: reason.code }, "could not dead-letter a webhook delivery; it is lost");
-      })
+      .then(
+        () => settle("dead_lettered"),
+        (error: unknown) => {
+          lane.logger.error({ err: error, deliveryId: action.idempotencyKey, code: reason.code }, "could not dead-letter a webhook delivery");
+          settle("unrecorded");
+        },
+      )
       .finally(() => {
         this.outstandingDeadLetters.delete(pending);
         this.checkIdle();
@@ -293,17 +358,17 @@ class EndpointLane {
     readonly logger: Logger,
   ) {}
 
-  offer(action: RoutingActionV1, body: string, accepting: boolean): boolean {
+  offer(action: RoutingActionV1, body: string, accepting: boolean, settle: SettleFn): boolean {
     if (!accepting || this.deliverer.stopSignal.aborted) {
-      void this.deliverer.deadLetter(this, action, { code: "SHUTDOWN", message: "the router is shutting down and takes no new deliveries", attempts: 0 });
+      void this.deliverer.deadLetter(this, action, { code: "SHUTDOWN", message: "the router is shutting down and takes no new deliveries", attempts: 0 }, settle);
       return false;
     }
     if (this.queued >= this.endpoint.queueCapacity) {
-      void this.deliverer.deadLetter(this, action, { code: "QUEUE_FULL", message: `webhook queue full (${this.endpoint.queueCapacity} waiting)`, attempts: 0 });
+      void this.deliverer.deadLetter(this, action, { code: "QUEUE_FULL", message: `webhook queue full (${this.endpoint.queueCapacity} waiting)`, attempts: 0 }, settle);
       return false;
     }
     const account = action.accountKey;
-    const job: Job = { action, body, enqueuedAt: performance.now(), state: "queued" };
+    const job: Job = { action, body, enqueuedAt: performance.now(), settle, state: "queued" };
     const list = this.pending.get(account);
     if (list) list.push(job);
     else {
@@ -335,7 +400,7 @@ class EndpointLane {
   /** After a drain timeout: everything still queued is dead-lettered; waiting retries wake up and stop. */
   abandonQueued(): void {
     for (const jobs of this.pending.values()) {
-      for (const job of jobs) void this.deliverer.deadLetter(this, job.action, { code: "SHUTDOWN", message: "the router shut down before this delivery was attempted", attempts: 0 });
+      for (const job of jobs) void this.deliverer.deadLetter(this, job.action, { code: "SHUTDOWN", message: "the router shut down before this delivery was attempted", attempts: 0 }, job.settle);
     }
     this.pending.clear();
     this.ready.length = 0;
@@ -398,20 +463,21 @@ class EndpointLane {
         if (result.kind === "delivered") {
           this.deliverer.metrics.delivered?.(endpoint.id, { attempts, latencyMs: performance.now() - job.enqueuedAt });
           log.debug({ attempts, status: result.status }, "webhook delivered");
+          job.settle("delivered");
           return;
         }
         if (result.kind !== "stopped" && result.status !== undefined) lastStatus = result.status;
         const withStatus = (reason: DeadLetterReason): DeadLetterReason => (lastStatus === undefined ? reason : { ...reason, lastStatus });
         if (result.kind === "stopped") {
-          await this.deliverer.deadLetter(this, action, withStatus({ code: "SHUTDOWN", message: result.message, attempts }));
+          await this.deliverer.deadLetter(this, action, withStatus({ code: "SHUTDOWN", message: result.message, attempts }), job.settle);
           return;
         }
         if (result.kind === "rejected") {
-          await this.deliverer.deadLetter(this, action, withStatus({ code: "HTTP_REJECTED", message: result.message, attempts }));
+          await this.deliverer.deadLetter(this, action, withStatus({ code: "HTTP_REJECTED", message: result.message, attempts }), job.settle);
           return;
         }
         if (attempts >= endpoint.maxAttempts) {
-          await this.deliverer.deadLetter(this, action, withStatus({ code: "ATTEMPTS_EXHAUSTED", message: `${attempts} attempts failed; last: ${result.message}`, attempts }));
+          await this.deliverer.deadLetter(this, action, withStatus({ code: "ATTEMPTS_EXHAUSTED", message: `${attempts} attempts failed; last: ${result.message}`, attempts }), job.settle);
           return;
         }
         const delayMs =
@@ -426,7 +492,7 @@ class EndpointLane {
         await this.acquireSlot();
         holdsSlot = true;
         if (this.deliverer.stopSignal.aborted) {
-          await this.deliverer.deadLetter(this, action, withStatus({ code: "SHUTDOWN", message: `the router shut down while waiting to retry; last: ${result.message}`, attempts }));
+          await this.deliverer.deadLetter(this, action, withStatus({ code: "SHUTDOWN", message: `the router shut down while waiting to retry; last: ${result.message}`, attempts }), job.settle);
           return;
         }
       }
@@ -434,6 +500,8 @@ class EndpointLane {
       // Not expected (attempt() classifies every failure); logged so it cannot vanish.
       log.error({ err: error }, "webhook delivery failed unexpectedly");
     } finally {
+      // A no-op when an outcome was reported; otherwise the delivery ended without one.
+      job.settle("unrecorded");
       this.busy.delete(action.accountKey);
       if (this.pending.has(action.accountKey)) this.ready.push(action.accountKey);
       if (holdsSlot) this.releaseSlot();

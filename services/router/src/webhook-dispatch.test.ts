@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_EVENTS } from "@icpstream/contracts";
 import { DLQ_HEADERS } from "@icpstream/kafka-kit";
-import { WEBHOOK_DLQ_HEADERS, webhookDeadLetterHeaders } from "./webhook-dispatch.js";
+import { commitsPast, WEBHOOK_DLQ_HEADERS, webhookDeadLetterHeaders } from "./webhook-dispatch.js";
 
 const action = EXAMPLE_EVENTS.routingActions[0]!;
 const base = { action, endpointId: "crm", sourceTopic: "icp.routing-actions", group: "icp.router-webhooks", failedAt: "2026-10-20T09:00:00.000Z" };
@@ -24,5 +24,16 @@ describe("webhook dead letters", () => {
   it("mark a refusal as not worth replaying as is, and leave out a status that never came", () => {
     expect(webhookDeadLetterHeaders({ ...base, reason: { code: "HTTP_REJECTED", message: "HTTP 400", attempts: 1, lastStatus: 400 } })[DLQ_HEADERS.retryable]).toBe("false");
     expect(webhookDeadLetterHeaders({ ...base, reason: { code: "QUEUE_FULL", message: "full", attempts: 0 } })).not.toHaveProperty(WEBHOOK_DLQ_HEADERS.lastStatus);
+  });
+});
+
+describe("committing an action's offset", () => {
+  it("is allowed once every endpoint delivered the action or has it on record as a dead letter", () => {
+    expect(commitsPast({ delivered: ["crm"], deadLettered: ["sequencer"], unrecorded: [] })).toBe(true);
+    expect(commitsPast({ delivered: [], deadLettered: [], unrecorded: [] })).toBe(true);
+  });
+
+  it("is held while an endpoint's dead letter could not be written, so that a restart sends the action again", () => {
+    expect(commitsPast({ delivered: ["crm"], deadLettered: [], unrecorded: ["sequencer"] })).toBe(false);
   });
 });

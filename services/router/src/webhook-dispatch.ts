@@ -1,9 +1,10 @@
-import type { IHeaders, Kafka, Producer } from "kafkajs";
+import type { Consumer, IHeaders, Kafka, Producer } from "kafkajs";
 import type { RoutingActionV1, TopicCatalog } from "@icpstream/contracts";
-import { DLQ_HEADERS, EVENT_HEADERS, runConsumer, type RegistryCodec } from "@icpstream/kafka-kit";
+import { classifyError, deadLetterMessage, DLQ_HEADERS, EVENT_HEADERS, type RegistryCodec } from "@icpstream/kafka-kit";
 import type { PinoLogger } from "@icpstream/observability";
+import { SettledOffsets, type OffsetTicket } from "./settled-offsets.js";
 import type { ResolvedWebhookEndpoint } from "./webhook-config.js";
-import { WebhookDeliverer, type DeadLetterReason, type WebhookDeliveryMetrics } from "./webhook-delivery.js";
+import { WebhookDeliverer, type DeadLetterReason, type Settlement, type WebhookDeliveryMetrics } from "./webhook-delivery.js";
 
 /**
  * Webhook delivery as a subscriber of the routing-actions topic, beside the router's
@@ -12,9 +13,28 @@ import { WebhookDeliverer, type DeadLetterReason, type WebhookDeliveryMetrics } 
  *
  * Its own consumer group (`<ICP_GROUP_PREFIX>router-webhooks`) starts from the beginning
  * of the topic the first time, so nothing published before it joined is skipped.
- * Kafka's group offsets move once an action is queued, not delivered: a crash loses what
- * was queued in memory (a graceful stop drains it or dead-letters it, `SHUTDOWN`), and
- * redelivers what came after the last commit, which receivers drop by `icp-delivery-id`.
+ *
+ * Offsets are committed by hand (kafkajs `autoCommit` off), when deliveries end rather than
+ * when they are queued: a partition's offset moves past an action only once every webhook
+ * of that action and of every earlier action of the partition is settled — delivered (2xx)
+ * or dead-lettered with the dead-letter record written (`SettledOffsets`). A crash (even
+ * SIGKILL) therefore loses nothing queued in memory: the next run reads again from the
+ * oldest action not settled and sends its webhooks again. Delivery is at least once;
+ * receivers drop repeats by `icp-delivery-id`, the action's idempotency key, the same on
+ * every attempt and every redelivery. What is redelivered: the open actions of the
+ * partition and whatever came after them, including some already delivered.
+ *
+ * - A webhook whose dead letter could not be written settles nothing: its partition's
+ *   offset stays below it (logged as an error) so a restart delivers it again, instead of
+ *   losing it. Later actions of the partition keep flowing; only their commit waits.
+ * - A rebalance forgets what was tracked (Kafka hands partitions out again from the
+ *   committed offset): actions still open are sent again by whoever owns them next.
+ * - A graceful stop pauses the topic, drains the deliveries for up to `drainTimeoutMs`
+ *   (what is left is dead-lettered `SHUTDOWN`, as before), commits what settled, then
+ *   leaves the group. An action fetched after the stop began is not taken: the next run
+ *   reads it.
+ * - Commits go out one request at a time; settlements during a request are folded into
+ *   the next. A failed commit is retried with the next settlement or at the stop.
  *
  * Undeliverable actions go to the routing-actions dead-letter topic: the action's bytes
  * as on the topic, the reason in the usual `icp.dlq.*` headers (`code` is
@@ -63,13 +83,20 @@ export interface WebhookDispatchOptions {
   metrics?: WebhookDeliveryMetrics;
   /** For the dead letters' `failed-at` header: the service clock. Signatures use wall time (the receiver's check is against its own clock). */
   clock: () => number;
+  /** How long the group waits for a silent member (a killed router) before its partitions go to another (default kafkajs's 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 export interface WebhookDispatch {
   deliverer: WebhookDeliverer | undefined;
-  /** Stops consuming, then drains the deliveries (dead-lettering what the timeout cuts short). */
+  /** Stops taking actions, drains the deliveries (dead-lettering what the timeout cuts short), commits what settled, leaves the group. */
   stop(): Promise<void>;
 }
+
+/** Attempts at decoding an action while the registry fails retryably, before the message is handed back to kafkajs. */
+const DECODE_ATTEMPTS = 5;
+/** First wait between decode attempts, doubling: a registry blip, not an outage. */
+const DECODE_RETRY_MS = 200;
 
 export async function startWebhookDispatch(options: WebhookDispatchOptions): Promise<WebhookDispatch> {
   const { kafka, producer, codec, catalog, groupId, logger } = options;
@@ -88,26 +115,132 @@ export async function startWebhookDispatch(options: WebhookDispatchOptions): Pro
       await producer.send({ topic: spec.deadLetterTopic, acks: -1, messages: [{ key: encoded.key, value: encoded.value, headers }] });
     },
   });
-  const runner = await runConsumer({
-    kafka,
-    producer,
-    codec,
-    spec,
-    groupId,
-    logger,
-    fromBeginning: true,
-    handler: async (action) => {
-      deliverer.enqueue(action);
+
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  const consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)) });
+  const offsets = new SettledOffsets();
+  const commits = offsetCommits(consumer, spec.topic, offsets, logger);
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    offsets.reset();
+    logger.info({ groupId, partitions: payload.memberAssignment[spec.topic] ?? [] }, "webhook delivery joined its group; tracking offsets afresh");
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+
+  /** Set by `stop`: messages fetched from then on are left for the next run. */
+  let stopping = false;
+  const settleOffset = (ticket: OffsetTicket | undefined) => {
+    if (ticket && offsets.settle(ticket)) void commits.request();
+  };
+
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ topic, partition, message }) => {
+      // Read first: a message of a generation that ended while it was decoded is not tracked.
+      const epoch = offsets.epoch;
+      if (stopping) return;
+      const key = message.key ? message.key.toString("utf8") : null;
+      const log = logger.child({ topic, partition, offset: message.offset, key });
+      let action: RoutingActionV1;
+      try {
+        action = await decodeWithRetries(() => codec.decode(spec, message.value, message.key), log);
+      } catch (error) {
+        const failure = classifyError(error);
+        // Still failing after the retries: kafkajs takes this message again; nothing after it is committed.
+        if (failure.retryable) throw error;
+        if (stopping) return;
+        log.warn({ code: failure.code, reason: failure.message }, "dead-lettered");
+        await producer.send({ topic: spec.deadLetterTopic, acks: -1, messages: [deadLetterMessage(message, failure, { topic, partition, offset: message.offset, group: groupId }, new Date(options.clock()).toISOString())] });
+        settleOffset(offsets.track(partition, message.offset, epoch));
+        return;
+      }
+      if (stopping) return;
+      const ticket = offsets.track(partition, message.offset, epoch);
+      if (!ticket) return;
+      deliverer.enqueue(action, {
+        onSettled: (settlement) => {
+          if (commitsPast(settlement)) settleOffset(ticket);
+          else log.error({ deliveryId: action.idempotencyKey, endpoints: settlement.unrecorded }, "a webhook was neither delivered nor dead-lettered; the partition's offset stays below it so that a restart sends it again");
+        },
+      });
     },
   });
   logger.info({ groupId, endpoints: options.endpoints.map((e) => e.id) }, "delivering routing actions to webhooks");
+
+  let stopped: Promise<void> | undefined;
   return {
     deliverer,
-    stop: async () => {
-      await runner.stop();
-      const report = await deliverer.drain(options.drainTimeoutMs);
-      if (report.drained) logger.info("webhook deliveries drained");
-      else logger.warn({ left: report.left.length }, "webhook deliveries left at shutdown were dead-lettered");
+    stop: () =>
+      (stopped ??= (async () => {
+        stopping = true;
+        // Paused, the consumer still heartbeats, so the group keeps our partitions while we drain and commit.
+        try {
+          consumer.pause([{ topic: spec.topic }]);
+        } catch (error) {
+          // Not in a group (kafkajs is restarting the consumer after a crash): nothing is fetched anyway.
+          logger.warn({ err: error }, "could not pause webhook consumption for the stop");
+        }
+        const report = await deliverer.drain(options.drainTimeoutMs);
+        if (report.drained) logger.info("webhook deliveries drained");
+        else logger.warn({ left: report.left.length }, "webhook deliveries left at shutdown were dead-lettered");
+        await commits.request();
+        await consumer.disconnect();
+      })()),
+  };
+}
+
+/** Whether an action's settlement lets its offset be committed: every endpoint delivered it or has it on record as a dead letter. */
+export function commitsPast(settlement: Settlement): boolean {
+  return settlement.unrecorded.length === 0;
+}
+
+/**
+ * Commits what `offsets` says is due, one request at a time: a request made while one is
+ * out is folded into a follow-up that reads the newest commit points. Never rejects; a
+ * failed commit stays due (the next request tries again).
+ */
+function offsetCommits(consumer: Consumer, topic: string, offsets: SettledOffsets, logger: PinoLogger): { request(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const commitDue = async () => {
+    const epoch = offsets.epoch;
+    const due = offsets.due();
+    if (due.length === 0) return;
+    try {
+      await consumer.commitOffsets(due.map((commit) => ({ topic, partition: commit.partition, offset: commit.offset })));
+      offsets.committed(due, epoch);
+    } catch (error) {
+      logger.warn({ err: error, commits: due }, "could not commit webhook offsets; the next settlement or the stop tries again");
+    }
+  };
+  const loop = async () => {
+    try {
+      while (again) {
+        again = false;
+        await commitDue();
+      }
+    } finally {
+      running = undefined;
+    }
+  };
+  return {
+    request() {
+      again = true;
+      running ??= loop();
+      return running;
     },
   };
+}
+
+async function decodeWithRetries<R>(decode: () => Promise<R>, logger: PinoLogger): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decode();
+    } catch (error) {
+      const failure = classifyError(error);
+      if (!failure.retryable || attempt >= DECODE_ATTEMPTS) throw error;
+      logger.warn({ code: failure.code, attempt, reason: failure.message }, "retrying");
+      await new Promise((resolve) => setTimeout(resolve, DECODE_RETRY_MS * 2 ** (attempt - 1)));
+    }
+  }
 }
