@@ -42,8 +42,12 @@ command then follows the replay, stored offsets against Kafka's high watermarks,
 every service has caught up (--no-wait returns at once; Ctrl-C stops watching, not the
 replay).
 
-A replay publishes its outputs again (fit and timing scores, tier changes); downstream
-subscribers drop what they have already seen by event id / idempotency key.
+What subscribers see: the fit service republishes its fit scores byte for byte (same event
+ids, dropped as duplicates downstream). Timing and combiner replay quietly: they rebuild
+their state without publishing, then settle each replayed account once — timing publishes
+its score as of now; the combiner reads back the tier changes it had published and tells
+only the tiers that differ from them, going on from their last version. A rebuild of an
+unchanged pipeline therefore publishes no tier change, and versions are never reused.
 
 Connection: KAFKA_BROKERS and REDIS_URL from the environment, else .stack/stack.env.`;
 
