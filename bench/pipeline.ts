@@ -17,20 +17,19 @@
  * 5. state size: MEMORY USAGE of sampled state hashes of the three services, and INFO totals.
  * Prints figures and conditions; writes JSON and a markdown summary to bench/results/ (git-ignored).
  */
-import { readFileSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import hdr from "hdr-histogram-js";
 import type { Kafka, KafkaMessage } from "kafkajs";
-import type { AccountProfileEventV1, SignalEventV1 } from "@icpstream/contracts";
-import type { InputTopicId } from "@icpstream/ingest";
+import type { SignalEventV1 } from "@icpstream/contracts";
+import { asFeed, benchStackSettings, marketStream, take, type Input } from "./support/market-input.js";
 
 // testkit builds its vitest fixture on load: outside vitest, "vitest" must resolve to a stub.
 register("./support/vitest-stub.mjs", import.meta.url);
 const { StackFixture, uniqueName, waitFor } = await import("@icpstream/testkit");
 const { Pipeline, DAY_MS } = await import("../test/e2e/support/pipeline-harness.js");
-const { generateMarket } = await import("@icpstream/ingest");
 const { RedisPartitionStateStore } = await import("@icpstream/redis-kit");
 
 const { values } = parseArgs({
@@ -50,38 +49,6 @@ const WARMUP_MS = 5_000;
 const BASELINE_MESSAGES = Number(values["baseline-messages"]);
 const PHASE_LIMIT_MS = 60_000;
 const CLOCK = Date.parse("2026-10-01T00:00:00.000Z");
-
-type Input = { topic: InputTopicId | "firmographic"; account: string; event: AccountProfileEventV1 | SignalEventV1 };
-
-/** An endless supply of market events, one account's events together (profile first), accounts never reused. */
-function* marketStream(seed: number): Generator<Input> {
-  for (let n = 0; ; n++) {
-    const market = generateMarket({ seed: seed + n, accounts: 2_000, start: "2026-06-01T00:00:00.000Z", days: 110 });
-    const rename = (key: string) => `b${n}x${key}`;
-    const byAccount = new Map<string, Input[]>();
-    for (const p of market.profiles) byAccount.set(p.accountKey, [{ topic: "firmographic", account: rename(p.accountKey), event: { ...p, accountKey: rename(p.accountKey) } }]);
-    for (const s of market.signals) {
-      if (!s.ok) continue;
-      const event = s.event as SignalEventV1;
-      byAccount.get(event.accountKey)?.push({ topic: s.topic, account: rename(event.accountKey), event: { ...event, accountKey: rename(event.accountKey) } });
-    }
-    for (const events of byAccount.values()) yield* events;
-  }
-}
-
-function take(stream: Generator<Input>, n: number): Input[] {
-  const out: Input[] = [];
-  while (out.length < n) out.push(stream.next().value as Input);
-  return out;
-}
-
-function settings() {
-  const env = process.env;
-  if (env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL && env.REDIS_URL) return { KAFKA_BROKERS: env.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL, REDIS_URL: env.REDIS_URL, origin: "environment" as const };
-  if (!existsSync(".stack/stack.env")) throw new Error("no stack: run npm run stack:up (or set KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL)");
-  const vars = Object.fromEntries(readFileSync(".stack/stack.env", "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-  return { KAFKA_BROKERS: vars.KAFKA_BROKERS as string, SCHEMA_REGISTRY_URL: vars.SCHEMA_REGISTRY_URL as string, REDIS_URL: vars.REDIS_URL as string, origin: "local-stack" as const };
-}
 
 const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
 const summary = (h: ReturnType<typeof histogram>) => ({ count: h.totalCount, p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), p999: h.getValueAtPercentile(99.9), max: h.maxValue });
@@ -151,17 +118,13 @@ async function redisBaseline(stack: InstanceType<typeof StackFixture>, stateByte
 
 async function main() {
   const at = new Date().toISOString();
-  const stack = new StackFixture(settings());
+  const stack = new StackFixture(benchStackSettings());
   const kafka = stack.kafka;
   const stream = marketStream(90_000);
   const result: Record<string, unknown> = { bench: "pipeline", command: `npx tsx bench/pipeline.ts ${process.argv.slice(2).join(" ")}`.trim(), at };
   try {
     const pipeline = await Pipeline.create(stack, { clock: CLOCK, partitions: PARTITIONS, tickIntervalMs: 1_000 });
-    const sendInputs = async (inputs: readonly Input[]) => {
-      const profiles = inputs.filter((i) => i.topic === "firmographic").map((i) => i.event as AccountProfileEventV1);
-      const signals = inputs.filter((i) => i.topic !== "firmographic").map((i) => ({ topic: i.topic as InputTopicId, event: i.event as SignalEventV1 }));
-      await pipeline.send({ profiles, signals });
-    };
+    const sendInputs = (inputs: readonly Input[]) => pipeline.send(asFeed(inputs));
     const inputTopics = () => [pipeline.catalog.firmographic, pipeline.catalog.hiring, pipeline.catalog.funding, pipeline.catalog.intent].map((s) => s.topic);
     /** Input events not yet through the whole pipeline: every service's unapplied input, summed. */
     const backlog = async () => {

@@ -15,7 +15,7 @@ import { connectSender, generateMarket } from "@icpstream/ingest";
 import type { InputTopicId, KafkaSender } from "@icpstream/ingest";
 import { uniqueName, waitFor } from "@icpstream/testkit";
 import type { StackFixture } from "@icpstream/testkit";
-import { REPO_ROOT, ServiceProcess, type ServiceName } from "./service-process.js";
+import { PROFILING, REPO_ROOT, ServiceProcess, type ServiceName } from "./service-process.js";
 
 export const RUBRIC_PATH = join(REPO_ROOT, "rubrics/enterprise.yaml");
 export const DAY_MS = 86_400_000;
@@ -117,7 +117,8 @@ export class Pipeline {
     // Registered after the topic deletion, so it runs first (cleanups run in reverse).
     stack.onCleanup(async () => {
       await pipeline.sender?.close();
-      await Promise.all(SERVICES.map((name) => pipeline.services[name].kill()));
+      // A profiled service writes its profile only when it exits by itself (SIGTERM).
+      await Promise.all(SERVICES.map((name) => (PROFILING ? pipeline.services[name].terminate().then(() => undefined) : pipeline.services[name].kill())));
     });
     return pipeline;
   }

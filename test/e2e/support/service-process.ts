@@ -13,6 +13,24 @@ const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
 
 export type ServiceName = "fit" | "timing" | "combiner";
 
+/**
+ * Opt-in CPU profiling: with ICP_CPU_PROF_DIR set, every service runs under `node --cpu-prof`
+ * and writes its profiles to `<ICP_CPU_PROF_DIR>/<log name>-<incarnation>/` when it exits,
+ * one per thread under Node's default name `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`
+ * (thread 0 is the service; tsx's module loader runs in another thread). Node writes profiles
+ * only on a normal exit, so stop profiled services with `terminate` (SIGTERM), not `kill`.
+ * ICP_CPU_PROF_INTERVAL_US sets the sampling interval (Node's default: 1000 µs).
+ */
+function profilingFlags(logName: string, incarnation: number): string[] {
+  const dir = process.env.ICP_CPU_PROF_DIR;
+  if (!dir) return [];
+  const interval = process.env.ICP_CPU_PROF_INTERVAL_US;
+  return ["--cpu-prof", "--cpu-prof-dir", join(dir, `${logName}-${incarnation}`), ...(interval ? ["--cpu-prof-interval", interval] : [])];
+}
+
+/** Whether services are being profiled (see `profilingFlags`): their profiles need a graceful stop. */
+export const PROFILING = Boolean(process.env.ICP_CPU_PROF_DIR);
+
 // Children still alive when the test process leaves (a timeout, an interrupted run) would
 // keep consuming forever: kill them on the way out. Cleanup normally got there first.
 const alive = new Set<ChildProcess>();
@@ -36,9 +54,9 @@ export class ServiceProcess {
     readonly name: ServiceName,
     private readonly env: Record<string, string>,
     logDir: string,
-    logName: string = name,
+    private readonly logName: string = name,
   ) {
-    this.logFile = join(logDir, `${logName}.log`);
+    this.logFile = join(logDir, `${this.logName}.log`);
   }
 
   /** A second member of the same service (same environment, so the same consumer group), logging to `<logName>.log`. */
@@ -55,7 +73,7 @@ export class ServiceProcess {
     this.incarnation++;
     appendFileSync(this.logFile, `----- ${this.name} #${this.incarnation} started ${new Date().toISOString()} -----\n`);
     const log = createWriteStream(this.logFile, { flags: "a" });
-    const child = spawn(process.execPath, ["--import", TSX_LOADER, join("services", this.name, "src", "main.ts")], {
+    const child = spawn(process.execPath, [...profilingFlags(this.logName, this.incarnation), "--import", TSX_LOADER, join("services", this.name, "src", "main.ts")], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? "", ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
