@@ -4,7 +4,7 @@ import type { TopicId } from "@icpstream/contracts";
 import { RegistryCodec } from "./codec.js";
 import { classifyError } from "./errors.js";
 import { InMemorySchemaRegistry } from "./registry.js";
-import { encodeWire } from "./wire.js";
+import { decodeWire, encodeWire } from "./wire.js";
 
 const codeOf = async (promise: Promise<unknown>) => {
   try {
@@ -35,6 +35,32 @@ describe("the registry codec", () => {
     expect(key).toBe(`${change.accountKey}:${change.scorecard}`);
     expect(await codeOf(codec.decode(TOPICS.currentTier, value, key))).toBe("ok");
     expect(await codeOf(codec.decode(TOPICS.currentTier, value, change.accountKey))).toBe("KEY_MISMATCH");
+  });
+
+  it("writes the registry header and the validated event's JSON", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry());
+    const example = EXAMPLE_EVENTS.funding[0]!;
+    const { value } = await codec.encode(TOPICS.funding, example);
+    const { schemaId, payload } = decodeWire(value);
+    expect(schemaId).toBe(await codec.writerId(TOPICS.funding));
+    expect(payload.toString("utf8")).toBe(JSON.stringify(TOPICS.funding.schema.parse(example)));
+  });
+
+  it("writes one tier change to tier-changed and current-tier with the same payload and each topic's key", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry());
+    const change = { ...EXAMPLE_EVENTS.tierChanged[0]! };
+    const changed = await codec.encode(TOPICS.tierChanged, change);
+    const current = await codec.encode(TOPICS.currentTier, change);
+    expect(decodeWire(current.value).payload).toEqual(decodeWire(changed.value).payload);
+    expect([changed.key, current.key]).toEqual([change.accountKey, `${change.accountKey}:${change.scorecard}`]);
+  });
+
+  it("validates an event again when it was changed after its last encode", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry());
+    const change = { ...EXAMPLE_EVENTS.tierChanged[0]! };
+    await codec.encode(TOPICS.tierChanged, change);
+    change.total = 140;
+    await expect(codec.encode(TOPICS.currentTier, change)).rejects.toThrow(/total: .*100/);
   });
 
   it("refuses to encode an event its own contract refuses, naming the field", async () => {

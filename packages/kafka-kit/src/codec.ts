@@ -3,7 +3,7 @@ import { catalogTopics, messageKeyOf, registrySchemaFor } from "@icpstream/contr
 import { formatPath } from "@icpstream/scoring";
 import { KafkaKitError } from "./errors.js";
 import type { SchemaRegistryPort } from "./registry.js";
-import { decodeWire, encodeWire } from "./wire.js";
+import { decodeWire, MAGIC_BYTE, WIRE_HEADER_BYTES } from "./wire.js";
 
 /**
  * Events ⇄ bytes through the registry. Encoding validates with zod first (a producer
@@ -30,6 +30,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
 export class RegistryCodec {
   private readonly writerIds = new Map<string, Promise<number>>();
   private readonly knownIds = new Map<number, Promise<boolean>>();
+  private lastPayload: { event: object; schema: TopicSpec["schema"]; parsed: { accountKey: string; scorecard?: string }; json: string } | undefined;
   readonly maxMessageBytes: number;
 
   constructor(
@@ -79,12 +80,27 @@ export class RegistryCodec {
   }
 
   async encode<T extends TopicSpec>(spec: T, event: EventInputOf<T>): Promise<EncodedMessage> {
-    const parsed = this.validate(spec, event) as { accountKey: string; scorecard?: string };
-    const value = encodeWire(await this.writerId(spec), Buffer.from(JSON.stringify(parsed), "utf8"));
+    const { parsed, json } = this.payloadOf(spec, event);
+    const value = encodeWireText(await this.writerId(spec), json);
     if (value.byteLength > this.maxMessageBytes) {
       throw new KafkaKitError("OVERSIZED", `the encoded ${spec.topic} event is ${value.byteLength} bytes, more than ${this.maxMessageBytes}`);
     }
     return { key: messageKeyOf(spec, parsed), value };
+  }
+
+  /**
+   * The validated event and its JSON. One event is often written to two topics of one
+   * contract in a row (the combiner's tier-changed and current-tier): the second encode of
+   * the same object reuses the first one's work when the object still serialises to the
+   * validated JSON (so a change made in between is validated again, never sent unchecked).
+   */
+  private payloadOf(spec: TopicSpec, event: unknown): { parsed: { accountKey: string; scorecard?: string }; json: string } {
+    const last = this.lastPayload;
+    if (last !== undefined && last.event === event && last.schema === spec.schema && JSON.stringify(event) === last.json) return last;
+    const parsed = this.validate(spec, event) as { accountKey: string; scorecard?: string };
+    const json = JSON.stringify(parsed);
+    this.lastPayload = typeof event === "object" && event !== null ? { event, schema: spec.schema, parsed, json } : undefined;
+    return { parsed, json };
   }
 
   async decode<T extends TopicSpec>(spec: T, value: Buffer | null, key?: Buffer | string | null): Promise<EventOf<T>> {
@@ -118,4 +134,14 @@ export class RegistryCodec {
     }
     return known;
   }
+}
+
+/** `encodeWire` for a JSON text: the UTF-8 is written straight after the header, with no intermediate buffer. */
+function encodeWireText(schemaId: number, json: string): Buffer {
+  if (!Number.isInteger(schemaId) || schemaId < 0 || schemaId > 0xffffffff) throw new RangeError(`schema id out of range: ${schemaId}`);
+  const out = Buffer.allocUnsafe(WIRE_HEADER_BYTES + Buffer.byteLength(json, "utf8"));
+  out.writeUInt8(MAGIC_BYTE, 0);
+  out.writeUInt32BE(schemaId, 1);
+  out.write(json, WIRE_HEADER_BYTES, "utf8");
+  return out;
 }

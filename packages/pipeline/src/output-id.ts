@@ -18,7 +18,7 @@ export function outputEventId(kind: string, parts: readonly string[], suffix = "
 
 /** A short content hash for change detection: 128 bits of sha256 over canonical JSON. */
 export function digestOf(value: unknown): string {
-  return sha256Hex(canonicalJson(value)).slice(0, 32);
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson(value))).subarray(0, 16));
 }
 
 function sha256Hex(text: string): string {

@@ -20,12 +20,21 @@ export function rubricRef(version: RubricVersion): RubricVersionRef {
   return version.label === undefined ? { hash: version.hash } : { hash: version.hash, label: version.label };
 }
 
+/** A copy without the members that are undefined (the wire has no undefined). */
 function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) out[key] = member;
+  }
+  return out as T;
 }
 
 export function toContributionV1(c: Contribution): ContributionV1 {
-  return { rule: c.rule, layer: c.layer, label: c.label, points: c.points, evidence: c.evidence.slice(-MAX_EVIDENCE).map((e) => defined({ ...e })) };
+  const from = Math.max(0, c.evidence.length - MAX_EVIDENCE);
+  const evidence: ContributionV1["evidence"] = [];
+  for (let i = from; i < c.evidence.length; i++) evidence.push(defined(c.evidence[i] as ContributionV1["evidence"][number]));
+  return { rule: c.rule, layer: c.layer, label: c.label, points: c.points, evidence };
 }
 
 export function toLayerV1(l: LayerResult): LayerScoreV1 {
@@ -73,12 +82,26 @@ export function timingDigest(event: TimingPayload & { rubricVersion: RubricVersi
 }
 
 /**
+ * The empty digest per loaded scorecard and rubric hash: the timing service asks for it on
+ * every evaluation of an account with nothing published yet, and it never changes (a loaded
+ * rubric is not modified). Weak, so a replaced rubric takes its entries with it.
+ */
+const emptyTimingDigests = new WeakMap<LoadedScorecard, Map<string, string>>();
+
+/**
  * The digest of "no timing at all" on a scorecard: an account without signals, or whose
  * signals all aged out. The timing service publishes only what differs from this, and the
  * combiner treats a missing timing score as exactly this.
  */
 export function emptyTimingDigest(card: LoadedScorecard, version: RubricVersion): string {
-  return timingDigest({ ...timingPayload(scoreTiming([], card, 0)), rubricVersion: rubricRef(version) });
+  let byRubric = emptyTimingDigests.get(card);
+  if (!byRubric) emptyTimingDigests.set(card, (byRubric = new Map()));
+  let digest = byRubric.get(version.hash);
+  if (digest === undefined) {
+    digest = timingDigest({ ...timingPayload(scoreTiming([], card, 0)), rubricVersion: rubricRef(version) });
+    byRubric.set(version.hash, digest);
+  }
+  return digest;
 }
 
 /** A contribution as a reason for people: `Funding round series_b +12`. */

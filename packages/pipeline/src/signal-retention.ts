@@ -17,17 +17,40 @@ import type { Rubric, Signal } from "@icpstream/scoring";
  * Signals dated after `now` are never finished (they count from when they happen).
  */
 export function canStillContribute(signal: Signal, occurredMs: number, rubric: Rubric, nowMs: number): boolean {
-  for (const card of rubric.scorecards) {
-    const timing = card.timing;
-    for (const layer of Object.values(timing.layers)) {
-      for (const rule of layer.rules) {
-        if (rule.signal !== signal.type) continue;
-        const reach = rule.burst ? rule.burst.withinDays * DAY_MS : 0;
-        const decay = decayAt(rule.decay ?? layer.decay ?? timing.decay, occurredMs + reach, nowMs);
-        if (decay.factor !== 0 || decay.nextChange !== null) return true;
-        if (layer.resetAfterInactiveDays !== undefined && nowMs <= occurredMs + Math.floor(layer.resetAfterInactiveDays * DAY_MS)) return true;
-      }
-    }
+  for (const { rule, layer, timing } of rulesFor(rubric, signal.type)) {
+    const reach = rule.burst ? rule.burst.withinDays * DAY_MS : 0;
+    const decay = decayAt(rule.decay ?? layer.decay ?? timing.decay, occurredMs + reach, nowMs);
+    if (decay.factor !== 0 || decay.nextChange !== null) return true;
+    if (layer.resetAfterInactiveDays !== undefined && nowMs <= occurredMs + Math.floor(layer.resetAfterInactiveDays * DAY_MS)) return true;
   }
   return false;
+}
+
+type Timing = Rubric["scorecards"][number]["timing"];
+type RuleRef = { rule: Timing["layers"][string]["rules"][number]; layer: Timing["layers"][string]; timing: Timing };
+
+/**
+ * The timing rules of every scorecard that take a signal type, in rubric order: asked for
+ * each stored signal on every evaluation, so built once per rubric (a loaded rubric is not
+ * modified; weak, so a replaced rubric takes its index with it).
+ */
+const rulesBySignal = new WeakMap<Rubric, Map<string, RuleRef[]>>();
+
+function rulesFor(rubric: Rubric, type: string): readonly RuleRef[] {
+  let index = rulesBySignal.get(rubric);
+  if (!index) {
+    index = new Map();
+    for (const card of rubric.scorecards) {
+      const timing = card.timing;
+      for (const layer of Object.values(timing.layers)) {
+        for (const rule of layer.rules) {
+          const list = index.get(rule.signal) ?? [];
+          list.push({ rule, layer, timing });
+          index.set(rule.signal, list);
+        }
+      }
+    }
+    rulesBySignal.set(rubric, index);
+  }
+  return index.get(type) ?? [];
 }

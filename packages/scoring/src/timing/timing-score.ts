@@ -3,7 +3,7 @@ import { DAY_MS, toEpochMs, toIso } from "../domain/time.js";
 import type { Contribution, Evidence, LayerResult } from "../explain/contribution.js";
 import { clamp, fromCenti, scaleToScore, toCenti } from "../points.js";
 import type { Decay, TimingLayer, TimingRubric, TimingRule } from "../rubric/rubric-schema.js";
-import { canonicalSignals } from "./canonical-signals.js";
+import { canonicalTimedSignals } from "./canonical-signals.js";
 import { decayAt } from "./decay.js";
 import { matchesWhere } from "./where.js";
 
@@ -175,7 +175,8 @@ function scoreLayer(id: string, layer: TimingLayer, rubric: TimingRubric, signal
 export function scoreTiming(signals: readonly Signal[], card: { timing: TimingRubric }, now: string | number): TimingResult {
   const nowMs = typeof now === "number" ? now : toEpochMs(now);
   const rubric = card.timing;
-  const ordered = canonicalSignals(signals).map((signal) => ({ signal, ms: toEpochMs(signal.occurredAt) }));
+  const ordered = canonicalTimedSignals(signals);
+  for (const { signal, ms } of ordered) if (Number.isNaN(ms)) toEpochMs(signal.occurredAt); // throws, naming the instant
   const layers = Object.entries(rubric.layers).map(([id, layer]) => scoreLayer(id, layer, rubric, ordered, nowMs));
   const centi = layers.reduce((s, l) => s + l.centi, 0);
   const next = layers.reduce<number | null>((n, l) => (l.next !== null && (n === null || l.next < n) ? l.next : n), null);
