@@ -78,6 +78,13 @@ export interface EventContext {
   topic: string;
   partition: number;
   offset: string;
+  /**
+   * How far the shard has read its inputs, this message included: the sum over its topics
+   * of (applied offset + 1). It grows with every message, and a replay of the same log
+   * reaches the same value at the same point, so outputs can carry it to order themselves
+   * where their instants are equal (a late duplicate from a fenced member then loses).
+   */
+  position: bigint;
   /** The service clock (epoch ms), read once per message. */
   now: number;
   logger: Logger;
@@ -89,6 +96,8 @@ export interface AccountContext {
   shard: ShardRef;
   now: number;
   logger: Logger;
+  /** The shard's position: see `EventContext.position`. */
+  position: bigint;
 }
 
 /** Settles one account after a quiet replay: its effects are written and its outputs published. */
@@ -188,6 +197,16 @@ class FencedError extends Error {
     super(`shard ${shard.group}/${shard.stream}/${shard.partition} is held by generation ${current}; ours is ${ours}`);
   }
 }
+
+/** Σ (offset + 1) over the shard's topics, `override` taking the place of one topic's stored offset. */
+const positionOf = (offsets: ReadonlyMap<string, string | null>, override?: { topic: string; offset: string }): bigint => {
+  let sum = 0n;
+  for (const [topic, stored] of offsets) {
+    const offset = override && override.topic === topic ? override.offset : stored;
+    if (offset !== null) sum += BigInt(offset) + 1n;
+  }
+  return sum;
+};
 
 const reached = (stored: string | null | undefined, target: string) => stored !== null && stored !== undefined && BigInt(stored) >= BigInt(target);
 
@@ -359,7 +378,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       const schedule: { accountKey: string; at: number | null }[] = [];
       const outbox: Record<string, string> = {};
       for (const [i, accountKey] of slice.entries()) {
-        const result = await settler(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger });
+        const result = await settler(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets) });
         const entries = await encodeOutputs(result.outputs, `~catchup:${String(from + i).padStart(10, "0")}`);
         Object.assign(outbox, entries);
         writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
@@ -508,6 +527,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
           topic: spec.topic,
           partition,
           offset: message.offset,
+          position: positionOf(state.offsets, { topic: spec.topic, offset: message.offset }),
           now: clock(),
           // A child logger per message costs more than the rest of a cheap handler: made when used.
           get logger() {
@@ -638,7 +658,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
           const schedule: { accountKey: string; at: number | null }[] = [];
           const outbox: Record<string, string> = {};
           for (const { accountKey } of due) {
-            const result = await handler.onDue!(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger });
+            const result = await handler.onDue!(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets) });
             Object.assign(outbox, await encodeOutputs(result.outputs, `~due:${String(now).padStart(15, "0")}:${accountKey}`));
             writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
             schedule.push({ accountKey, at: result.scheduleAt === undefined ? null : result.scheduleAt });

@@ -5,7 +5,7 @@ import { DAY_MS, rubricFromValue } from "@icpstream/scoring";
 import { applyFitScored, applyTimingScored, foldPublishedTier, reconcileWithPublished, tierChangeVersion } from "./combiner-handler.js";
 import type { CombinerState, PublishedTiers } from "./combiner-handler.js";
 import { applyProfile } from "./fit-handler.js";
-import { applySignal, reevaluate } from "./timing-handler.js";
+import { applySignal, reevaluate, republish } from "./timing-handler.js";
 import { NOW, RUBRIC, RUBRIC_VALUE, at, profileEvent, signalEvent } from "./testing/fixtures.js";
 
 const fitOf = (fields: Parameters<typeof profileEvent>[0], card = "sales"): FitScoredEventV1 => {
@@ -147,6 +147,25 @@ describe("combiner", () => {
     const stored = applyFitScored(undefined, newer, RUBRIC).state;
     expect(applyFitScored(stored, older, RUBRIC).ignored).toBe("stale");
     expect(applyFitScored(applyFitScored(undefined, older, RUBRIC).state, newer, RUBRIC).ignored).toBeUndefined();
+  });
+});
+
+describe("combiner ordering of equal instants", () => {
+  it("of two timing scores for one instant, the one the timing service computed further along its inputs wins, whichever arrives last", () => {
+    const fit = applyFitScored(undefined, fitOf({ eventId: "p1" }), RUBRIC).state;
+    let timingState;
+    const first = applySignal(timingState, funding("f1"), RUBRIC, NOW, 10n);
+    timingState = first.state;
+    // The same account evaluated again for the same instant after more input was read.
+    const second = republish(timingState, RUBRIC, NOW, 11n);
+    const older = first.outputs.find((o) => o.scorecard === "sales")!;
+    const newer = second.outputs.find((o) => o.scorecard === "sales")!;
+    expect(older.occurredAt).toBe(newer.occurredAt);
+    expect(newer.eventId.endsWith("#11")).toBe(true);
+    const held = applyTimingScored(fit, newer, RUBRIC).state;
+    // A fenced member's outbox sends the older score again, after the newer one.
+    expect(applyTimingScored(held, older, RUBRIC).ignored).toBe("stale");
+    expect(applyTimingScored(applyTimingScored(fit, older, RUBRIC).state, newer, RUBRIC).ignored).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import type { FitScoredEventV1, TierChangedEventV1, TimingScoredEventV1 } from "
 import { AccountKey, combine, IsoDateTime } from "@icpstream/scoring";
 import type { CombinedResult, FitResult, LoadedScorecard, Rubric, TimingResult } from "@icpstream/scoring";
 import { assertSameAccount } from "./errors.js";
+import { timingPosition } from "./timing-handler.js";
 import { toEpochMs } from "./instant.js";
 import { clip, fitDigest, MAX_REASONS, rubricRef, sortReasons, timingDigest, topContributionReasons } from "./score-events.js";
 
@@ -118,7 +119,14 @@ export function applyTimingScored(state: CombinerState | undefined, event: Timin
     reasons: topContributionReasons(event.contributions),
     digest: timingDigest(event),
   };
-  return applyScore(state, event, rubric, (card) => card.timing, (card) => ({ ...card, timing: side }));
+  // Of two timing scores for one instant, the one computed further along the timing
+  // service's inputs wins: a late copy of an older one (a fenced member's outbox) is stale.
+  const position = timingPosition(event.eventId);
+  const earlierRead = (stored: { eventId: string }) => {
+    const held = timingPosition(stored.eventId);
+    return position !== null && held !== null && position < held;
+  };
+  return applyScore(state, event, rubric, (card) => card.timing, (card) => ({ ...card, timing: side }), earlierRead);
 }
 
 /** The version a tier change carries (the contract has no field for it yet; it ends the event id). */

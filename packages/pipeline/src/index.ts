@@ -6,7 +6,7 @@
  */
 export { applyProfile, FitState } from "./fit-handler.js";
 export type { FitTransition } from "./fit-handler.js";
-export { applySignal, reevaluate, republish, TimingState } from "./timing-handler.js";
+export { applySignal, reevaluate, republish, timingPosition, TimingState } from "./timing-handler.js";
 export type { TimingTransition } from "./timing-handler.js";
 export { applyFitScored, applyTimingScored, combineCard, CombinerState, foldPublishedTier, reconcileWithPublished, tierChangeVersion } from "./combiner-handler.js";
 export type { CombinerCardState, CombinerTransition, PublishedTiers } from "./combiner-handler.js";

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { FitScoredEventV1, TierChangedEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
 import type { AccountProfileEventV1, SignalEventV1 } from "@icpstream/contracts";
 import { DAY_MS, scoreBatch } from "@icpstream/scoring";
-import { applyFitScored, applyTimingScored, tierChangeVersion } from "./combiner-handler.js";
-import type { CombinerState } from "./combiner-handler.js";
+import { applyFitScored, applyTimingScored, foldPublishedTier, reconcileWithPublished, tierChangeVersion } from "./combiner-handler.js";
+import type { CombinerState, PublishedTiers } from "./combiner-handler.js";
 import { applyProfile } from "./fit-handler.js";
 import { finalScoresOf, recomputeFinalState } from "./recompute.js";
 import { decodeCombinerState, decodeFitState, decodeTimingState, encodeState } from "./state-codec.js";
@@ -106,7 +106,7 @@ describe("streaming equals batch", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it("tier change versions per account run 1, 2, 3… without gaps, and every output is a valid contract event", () => {
     fc.assert(
@@ -126,7 +126,55 @@ describe("streaming equals batch", () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
+
+  it("a combiner that lost its state, replayed its two topics in another interleaving and settled against what it had published tells one gap-free story that ends at the final tier", () => {
+    fc.assert(
+      fc.property(world, fc.array(fc.boolean(), { minLength: 200, maxLength: 200 }), ({ inputs, deliveries, interleave }, replayInterleave) => {
+        const run = runStreaming(deliveries, interleave);
+        const published = new Map<string, PublishedTiers>();
+        for (const change of run.tierChanges) foldPublishedTier(published, change);
+        // The quiet replay: same topics, another interleaving, outputs withheld.
+        const replayed = new Map<string, CombinerState>();
+        let f = 0;
+        let t = 0;
+        for (let step = 0; f < run.fitTopic.length || t < run.timingTopic.length; step++) {
+          const takeFit = t >= run.timingTopic.length || (f < run.fitTopic.length && (replayInterleave[step % replayInterleave.length] ?? true));
+          const event = takeFit ? run.fitTopic[f++] : run.timingTopic[t++];
+          if (!event) continue;
+          const state = replayed.get(event.accountKey);
+          replayed.set(event.accountKey, (event.type === "fit_scored" ? applyFitScored(state, event, RUBRIC) : applyTimingScored(state, event, RUBRIC)).state);
+        }
+        const told = [...run.tierChanges];
+        const settled: CombinerState[] = [];
+        for (const state of replayed.values()) {
+          const result = reconcileWithPublished(state, published.get(state.accountKey), RUBRIC);
+          told.push(...result.outputs);
+          settled.push(result.state);
+        }
+        const versions = new Map<string, number[]>();
+        for (const change of told) versions.set(change.accountKey, [...(versions.get(change.accountKey) ?? []), tierChangeVersion(change)]);
+        for (const [account, list] of versions) {
+          expect(list).toEqual(list.map((_, i) => i + 1));
+          expect(settled.find((s) => s.accountKey === account)?.version).toBe(list.length);
+        }
+        const expected = recomputeFinalState({
+          profiles: inputs.flatMap((i) => (i.kind === "profile" ? [i.event] : [])),
+          signals: inputs.flatMap((i) => (i.kind === "signal" ? [i.event] : [])),
+          rubric: RUBRIC,
+          now: NOW,
+        });
+        expect(finalScoresOf(settled, RUBRIC)).toEqual(expected);
+        const last = new Map<string, TierChangedEventV1>();
+        for (const change of told) last.set(`${change.accountKey}/${change.scorecard}`, change);
+        for (const score of expected) {
+          const change = last.get(`${score.accountKey}/${score.scorecard}`);
+          expect(change ? { id: change.tier.id, quadrant: change.quadrant } : null).toEqual(score.tier ? { id: score.tier.id, quadrant: score.tier.quadrant } : null);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  }, 60_000);
 
   it("the last tier change per account and scorecard names the final tier", () => {
     fc.assert(

@@ -25,7 +25,9 @@ import { canStillContribute } from "./signal-retention.js";
  * service whose clock steps back never publishes a score the combiner would take as stale.
  * Outputs: `occurredAt` = `observedAt` = that instant; ids
  * `timing:<accountKey>:<scorecard>:<signal eventId>@<instant>` (a signal) and
- * `timing:<accountKey>:<scorecard>@<instant>` (the clock).
+ * `timing:<accountKey>:<scorecard>@<instant>` (the clock), followed by `#<position>` when the
+ * service passes its input position (see `timingPosition`): two scores of one instant are
+ * then ordered by what the service had read, not by when they reach the combiner.
  *
  * Changed = different digest (rubric, score, strong intent, timing signal, layers,
  * contributions without ages). Before anything is published the baseline is "no timing"
@@ -61,7 +63,7 @@ function preferred(a: Signal, b: Signal): Signal {
   return canonicalJson(a) <= canonicalJson(b) ? a : b;
 }
 
-export function applySignal(state: TimingState | undefined, event: SignalEventV1, rubric: Rubric, now: EpochMs): TimingTransition {
+export function applySignal(state: TimingState | undefined, event: SignalEventV1, rubric: Rubric, now: EpochMs, position?: bigint): TimingTransition {
   assertSameAccount(state?.accountKey, event.accountKey, "a signal");
   const signal = toSignal(event);
   const current: TimingState = state ?? { v: 1, accountKey: event.accountKey, asOf: null, nextChangeAt: null, signals: [], published: {} };
@@ -74,12 +76,12 @@ export function applySignal(state: TimingState | undefined, event: SignalEventV1
   }
 
   const signals = canonicalSignals([...current.signals.filter((s) => s.eventId !== signal.eventId), signal]);
-  return evaluate({ ...current, signals }, rubric, asOfMs, signal.eventId, false);
+  return evaluate({ ...current, signals }, rubric, asOfMs, signal.eventId, false, position);
 }
 
 /** Clock-driven: the schedule says a decay boundary passed (or the rubric changed); no new event. */
-export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs): TimingTransition {
-  return evaluate(state, rubric, evaluationInstant(state, now), undefined, false);
+export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint): TimingTransition {
+  return evaluate(state, rubric, evaluationInstant(state, now), undefined, false, position);
 }
 
 /**
@@ -88,15 +90,21 @@ export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs): Ti
  * again, changed or not — "no timing" included, which takes back a score that aged out
  * meanwhile. Ids take the clock form (`timing:<accountKey>:<scorecard>@<instant>`).
  */
-export function republish(state: TimingState, rubric: Rubric, now: EpochMs): TimingTransition {
-  return evaluate(state, rubric, evaluationInstant(state, now), undefined, true);
+export function republish(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint): TimingTransition {
+  return evaluate(state, rubric, evaluationInstant(state, now), undefined, true, position);
+}
+
+/** The input position a timing score's id ends with (`…#<position>`), or null. */
+export function timingPosition(eventId: string): bigint | null {
+  const match = /#(\d+)$/.exec(eventId);
+  return match?.[1] ? BigInt(match[1]) : null;
 }
 
 function evaluationInstant(state: TimingState, now: EpochMs): EpochMs {
   return state.asOf === null ? now : Math.max(now, toEpochMs(state.asOf));
 }
 
-function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: string | undefined, always: boolean): TimingTransition {
+function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: string | undefined, always: boolean, position: bigint | undefined): TimingTransition {
   const asOf = toIso(asOfMs);
   const rubricVersion = rubricRef(rubric.version);
   const published: Record<string, string> = {};
@@ -117,7 +125,7 @@ function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: st
     const parts = cause === undefined ? [state.accountKey, card.id] : [state.accountKey, card.id, cause];
     outputs.push({
       type: "timing_scored",
-      eventId: outputEventId("timing", parts, `@${asOf}`),
+      eventId: outputEventId("timing", parts, `@${asOf}${position === undefined ? "" : `#${position}`}`),
       accountKey: state.accountKey,
       occurredAt: asOf,
       observedAt: asOf,

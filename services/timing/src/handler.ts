@@ -23,20 +23,20 @@ function effects(transition: TimingTransition, catalog: TopicCatalog): HandlerRe
  */
 export function timingHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandler<SignalInput> {
   return {
-    onEvent: (event, state, { now }) => {
+    onEvent: (event, state, { now, position }) => {
       const current = state[TIMING_STATE_FIELD] ? decodeTimingState(state[TIMING_STATE_FIELD]) : undefined;
-      const transition = applySignal(current, event, rubric, now);
+      const transition = applySignal(current, event, rubric, now, position);
       if (transition.ignored === "duplicate") return {};
       return effects(transition, catalog);
     },
-    onDue: (_accountKey, state, { now }) => {
+    onDue: (_accountKey, state, { now, position }) => {
       if (!state[TIMING_STATE_FIELD]) return { scheduleAt: null };
-      return effects(reevaluate(decodeTimingState(state[TIMING_STATE_FIELD]), rubric, now), catalog);
+      return effects(reevaluate(decodeTimingState(state[TIMING_STATE_FIELD]), rubric, now, position), catalog);
     },
     catchUp: {
-      begin: () => (_accountKey, state, { now }) => {
+      begin: () => (_accountKey, state, { now, position }) => {
         if (!state[TIMING_STATE_FIELD]) return { scheduleAt: null };
-        return effects(republish(decodeTimingState(state[TIMING_STATE_FIELD]), rubric, now), catalog);
+        return effects(republish(decodeTimingState(state[TIMING_STATE_FIELD]), rubric, now, position), catalog);
       },
     },
   };
