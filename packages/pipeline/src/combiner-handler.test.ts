@@ -153,11 +153,9 @@ describe("combiner", () => {
 describe("combiner ordering of equal instants", () => {
   it("of two timing scores for one instant, the one the timing service computed further along its inputs wins, whichever arrives last", () => {
     const fit = applyFitScored(undefined, fitOf({ eventId: "p1" }), RUBRIC).state;
-    let timingState;
-    const first = applySignal(timingState, funding("f1"), RUBRIC, NOW, 10n);
-    timingState = first.state;
+    const first = applySignal(undefined, funding("f1"), RUBRIC, NOW, 10n);
     // The same account evaluated again for the same instant after more input was read.
-    const second = republish(timingState, RUBRIC, NOW, 11n);
+    const second = republish(first.state, RUBRIC, NOW, 11n);
     const older = first.outputs.find((o) => o.scorecard === "sales")!;
     const newer = second.outputs.find((o) => o.scorecard === "sales")!;
     expect(older.occurredAt).toBe(newer.occurredAt);
