@@ -15,7 +15,9 @@
  * `--against <dir>` loads the same bench from another checkout (its own packages, e.g. the
  * commit before a change, exported with `git archive <commit> | tar -x -C <dir>` and given a
  * node_modules) and alternates the two run by run in this one process, so a busy machine
- * disturbs both alike; it prints both and the ratio.
+ * disturbs both alike; it prints both and the ratio. Run it as
+ * `node --expose-gc --import tsx bench/hot-path.ts …` so every run starts from a collected
+ * heap; check the noise with a checkout against a copy of itself (the ratio should be ≈ 1).
  *
  * Profile it with `node --cpu-prof --cpu-prof-dir bench/results/hot-path --import tsx bench/hot-path.ts`
  * and `npx tsx bench/support/cpu-profile-summary.ts <profile>`.
@@ -49,8 +51,13 @@ if (values.against) {
 }
 
 const best = contenders.map(() => ({}) as Record<Stage, StageResult>);
+// Each run starts from a collected heap when gc is exposed (node --expose-gc), so one
+// contender's garbage is not collected on the other's time; the order alternates each round.
+const collect = (globalThis as { gc?: () => void }).gc;
 for (let run = 0; run < RUNS; run++) {
-  for (const [i, contender] of contenders.entries()) {
+  const order = run % 2 === 0 ? [...contenders.entries()] : [...contenders.entries()].reverse();
+  for (const [i, contender] of order) {
+    collect?.();
     const results = await contender.run();
     for (const stage of STAGES) if (!best[i]![stage] || results[stage].ms.total < best[i]![stage].ms.total) best[i]![stage] = results[stage];
   }
