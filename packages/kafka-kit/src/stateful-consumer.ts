@@ -85,7 +85,7 @@ export interface EventContext {
    * where their instants are equal (a late duplicate from a fenced member then loses).
    */
   position: bigint;
-  /** The service clock (epoch ms), read once per message. */
+  /** The service clock (epoch ms), read once per batch slice: its messages are decided at the instant it starts. */
   now: number;
   logger: Logger;
   /** Reads shard-wide state by name (see `HandlerResult.shared`). */
@@ -185,6 +185,14 @@ interface ShardState {
   queue: Promise<unknown>;
 }
 
+/** An outbox entry ready to send, kept beside its stored text so a send from memory needs no parsing. */
+interface Sendable {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: IHeaders;
+}
+
 interface OutboxEntry {
   topic: string;
   key: string;
@@ -207,6 +215,11 @@ const positionOf = (offsets: ReadonlyMap<string, string | null>, override?: { to
   }
   return sum;
 };
+
+function parseOutboxEntry(text: string): Sendable {
+  const entry = JSON.parse(text) as OutboxEntry;
+  return { topic: entry.topic, key: entry.key, value: Buffer.from(entry.value, "base64"), headers: entry.headers };
+}
 
 const reached = (stored: string | null | undefined, target: string) => stored !== null && stored !== undefined && BigInt(stored) >= BigInt(target);
 
@@ -265,9 +278,10 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
   /**
    * Publishes outbox entries in order, then removes them. `written` is what an apply has
    * just stored (sent from memory); without it the outbox is read from Redis — on a claim,
-   * and after a duplicate answer, when Redis holds what an earlier attempt stored.
+   * and after a duplicate answer, when Redis holds what an earlier attempt stored. `ready`
+   * holds the entries `encodeOutputs` made, decoded.
    */
-  const flushOutbox = async (state: ShardState, written?: Readonly<Record<string, string>>) => {
+  const flushOutbox = async (state: ShardState, written?: Readonly<Record<string, string>>, ready?: ReadonlyMap<string, Sendable>) => {
     const box = written ?? (await store.readShared(state.shard, OUTBOX));
     const names = Object.keys(box).sort();
     if (names.length === 0) return;
@@ -283,8 +297,8 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       bytes = 0;
     };
     for (const name of names) {
-      const entry = JSON.parse(box[name] as string) as OutboxEntry;
-      const value = Buffer.from(entry.value, "base64");
+      const entry = ready?.get(name) ?? parseOutboxEntry(box[name] as string);
+      const value = entry.value;
       if (bytes + value.length > MAX_SEND_BYTES) await send();
       const list = byTopic.get(entry.topic) ?? [];
       list.push({ key: entry.key, value, headers: entry.headers });
@@ -377,9 +391,10 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       const writes: StateWrite[] = [];
       const schedule: { accountKey: string; at: number | null }[] = [];
       const outbox: Record<string, string> = {};
+      const ready = new Map<string, Sendable>();
       for (const [i, accountKey] of slice.entries()) {
         const result = await settler(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets) });
-        const entries = await encodeOutputs(result.outputs, `~catchup:${String(from + i).padStart(10, "0")}`);
+        const entries = await encodeOutputs(result.outputs, `~catchup:${String(from + i).padStart(10, "0")}`, ready);
         Object.assign(outbox, entries);
         writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
         if (result.scheduleAt !== undefined) schedule.push({ accountKey, at: result.scheduleAt });
@@ -388,7 +403,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
       const applied = await store.apply(state.shard, { generation: state.generation, writes, ...(schedule.length > 0 ? { schedule } : {}) });
       if (applied.status === "fenced") throw new FencedError(state.shard, applied.currentGeneration, state.generation);
-      if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox);
+      if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox, ready);
     }
     const cleared = await store.apply(state.shard, { generation: state.generation, writes: [{ hash: { shared: CATCHUP_TARGETS }, del: [...state.catchUp.keys()] }] });
     if (cleared.status === "fenced") throw new FencedError(state.shard, cleared.currentGeneration, state.generation);
@@ -418,7 +433,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     return { state: await pending, fresh: true };
   };
 
-  const encodeOutputs = async (outputs: readonly Output[] | undefined, fieldPrefix: string): Promise<Record<string, string>> => {
+  const encodeOutputs = async (outputs: readonly Output[] | undefined, fieldPrefix: string, ready: Map<string, Sendable>): Promise<Record<string, string>> => {
     const entries: Record<string, string> = {};
     for (const [index, out] of (outputs ?? []).entries()) {
       const encoded = await codec.encode(out.spec, out.event as never);
@@ -427,8 +442,10 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       if (event.type) headers[EVENT_HEADERS.type] = event.type;
       if (event.eventId) headers[EVENT_HEADERS.eventId] = event.eventId;
       if (event.schemaVersion !== undefined) headers[EVENT_HEADERS.schemaVersion] = String(event.schemaVersion);
-      const entry: OutboxEntry = { topic: out.spec.topic, key: encoded.key, value: encoded.value.toString("base64"), headers };
-      entries[`${fieldPrefix}:${String(index).padStart(4, "0")}`] = JSON.stringify(entry);
+      // Exactly JSON.stringify of an OutboxEntry, without scanning the base64 value (nothing in it to escape).
+      const field = `${fieldPrefix}:${String(index).padStart(4, "0")}`;
+      entries[field] = `{"topic":${JSON.stringify(out.spec.topic)},"key":${JSON.stringify(encoded.key)},"value":"${encoded.value.toString("base64")}","headers":${JSON.stringify(headers)}}`;
+      ready.set(field, { topic: out.spec.topic, key: encoded.key, value: encoded.value, headers });
     }
     return entries;
   };
@@ -509,8 +526,10 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     const writes: StateWrite[] = [];
     const schedule: { accountKey: string; at: number | null }[] = [];
     const outboxEntries: Record<string, string> = {};
+    const ready = new Map<string, Sendable>();
     const deadLetters: { message: KafkaMessage; failure: ClassifiedError; log: Logger }[] = [];
 
+    const now = clock();
     for (const { message, event, failure } of decoded) {
       const messageLog = () => logger.child({ topic: spec.topic, partition, offset: message.offset, ...(event ? { eventId: (event as { eventId?: string }).eventId } : {}) });
       if (!event) {
@@ -528,14 +547,14 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
           partition,
           offset: message.offset,
           position: positionOf(state.offsets, { topic: spec.topic, offset: message.offset }),
-          now: clock(),
+          now,
           // A child logger per message costs more than the rest of a cheap handler: made when used.
           get logger() {
             return (log ??= messageLog());
           },
           readShared,
         });
-        outbox = quiet ? {} : await encodeOutputs(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`);
+        outbox = quiet ? {} : await encodeOutputs(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`, ready);
       } catch (error) {
         const classified = classifyError(error);
         if (classified.retryable) throw error;
@@ -601,7 +620,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     if (fields.length > 0) {
       const flush =
         applied.status === "applied"
-          ? () => flushOutbox(state, outboxEntries)
+          ? () => flushOutbox(state, outboxEntries, ready)
           : async () => {
               const stored = await store.readShared(state.shard, OUTBOX);
               await flushOutbox(state, Object.fromEntries(fields.flatMap((f) => (stored[f] === undefined ? [] : [[f, stored[f] as string]]))));
@@ -657,16 +676,17 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
           const writes: StateWrite[] = [];
           const schedule: { accountKey: string; at: number | null }[] = [];
           const outbox: Record<string, string> = {};
+          const ready = new Map<string, Sendable>();
           for (const { accountKey } of due) {
             const result = await handler.onDue!(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets) });
-            Object.assign(outbox, await encodeOutputs(result.outputs, `~due:${String(now).padStart(15, "0")}:${accountKey}`));
+            Object.assign(outbox, await encodeOutputs(result.outputs, `~due:${String(now).padStart(15, "0")}:${accountKey}`, ready));
             writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
             schedule.push({ accountKey, at: result.scheduleAt === undefined ? null : result.scheduleAt });
           }
           if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
           const applied = await store.apply(state.shard, { generation: state.generation, writes, schedule });
           if (applied.status === "fenced") throw new FencedError(state.shard, applied.currentGeneration, state.generation);
-          if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox);
+          if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox, ready);
           return due.length;
         });
       } catch (error) {
