@@ -91,7 +91,8 @@ export interface CombinerTransition {
 
 export function applyFitScored(state: CombinerState | undefined, event: FitScoredEventV1, rubric: Rubric): CombinerTransition {
   const profileEventId = event.causingEventIds[0];
-  const side: FitSide = {
+  // Built only for a score that is applied: the digest is most of the combiner's work.
+  const side = (): FitSide => ({
     eventId: event.eventId,
     occurredAt: event.occurredAt,
     ...(profileEventId === undefined ? {} : { profileEventId }),
@@ -100,15 +101,15 @@ export function applyFitScored(state: CombinerState | undefined, event: FitScore
     exclusions: event.exclusions.map((e) => ({ rule: e.rule, reason: e.reason })),
     reasons: topContributionReasons(event.contributions),
     digest: fitDigest(event),
-  };
+  });
   // Of two fits for one instant, the one from the later profile by event id wins, as in the
   // fit service: a replayed fit of an older profile with the same instant is stale.
   const olderProfile = (stored: FitSide) => profileEventId !== undefined && stored.profileEventId !== undefined && profileEventId < stored.profileEventId;
-  return applyScore(state, event, rubric, (card) => card.fit, (card) => ({ ...card, fit: side }), (stored) => olderProfile(stored as FitSide));
+  return applyScore(state, event, rubric, (card) => card.fit, (card) => ({ ...card, fit: side() }), (stored) => olderProfile(stored as FitSide));
 }
 
 export function applyTimingScored(state: CombinerState | undefined, event: TimingScoredEventV1, rubric: Rubric): CombinerTransition {
-  const side: TimingSide = {
+  const side = (): TimingSide => ({
     eventId: event.eventId,
     occurredAt: event.occurredAt,
     score: event.timing,
@@ -118,7 +119,7 @@ export function applyTimingScored(state: CombinerState | undefined, event: Timin
     layers: Object.fromEntries(event.layers.flatMap((l) => (l.score === undefined ? [] : [[l.id, l.score]]))),
     reasons: topContributionReasons(event.contributions),
     digest: timingDigest(event),
-  };
+  });
   // Of two timing scores for one instant, the one computed further along the timing
   // service's inputs wins: a late copy of an older one (a fenced member's outbox) is stale.
   const position = timingPosition(event.eventId);
@@ -126,7 +127,7 @@ export function applyTimingScored(state: CombinerState | undefined, event: Timin
     const held = timingPosition(stored.eventId);
     return position !== null && held !== null && position < held;
   };
-  return applyScore(state, event, rubric, (card) => card.timing, (card) => ({ ...card, timing: side }), earlierRead);
+  return applyScore(state, event, rubric, (card) => card.timing, (card) => ({ ...card, timing: side() }), earlierRead);
 }
 
 /** The version a tier change carries (the contract has no field for it yet; it ends the event id). */

@@ -13,6 +13,7 @@ export type { CombinerCardState, CombinerTransition, PublishedTiers } from "./co
 export { recomputeFinalState, finalScoresOf } from "./recompute.js";
 export type { FinalScore } from "./recompute.js";
 export { encodeState, decodeFitState, decodeTimingState, decodeCombinerState } from "./state-codec.js";
+export { RecentStates } from "./recent-states.js";
 export { canStillContribute } from "./signal-retention.js";
 export { toSignal } from "./signal-event.js";
 export { outputEventId, digestOf, MAX_EVENT_ID_LENGTH } from "./output-id.js";

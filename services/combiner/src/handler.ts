@@ -1,6 +1,6 @@
 import type { TopicCatalog } from "@icpstream/contracts";
 import { output, type HandlerResult, type PartitionReader, type StatefulHandler } from "@icpstream/kafka-kit";
-import { applyFitScored, applyTimingScored, decodeCombinerState, encodeState, foldPublishedTier, reconcileWithPublished, type CombinerTransition, type PublishedTiers } from "@icpstream/pipeline";
+import { applyFitScored, applyTimingScored, decodeCombinerState, encodeState, foldPublishedTier, RecentStates, reconcileWithPublished, type CombinerState, type CombinerTransition, type PublishedTiers } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
 
 export const COMBINER_STATE_FIELD = "combiner";
@@ -19,13 +19,18 @@ export type ScoreInput = TopicCatalog["fitScored"] | TopicCatalog["timingScored"
  * differs from the last one told is published.
  */
 export function combinerHandler(rubric: Rubric, catalog: TopicCatalog, readPartition?: PartitionReader): StatefulHandler<ScoreInput> {
-  const effects = (transition: CombinerTransition): HandlerResult => ({
-    state: { set: { [COMBINER_STATE_FIELD]: encodeState(transition.state) } },
-    outputs: transition.outputs.flatMap((change) => [output(catalog.tierChanged, change), output(catalog.currentTier, change)]),
-  });
+  const recent = new RecentStates<CombinerState>(decodeCombinerState);
+  const effects = (transition: CombinerTransition): HandlerResult => {
+    const text = encodeState(transition.state);
+    recent.wrote(transition.state.accountKey, text, transition.state);
+    return {
+      state: { set: { [COMBINER_STATE_FIELD]: text } },
+      outputs: transition.outputs.flatMap((change) => [output(catalog.tierChanged, change), output(catalog.currentTier, change)]),
+    };
+  };
   return {
     onEvent: (event, state) => {
-      const current = state[COMBINER_STATE_FIELD] ? decodeCombinerState(state[COMBINER_STATE_FIELD]) : undefined;
+      const current = recent.read(event.accountKey, state[COMBINER_STATE_FIELD]);
       const transition: CombinerTransition = event.type === "fit_scored" ? applyFitScored(current, event, rubric) : applyTimingScored(current, event, rubric);
       if (transition.ignored) return {};
       return effects(transition);
@@ -40,9 +45,9 @@ export function combinerHandler(rubric: Rubric, catalog: TopicCatalog, readParti
                 if (wanted.has(event.accountKey)) foldPublishedTier(published, event);
               });
               logger.info({ partition: shard.partition, read, accounts: accountKeys.length, published: published.size }, "read back the tier changes already published");
-              return (_accountKey, state) => {
-                if (!state[COMBINER_STATE_FIELD]) return {};
-                const current = decodeCombinerState(state[COMBINER_STATE_FIELD]);
+              return (accountKey, state) => {
+                const current = recent.read(accountKey, state[COMBINER_STATE_FIELD]);
+                if (!current) return {};
                 return effects(reconcileWithPublished(current, published.get(current.accountKey), rubric));
               };
             },

@@ -1,15 +1,17 @@
 import type { TopicCatalog } from "@icpstream/contracts";
 import { output, type HandlerResult, type StatefulHandler } from "@icpstream/kafka-kit";
-import { applySignal, decodeTimingState, encodeState, reevaluate, republish, type TimingTransition } from "@icpstream/pipeline";
+import { applySignal, decodeTimingState, encodeState, RecentStates, reevaluate, republish, type TimingState, type TimingTransition } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
 
 export const TIMING_STATE_FIELD = "timing";
 
 export type SignalInput = TopicCatalog["hiring"] | TopicCatalog["funding"] | TopicCatalog["intent"];
 
-function effects(transition: TimingTransition, catalog: TopicCatalog): HandlerResult {
+function effects(transition: TimingTransition, catalog: TopicCatalog, recent: RecentStates<TimingState>): HandlerResult {
+  const text = encodeState(transition.state);
+  recent.wrote(transition.state.accountKey, text, transition.state);
   return {
-    state: { set: { [TIMING_STATE_FIELD]: encodeState(transition.state) } },
+    state: { set: { [TIMING_STATE_FIELD]: text } },
     outputs: transition.outputs.map((scored) => output(catalog.timingScored, scored)),
     // The account is looked at again when its next signal ages across a decay boundary.
     scheduleAt: transition.nextChangeAt === null ? null : Date.parse(transition.nextChangeAt),
@@ -22,21 +24,24 @@ function effects(transition: TimingTransition, catalog: TopicCatalog): HandlerRe
  * quiet replay (lost Redis state) → each replayed account's timing published once, as of now.
  */
 export function timingHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandler<SignalInput> {
+  const recent = new RecentStates<TimingState>(decodeTimingState);
   return {
     onEvent: (event, state, { now, position }) => {
-      const current = state[TIMING_STATE_FIELD] ? decodeTimingState(state[TIMING_STATE_FIELD]) : undefined;
+      const current = recent.read(event.accountKey, state[TIMING_STATE_FIELD]);
       const transition = applySignal(current, event, rubric, now, position);
       if (transition.ignored === "duplicate") return {};
-      return effects(transition, catalog);
+      return effects(transition, catalog, recent);
     },
-    onDue: (_accountKey, state, { now, position }) => {
-      if (!state[TIMING_STATE_FIELD]) return { scheduleAt: null };
-      return effects(reevaluate(decodeTimingState(state[TIMING_STATE_FIELD]), rubric, now, position), catalog);
+    onDue: (accountKey, state, { now, position }) => {
+      const current = recent.read(accountKey, state[TIMING_STATE_FIELD]);
+      if (!current) return { scheduleAt: null };
+      return effects(reevaluate(current, rubric, now, position), catalog, recent);
     },
     catchUp: {
-      begin: () => (_accountKey, state, { now, position }) => {
-        if (!state[TIMING_STATE_FIELD]) return { scheduleAt: null };
-        return effects(republish(decodeTimingState(state[TIMING_STATE_FIELD]), rubric, now, position), catalog);
+      begin: () => (accountKey, state, { now, position }) => {
+        const current = recent.read(accountKey, state[TIMING_STATE_FIELD]);
+        if (!current) return { scheduleAt: null };
+        return effects(republish(current, rubric, now, position), catalog, recent);
       },
     },
   };
