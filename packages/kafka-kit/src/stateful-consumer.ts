@@ -154,6 +154,8 @@ export interface StatefulConsumerOptions<S extends TopicSpec> {
   hooks?: StatefulConsumerHooks;
   /** Session timeout of the group member (default 30 s; fault tests use less). */
   sessionTimeoutMs?: number;
+  /** Bytes per partition per fetch at most (kafkajs default 1 MiB): bounds the batch a fresh message waits behind. */
+  maxBytesPerPartition?: number;
   /** Partitions worked on at once (default 6, the catalog's partition count). */
   partitionsConsumedConcurrently?: number;
 }
@@ -247,6 +249,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     partitionAssigners: [coPartitionedAssigner],
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+    ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
   });
   const shards = new Map<number, ShardState>();
   /**

@@ -34,6 +34,12 @@ export const ServiceEnv = z.object({
   ICP_OPS_HOST: z.string().default("127.0.0.1"),
   /** How long the group waits for a silent member before giving its partitions away. */
   ICP_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3_000).max(300_000).default(30_000),
+  /**
+   * Bytes fetched per partition per fetch at most. kafkajs fetches again only once every
+   * batch of a fetch is processed, so this bounds how long a fresh message waits behind a
+   * large batch: smaller = lower latency under load, more fetches.
+   */
+  ICP_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(16_384).max(16_777_216).default(131_072),
   /** How often due decay re-evaluations are looked for. */
   ICP_TICK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
   ICP_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(20_000),

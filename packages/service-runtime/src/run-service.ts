@@ -116,6 +116,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
     clock,
     tickIntervalMs: env.ICP_TICK_INTERVAL_MS,
     sessionTimeoutMs: env.ICP_SESSION_TIMEOUT_MS,
+    maxBytesPerPartition: env.ICP_FETCH_MAX_BYTES_PER_PARTITION,
     hooks: {
       onEventIn: (topic) => metrics.eventsIn.inc({ topic }),
       onEventOut: (topic, count) => metrics.eventsOut.inc({ topic }, count),

@@ -98,6 +98,8 @@ export class Pipeline {
       // A SIGKILLed member holds its partitions until the session times out: keep that short.
       ICP_SESSION_TIMEOUT_MS: "6000",
       ICP_TICK_INTERVAL_MS: String(tickIntervalMs),
+      // Benches compare fetch sizes by setting it in their own environment.
+      ...(process.env.ICP_FETCH_MAX_BYTES_PER_PARTITION ? { ICP_FETCH_MAX_BYTES_PER_PARTITION: process.env.ICP_FETCH_MAX_BYTES_PER_PARTITION } : {}),
       LOG_LEVEL: "info",
     };
     this.services = { fit: new ServiceProcess("fit", env, this.dir), timing: new ServiceProcess("timing", env, this.dir), combiner: new ServiceProcess("combiner", env, this.dir) };
