@@ -33,6 +33,7 @@ export async function ensureTopics(admin: Admin, catalog: TopicCatalog, options:
   if (missing.length > 0) {
     // waitForLeaders: producers may send right after this returns.
     await admin.createTopics({ topics: missing, waitForLeaders: true });
+    await untilOffsetsAnswer(admin, missing.map((t) => t.topic));
   }
   // Another process may have created some between list and create: re-read instead of trusting our view.
   const existing = wanted.filter((t) => present.has(t.topic));
@@ -45,4 +46,24 @@ export async function ensureTopics(admin: Admin, catalog: TopicCatalog, options:
     }
   }
   return { created: missing.map((t) => t.topic), existing: existing.map((t) => t.topic), mismatched };
+}
+
+/**
+ * A topic whose leaders are elected can still answer "does not host this topic-partition"
+ * to a ListOffsets for a moment (seen on a loaded single-node KRaft broker): waits, bounded,
+ * until every new topic answers, so callers can read watermarks right after creating.
+ */
+async function untilOffsetsAnswer(admin: Admin, topics: readonly string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
 }
