@@ -126,7 +126,7 @@ export interface StatefulConsumerHooks {
   onLag?(topic: string, partition: number, lag: number): void;
   /** The group's new assignment for this member: topic → partitions. */
   onAssignment?(assignment: Readonly<Record<string, readonly number[]>>): void;
-  /** A shard started a quiet replay (targets: topic → offset) or finished one (settled accounts). */
+  /** A shard claimed in a quiet replay (detail: its topics with a target) or done with one (detail: accounts settled). */
   onCatchUp?(partition: number, phase: "started" | "settled", detail: number): void;
 }
 
@@ -366,8 +366,8 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
           const saved = await store.apply(shard, { generation, writes: [{ hash: { shared: CATCHUP_TARGETS }, set: Object.fromEntries(targets) }] });
           if (saved.status === "fenced") throw new FencedError(shard, saved.currentGeneration, generation);
           logger.warn({ partition, targets: Object.fromEntries(targets), stored: Object.fromEntries(offsets) }, "replaying quietly: the shard's stored state is behind its topics (Redis lost or wiped)");
-          hooks.onCatchUp?.(partition, "started", targets.size);
         }
+        hooks.onCatchUp?.(partition, "started", targets.size);
       }
     }
     await flushOutbox(state);

@@ -24,6 +24,10 @@ export interface ServiceMetrics {
   consumerLag: Gauge<"topic" | "partition">;
   /** Time to handle one message, decode to commit, by input topic. */
   processingLatency: Histogram<"topic">;
+  /** Shards replaying quietly after lost Redis state, by partition: 1 while replaying, 0 once settled. */
+  quietReplay: Gauge<"partition">;
+  /** Accounts settled at the end of quiet replays. */
+  replaySettledAccounts: Counter;
   /** Time from the event's `occurredAt` to the end of its handling here, by input topic. */
   endToEndLatency: Histogram<"topic">;
 }
@@ -50,6 +54,8 @@ export function createServiceMetrics(service: string, options: ServiceMetricsOpt
     errors: new Counter({ name: "errors_total", help: "Failures, by error code.", labelNames: ["code"], registers }),
     deadLettered: new Counter({ name: "dead_lettered_total", help: "Messages dead-lettered, by source topic and reason code.", labelNames: ["topic", "code"], registers }),
     consumerLag: new Gauge({ name: "consumer_lag", help: "Messages behind the high watermark, by topic and partition.", labelNames: ["topic", "partition"], registers }),
+    quietReplay: new Gauge({ name: "quiet_replay", help: "1 while the partition's shard replays quietly after lost Redis state, 0 once settled.", labelNames: ["partition"], registers }),
+    replaySettledAccounts: new Counter({ name: "replay_settled_accounts_total", help: "Accounts settled at the end of quiet replays.", registers }),
     processingLatency: new Histogram({
       name: "processing_latency_seconds",
       help: "Time to handle one message, by input topic.",

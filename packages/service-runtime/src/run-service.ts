@@ -126,6 +126,10 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
       },
       onProcessed: (topic, seconds) => metrics.processingLatency.observe({ topic }, seconds),
       onLag: (topic, partition, lag) => readiness.setLag(topic, partition, lag),
+      onCatchUp: (partition, phase, detail) => {
+        metrics.quietReplay.set({ partition: String(partition) }, phase === "started" ? 1 : 0);
+        if (phase === "settled") metrics.replaySettledAccounts.inc(detail);
+      },
       onAssignment: (assignment) => readiness.setAssignedPartitions(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))),
     },
   });
