@@ -27,7 +27,6 @@
  * Prints figures and conditions; writes JSON and a markdown summary to bench/results/ (git-ignored).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual, parseArgs } from "node:util";
@@ -44,7 +43,7 @@ import { derivedEventId } from "@icpstream/scoring";
 import type { Rubric } from "@icpstream/scoring";
 import { DEFAULT_RUBRIC, loadRubricFile } from "@icpstream/service-runtime";
 import { loadStackConfig } from "../infra/src/config.js";
-import { stopProcess, waitUntil } from "../infra/src/processes.js";
+import { freePort, stopProcess, waitUntil } from "../infra/src/processes.js";
 import { redisProcess, redisReady, startRedis } from "../infra/src/redis.js";
 
 const { values } = parseArgs({
@@ -272,16 +271,6 @@ function codecCpu(pool: readonly PoolAccount[], all: Record<string, Codec>, name
 }
 
 // ── the private Redis ──────────────────────────────────────────────────────────────────
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 const info = async (redis: Redis, section: string) =>
   Object.fromEntries(

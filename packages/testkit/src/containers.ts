@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { freePort } from "@icpstream/infra";
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from "testcontainers";
 import type { StackSettings } from "./settings.js";
 
@@ -19,16 +19,6 @@ export async function containerRuntimeAvailable(): Promise<boolean> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /**
  * Starts Kafka (KRaft), Apicurio Registry and Redis in containers. Kafka advertises the host
