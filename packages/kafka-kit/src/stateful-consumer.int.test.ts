@@ -1,14 +1,10 @@
 import { describe, expect } from "vitest";
 import { EXAMPLE_EVENTS } from "@icpstream/contracts";
 import type { EventOf, TopicCatalog } from "@icpstream/contracts";
-import { RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { stackTest as test, waitFor } from "@icpstream/testkit";
-import { RegistryCodec } from "./codec.js";
 import { silentLogger } from "./logger.js";
-import { EventProducer } from "./producer.js";
-import { confluentRegistry } from "./registry.js";
 import { output, runStatefulConsumer, type StatefulHandler } from "./stateful-consumer.js";
-import { collectTopic, isolatedCatalog } from "./testing.js";
+import { collectTopic, statefulRig } from "./testing.js";
 
 const hiringExample = EXAMPLE_EVENTS.hiring[0] as EventOf<TopicCatalog["hiring"]>;
 const tierExample = EXAMPLE_EVENTS.tierChanged[0] as EventOf<TopicCatalog["tierChanged"]>;
@@ -34,13 +30,7 @@ function countingHandler(catalog: TopicCatalog, scheduleAfterMs?: number): State
 
 describe("stateful consumer against the real stack", () => {
   test("applies every event exactly once across a restart, dead-letters a poison message, and resumes from the offsets stored in Redis", async ({ stack }) => {
-    const catalog = await isolatedCatalog(stack, { prefix: "sc" });
-    const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
-    const producer = stack.kafka.producer();
-    await producer.connect();
-    stack.onCleanup(() => producer.disconnect());
-    const events = new EventProducer(producer, codec);
-    const store = new RedisPartitionStateStore(stack.redis(), { prefix: stack.keyPrefix });
+    const { catalog, codec, producer, events, store } = await statefulRig(stack, { prefix: "sc" });
     const groupId = stack.groupId("scoring");
     const accounts = ["acme.com", "globex.com", "initech.com", "umbrella.com"];
     const hiring = (n: number) => ({ ...hiringExample, eventId: `h-${n}`, accountKey: accounts[n % accounts.length] as string });
@@ -73,12 +63,7 @@ describe("stateful consumer against the real stack", () => {
   });
 
   test("re-evaluates an account when the clock passes its scheduled time, without any new event", async ({ stack }) => {
-    const catalog = await isolatedCatalog(stack, { prefix: "sc" });
-    const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
-    const producer = stack.kafka.producer();
-    await producer.connect();
-    stack.onCleanup(() => producer.disconnect());
-    const store = new RedisPartitionStateStore(stack.redis(), { prefix: stack.keyPrefix });
+    const { catalog, codec, producer, events, store } = await statefulRig(stack, { prefix: "sc" });
     let now = Date.parse("2026-11-01T00:00:00Z");
     const runner = await runStatefulConsumer({
       kafka: stack.kafka, producer, codec, store, groupId: stack.groupId("timing"), inputs: [catalog.hiring],
@@ -86,7 +71,7 @@ describe("stateful consumer against the real stack", () => {
     });
     stack.onCleanup(() => runner.stop());
     const outputs = await collectTopic(stack, catalog.tierChanged.topic);
-    await new EventProducer(producer, codec).send(catalog.hiring, [{ ...hiringExample, eventId: "h-1", accountKey: "acme.com" }]);
+    await events.send(catalog.hiring, [{ ...hiringExample, eventId: "h-1", accountKey: "acme.com" }]);
     await waitFor(() => outputs.length === 1, { timeoutMs: 45_000, what: "the event's output" });
 
     expect(await runner.tick()).toBe(0);

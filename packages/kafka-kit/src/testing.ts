@@ -1,6 +1,10 @@
-import type { KafkaMessage } from "kafkajs";
+import type { KafkaMessage, Producer } from "kafkajs";
 import { catalogTopics, deadLetterTopics, topicCatalog, type TopicCatalog } from "@icpstream/contracts";
+import { RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { uniqueName, type StackFixture } from "@icpstream/testkit";
+import { RegistryCodec } from "./codec.js";
+import { EventProducer } from "./producer.js";
+import { confluentRegistry } from "./registry.js";
 import { ensureTopics } from "./topics.js";
 
 /**
@@ -37,4 +41,14 @@ export async function collectTopic(stack: StackFixture, topic: string): Promise<
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
   return seen;
+}
+
+/** What a stateful-consumer test runs on: its own catalog, the registry codec, a connected producer, the state store under the test's key prefix. */
+export async function statefulRig(stack: StackFixture, options: { prefix: string; partitions?: number }): Promise<{ catalog: TopicCatalog; codec: RegistryCodec; producer: Producer; events: EventProducer; store: RedisPartitionStateStore }> {
+  const catalog = await isolatedCatalog(stack, options);
+  const codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
+  const producer = stack.kafka.producer();
+  await producer.connect();
+  stack.onCleanup(() => producer.disconnect());
+  return { catalog, codec, producer, events: new EventProducer(producer, codec), store: new RedisPartitionStateStore(stack.redis(), { prefix: stack.keyPrefix }) };
 }
