@@ -371,10 +371,16 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       }
     }
     await flushOutbox(state);
-    if (state.catchUp && [...state.catchUp].every(([topic, target]) => reached(offsets.get(topic), target))) await settleCatchUp(state);
+    await settleIfReached(state);
     for (const [topic, stored] of offsets) consumer.seek({ topic, partition, offset: stored === null ? "-2" : (BigInt(stored) + 1n).toString() });
     logger.info({ partition, generation, offsets: Object.fromEntries(offsets), ...(state.catchUp ? { catchUp: Object.fromEntries(state.catchUp) } : {}) }, "claimed shard");
     return state;
+  };
+
+  /** Settles the shard's quiet replay once every topic reached its target (again after a failed attempt). */
+  const settleIfReached = async (state: ShardState): Promise<void> => {
+    const catchUp = state.catchUp;
+    if (catchUp && [...catchUp].every(([topic, target]) => reached(state.offsets.get(topic), target))) await settleCatchUp(state);
   };
 
   /**
@@ -497,7 +503,10 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     const stored = state.offsets.get(spec.topic) ?? null;
     const messages = stored === null ? chunk : chunk.filter((m) => BigInt(m.offset) > BigInt(stored));
     const last = messages.at(-1);
-    if (!last) return "ok";
+    if (!last) {
+      await settleIfReached(state);
+      return "ok";
+    }
     const quiet = state.catchUp !== null;
     const touched = new Set<string>();
 
@@ -632,8 +641,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     }
     const seconds = (performance.now() - started) / 1000 / messages.length;
     for (let i = 0; i < messages.length; i++) hooks.onProcessed?.(spec.topic, seconds);
-    const catchUp = state.catchUp;
-    if (catchUp && [...catchUp].every(([topic, target]) => reached(state.offsets.get(topic), target))) await settleCatchUp(state);
+    await settleIfReached(state);
     return "ok";
   };
 
@@ -664,13 +672,21 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     }
   };
 
-  /** Re-evaluates due accounts on every owned shard; returns how many were re-evaluated. */
+  /**
+   * Re-evaluates due accounts on every owned shard; returns how many were re-evaluated. A
+   * shard in a quiet replay gets no re-evaluation, but its settling is tried again if it
+   * reached its targets and an earlier attempt failed (an idle shard has no batch to retry it).
+   */
   const tick = async (): Promise<number> => {
-    if (!handler.onDue) return 0;
     let count = 0;
     for (const state of [...shards.values()]) {
-      if (state.fenced || stopping || state.catchUp) continue;
+      if (state.fenced || stopping) continue;
       try {
+        if (state.catchUp) {
+          await serial(state, () => settleIfReached(state));
+          continue;
+        }
+        if (!handler.onDue) continue;
         count += await serial(state, async () => {
           const now = clock();
           const due = await store.due(state.shard, now, dueBatchSize);
@@ -720,7 +736,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
   const tickIntervalMs = options.tickIntervalMs ?? 1_000;
   let ticking = false;
   const timer =
-    tickIntervalMs > 0 && handler.onDue
+    tickIntervalMs > 0 && (handler.onDue || handler.catchUp)
       ? setInterval(() => {
           if (ticking) return;
           ticking = true;
