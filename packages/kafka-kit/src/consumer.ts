@@ -5,6 +5,7 @@ import type { RegistryCodec } from "./codec.js";
 import { deadLetterMessage } from "./dead-letter.js";
 import type { MessageOrigin } from "./dead-letter.js";
 import { classifyError } from "./errors.js";
+import { withRetries } from "./retry.js";
 import type { ClassifiedError } from "./errors.js";
 
 /**
@@ -97,17 +98,4 @@ export async function runConsumer<T extends TopicSpec>(options: ConsumerRunnerOp
       await consumer.disconnect();
     },
   };
-}
-
-async function withRetries<R>(attempt: () => Promise<R>, maxAttempts: number, delayMs: number, logger: Logger): Promise<R> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      const failure = classifyError(error);
-      if (!failure.retryable || n >= maxAttempts) throw error;
-      logger.warn({ code: failure.code, attempt: n, reason: failure.message }, "retrying");
-      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (n - 1)));
-    }
-  }
 }

@@ -5,6 +5,7 @@
  * taxonomy with stable codes.
  */
 export * from "./errors.js";
+export * from "./retry.js";
 export * from "./wire.js";
 export * from "./registry.js";
 export * from "./codec.js";

@@ -1,6 +1,6 @@
 import type { Consumer, IHeaders, Kafka, Producer } from "kafkajs";
 import type { RoutingActionV1, TopicCatalog } from "@icpstream/contracts";
-import { classifyError, deadLetterMessage, DLQ_HEADERS, EVENT_HEADERS, type RegistryCodec } from "@icpstream/kafka-kit";
+import { classifyError, deadLetterMessage, DLQ_HEADERS, EVENT_HEADERS, withRetries, type RegistryCodec } from "@icpstream/kafka-kit";
 import type { PinoLogger } from "@icpstream/observability";
 import { SettledOffsets, type OffsetTicket } from "./settled-offsets.js";
 import type { ResolvedWebhookEndpoint } from "./webhook-config.js";
@@ -143,7 +143,7 @@ export async function startWebhookDispatch(options: WebhookDispatchOptions): Pro
       const log = logger.child({ topic, partition, offset: message.offset, key });
       let action: RoutingActionV1;
       try {
-        action = await decodeWithRetries(() => codec.decode(spec, message.value, message.key), log);
+        action = await withRetries(() => codec.decode(spec, message.value, message.key), DECODE_ATTEMPTS, DECODE_RETRY_MS, log);
       } catch (error) {
         const failure = classifyError(error);
         // Still failing after the retries: kafkajs takes this message again; nothing after it is committed.
@@ -230,17 +230,4 @@ function offsetCommits(consumer: Consumer, topic: string, offsets: SettledOffset
       return running;
     },
   };
-}
-
-async function decodeWithRetries<R>(decode: () => Promise<R>, logger: PinoLogger): Promise<R> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await decode();
-    } catch (error) {
-      const failure = classifyError(error);
-      if (!failure.retryable || attempt >= DECODE_ATTEMPTS) throw error;
-      logger.warn({ code: failure.code, attempt, reason: failure.message }, "retrying");
-      await new Promise((resolve) => setTimeout(resolve, DECODE_RETRY_MS * 2 ** (attempt - 1)));
-    }
-  }
 }
