@@ -9,6 +9,7 @@ import type { MessageOrigin } from "./dead-letter.js";
 import { classifyError } from "./errors.js";
 import type { ClassifiedError } from "./errors.js";
 import { EVENT_HEADERS } from "./producer.js";
+import { withRetries } from "./retry.js";
 
 /**
  * A consumer whose effects happen exactly once over Kafka's at-least-once delivery.
@@ -377,6 +378,28 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     return state;
   };
 
+  /**
+   * Results decided for accounts outside any message (a clock tick, the end of a quiet
+   * replay): their state, schedule and outputs, plus `extra` writes, in one fenced atomic
+   * step with no offset; then the outputs are published.
+   */
+  const applyAccountResults = async (state: ShardState, results: readonly { accountKey: string; result: HandlerResult; outboxPrefix: string }[], extra: readonly StateWrite[] = []): Promise<void> => {
+    const writes: StateWrite[] = [];
+    const schedule: { accountKey: string; at: number | null }[] = [];
+    const outbox: Record<string, string> = {};
+    const ready = new Map<string, Sendable>();
+    for (const { accountKey, result, outboxPrefix } of results) {
+      Object.assign(outbox, await encodeOutputs(result.outputs, outboxPrefix, ready));
+      writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
+      if (result.scheduleAt !== undefined) schedule.push({ accountKey, at: result.scheduleAt });
+    }
+    writes.push(...extra);
+    if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
+    const applied = await store.apply(state.shard, { generation: state.generation, writes, ...(schedule.length > 0 ? { schedule } : {}) });
+    if (applied.status === "fenced") throw new FencedError(state.shard, applied.currentGeneration, state.generation);
+    if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox, ready);
+  };
+
   /** Settles the shard's quiet replay once every topic reached its target (again after a failed attempt). */
   const settleIfReached = async (state: ShardState): Promise<void> => {
     const catchUp = state.catchUp;
@@ -397,22 +420,12 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       const slice = accounts.slice(from, from + MAX_CHUNK);
       const current = await store.read(state.shard, slice);
       const now = clock();
-      const writes: StateWrite[] = [];
-      const schedule: { accountKey: string; at: number | null }[] = [];
-      const outbox: Record<string, string> = {};
-      const ready = new Map<string, Sendable>();
+      const results = [];
       for (const [i, accountKey] of slice.entries()) {
         const result = await settler(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets) });
-        const entries = await encodeOutputs(result.outputs, `~catchup:${String(from + i).padStart(10, "0")}`, ready);
-        Object.assign(outbox, entries);
-        writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
-        if (result.scheduleAt !== undefined) schedule.push({ accountKey, at: result.scheduleAt });
+        results.push({ accountKey, result, outboxPrefix: `~catchup:${String(from + i).padStart(10, "0")}` });
       }
-      writes.push({ hash: { shared: CATCHUP_ACCOUNTS }, del: slice });
-      if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
-      const applied = await store.apply(state.shard, { generation: state.generation, writes, ...(schedule.length > 0 ? { schedule } : {}) });
-      if (applied.status === "fenced") throw new FencedError(state.shard, applied.currentGeneration, state.generation);
-      if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox, ready);
+      await applyAccountResults(state, results, [{ hash: { shared: CATCHUP_ACCOUNTS }, del: slice }]);
     }
     const cleared = await store.apply(state.shard, { generation: state.generation, writes: [{ hash: { shared: CATCHUP_TARGETS }, del: [...state.catchUp.keys()] }] });
     if (cleared.status === "fenced") throw new FencedError(state.shard, cleared.currentGeneration, state.generation);
@@ -692,20 +705,13 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
           const due = await store.due(state.shard, now, dueBatchSize);
           if (due.length === 0) return 0;
           const current = await store.read(state.shard, due.map((d) => d.accountKey));
-          const writes: StateWrite[] = [];
-          const schedule: { accountKey: string; at: number | null }[] = [];
-          const outbox: Record<string, string> = {};
-          const ready = new Map<string, Sendable>();
+          const results = [];
           for (const { accountKey } of due) {
             const result = await handler.onDue!(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets) });
-            Object.assign(outbox, await encodeOutputs(result.outputs, `~due:${String(now).padStart(15, "0")}:${accountKey}`, ready));
-            writes.push(...writesFor(accountKey, { ...(result.state ? { state: result.state } : {}) }, {}));
-            schedule.push({ accountKey, at: result.scheduleAt === undefined ? null : result.scheduleAt });
+            // The due entry is spent: no new time unschedules the account.
+            results.push({ accountKey, result: { ...result, scheduleAt: result.scheduleAt ?? null }, outboxPrefix: `~due:${String(now).padStart(15, "0")}:${accountKey}` });
           }
-          if (Object.keys(outbox).length > 0) writes.push({ hash: { shared: OUTBOX }, set: outbox });
-          const applied = await store.apply(state.shard, { generation: state.generation, writes, schedule });
-          if (applied.status === "fenced") throw new FencedError(state.shard, applied.currentGeneration, state.generation);
-          if (Object.keys(outbox).length > 0) await flushOutbox(state, outbox, ready);
+          await applyAccountResults(state, results);
           return due.length;
         });
       } catch (error) {
@@ -757,18 +763,4 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       await admin?.disconnect().catch(() => undefined);
     },
   };
-}
-
-async function withRetries<R>(attempt: () => Promise<R>, maxAttempts: number, delayMs: number, logger: Logger): Promise<R> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (error instanceof FencedError) throw error;
-      const failure = classifyError(error);
-      if (!failure.retryable || n >= maxAttempts) throw error;
-      logger.warn({ code: failure.code, attempt: n, reason: failure.message }, "retrying");
-      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (n - 1)));
-    }
-  }
 }
