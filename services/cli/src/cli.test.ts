@@ -27,15 +27,17 @@ describe("icp rubric check", () => {
 });
 
 describe("icp score", () => {
-  it("writes a ranked CSV with tier, quadrant and reasons, and reports rejected rows", async () => {
+  it("writes a ranked CSV with tier, quadrant and reasons, and reports rejected rows and unknown values by reason", async () => {
     const t = memoryIo();
     expect(await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "-f", "csv"], t.io)).toBe(0);
     const rows = parse(t.stdout(), { columns: true }) as Record<string, string>[];
     expect(rows[0]).toMatchObject({ rank: "1", domain: "northwind-analytics.com", tier: "tier1", quadrant: "top_priority" });
     expect(rows.map((r) => Number(r.rank))).toEqual(rows.map((_, i) => i + 1));
     expect(rows.filter((r) => r.tier === "excluded").map((r) => r.domain).sort()).toEqual(["acorn-labs.dev", "tailspin-health.com"]);
-    expect(t.stderr()).toContain("examples/accounts.csv:19: employee_count: expected a whole number, got \"lots\"");
-    expect(t.stderr()).toContain("read 18 rows, rejected 2 (examples/accounts.csv)");
+    expect(rows.map((r) => r.domain)).toContain("fourth-coffee.com");
+    expect(t.stderr()).toContain("examples/accounts.csv: 18 rows read, 17 accounts imported, 1 rejected, 1 warnings");
+    expect(t.stderr()).toContain('examples/accounts.csv:19: employee_count: value "lots" not understood (expected a whole number or a range such as 51-200); employeeCount left unknown');
+    expect(t.stderr()).toMatch(/ {5}1 {2}invalid_domain \(domain ×1\)/);
     expect(t.stderr()).toMatch(/Enterprise sales-led \[enterprise\] as of 2026-11-01T00:00:00.000Z: Tier 1 \d+/);
   });
 
@@ -58,7 +60,7 @@ describe("icp score", () => {
     const t = memoryIo({}, { tty: true });
     await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "--limit", "3"], t.io);
     expect(t.stdout()).toContain("northwind-analytics");
-    expect(t.stderr()).toContain("showing the top 3 of 16 rows");
+    expect(t.stderr()).toContain("showing the top 3 of 17 rows");
   });
 
   it("gives the same output for the same inputs and as-of time", async () => {

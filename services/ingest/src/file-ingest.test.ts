@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { TOPICS } from "@icpstream/contracts";
-import { parseMapping } from "@icpstream/scoring";
+import { parseMapping } from "@icpstream/imports";
 import { ingestFile } from "./file-ingest.js";
 import type { InputTopicId } from "./to-events.js";
 

@@ -8,3 +8,5 @@ export * from "./account-profile.js";
 export * from "./label.js";
 export * from "./signal.js";
 export * from "./time.js";
+export * from "./event-id.js";
+export * from "./firmographic-values.js";
