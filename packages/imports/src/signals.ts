@@ -151,11 +151,11 @@ export function signalFromView(row: RowView, context: RowContext): RowOutcome<Si
       warnings.push({ source: context.source, line: row.line, column: cell.header, value: shownValue(cell.raw), reason: c.reason, message: `value ${JSON.stringify(shownValue(cell.raw))} ${c.why}; ${ours} recorded as other` });
       continue;
     }
-    if (spec.required) return reject("invalid_field", cell.header, cell.raw, `${ours} ${JSON.stringify(shownValue(cell.raw))} ${c.why}, and a ${type.value} needs it`);
+    if (spec.required) return reject("invalid_field", cell.header, cell.raw, `${ours} ${JSON.stringify(shownValue(cell.raw))} ${c.why}, which a ${type.value} signal needs`);
     warnings.push({ source: context.source, line: row.line, column: cell.header, value: shownValue(cell.raw), reason: c.reason, message: `value ${JSON.stringify(shownValue(cell.raw))} ${c.why}; ${ours} left unknown` });
   }
   for (const [name, spec] of fields) {
-    if (spec.required && candidate[name] === undefined) return reject("missing_field", camelToSnake(name), undefined, `no ${camelToSnake(name)}, which a ${type.value} needs`);
+    if (spec.required && candidate[name] === undefined) return reject("missing_field", camelToSnake(name), undefined, `no ${camelToSnake(name)}, which a ${type.value} signal needs`);
   }
 
   const idCell = row.cells("event_id")[0];

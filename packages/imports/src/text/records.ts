@@ -88,21 +88,12 @@ function readCsv(text: string, options: ReadOptions): ReadRows {
       relax_column_count: true,
       skip_empty_lines: true,
       info: true,
-      max_record_size: maxRowChars,
       skip_records_with_error: true,
       on_skip: (error?: { code?: string; lines?: number; message?: string }) => {
         const line = error?.lines ?? 0;
         if (skippedLines.has(line)) return;
         skippedLines.add(line);
-        const tooLarge = error?.code === "CSV_MAX_RECORD_SIZE";
-        rejects.push({
-          source: options.source,
-          line,
-          column: undefined,
-          value: undefined,
-          reason: tooLarge ? "row_too_large" : "unreadable_row",
-          message: tooLarge ? `a row larger than ${maxRowChars} characters; skipped` : `not readable as CSV (${(error?.message ?? "").replace(/^Invalid /, "invalid ")}); skipped`,
-        });
+        rejects.push({ source: options.source, line, column: undefined, value: undefined, reason: "unreadable_row", message: `not readable as CSV (${(error?.message ?? "").replace(/^Invalid /, "invalid ")}); skipped` });
       },
     } as CsvOptions) as unknown as typeof records;
   } catch (error) {
@@ -116,12 +107,18 @@ function readCsv(text: string, options: ReadOptions): ReadRows {
   for (const { record, info } of body) {
     let breaks = 0;
     let blank = true;
+    let size = 0;
     for (const cell of record) {
+      size += cell.length + 1;
       if (blank && cell.trim() !== "") blank = false;
       if (cell.includes("\n")) for (let i = cell.indexOf("\n"); i >= 0; i = cell.indexOf("\n", i + 1)) breaks++;
     }
     const line = info.lines - breaks;
     if (blank) continue;
+    if (size > maxRowChars) {
+      rejects.push({ source: options.source, line, column: undefined, value: undefined, reason: "row_too_large", message: `a row of ${size} characters, more than the ${maxRowChars} a row may hold; skipped` });
+      continue;
+    }
     if (record.length > header.length && record.slice(header.length).some((c) => c.trim() !== "")) {
       rejects.push({
         source: options.source,
