@@ -81,67 +81,77 @@ const technology = (entry: string) => {
   return i < 0 ? { name: entry } : { name: entry.slice(0, i).trim(), ...(entry.slice(i + 1).trim() ? { category: entry.slice(i + 1).trim() } : {}) };
 };
 
-function read(column: AccountColumn, ours: string, raw: unknown, context: RowContext, warn: (why: Cell<never> & { kind: "unknown" }, raw: unknown) => void): Attr[] {
-  const f = (name: string) => ["firmographics", name];
+type UnknownCell = Cell<never> & { kind: "unknown" };
+/** What one cell gives: attribute values to set, and the values left unknown (with why). */
+interface Read {
+  attrs: Attr[];
+  unknown: { why: UnknownCell; raw: unknown }[];
+}
+const NOTHING: Read = { attrs: [], unknown: [] };
+const got = (path: readonly string[], v: unknown): Read => ({ attrs: [{ path, value: v }], unknown: [] });
+const missed = (c: Cell<unknown>, raw: unknown): Read => (c.kind === "unknown" ? { attrs: [], unknown: [{ why: c, raw }] } : NOTHING);
+const ORGANISATIONAL = new Set(["championIdentified", "budgetHolderIdentified", "hasTechnicalTeam"]);
+const VOCABULARY: Record<string, (raw: unknown) => Cell<string>> = { country: parseCountry, business_model: parseBusinessModel, delivery_model: parseDeliveryModel, funding_stage: parseFundingStage };
+
+function read(column: AccountColumn, ours: string, raw: unknown, context: RowContext): Read {
   switch (column.kind) {
     case "text": {
       const c = textOf(raw);
-      return c.kind === "value" ? [{ path: ours === "name" ? ["name"] : f(column.attribute), value: c.value }] : (c.kind === "unknown" && warn(c, raw), []);
+      return c.kind === "value" ? got(ours === "name" ? ["name"] : ["firmographics", column.attribute], c.value) : missed(c, raw);
     }
     case "count": {
       const c = parseCount(raw, context.numbers);
-      if (c.kind !== "value") return (c.kind === "unknown" && warn(c, raw), []);
-      return c.value.kind === "exact" ? [{ path: f("employeeCount"), value: c.value.value }] : [{ path: f("employeeRange"), value: { min: c.value.min, ...(c.value.max !== undefined ? { max: c.value.max } : {}) } }];
+      if (c.kind !== "value") return missed(c, raw);
+      return c.value.kind === "exact" ? got(["firmographics", "employeeCount"], c.value.value) : got(["firmographics", "employeeRange"], c.value.max === undefined ? { min: c.value.min } : { min: c.value.min, max: c.value.max });
     }
     case "usd": {
       const c = parseUsd(raw, context.numbers);
-      if (c.kind !== "value") return (c.kind === "unknown" && warn(c, raw), []);
-      return c.value.kind === "exact" ? [{ path: f("revenueUsd"), value: c.value.value }] : [{ path: f("revenueRange"), value: { minUsd: c.value.min, ...(c.value.max !== undefined ? { maxUsd: c.value.max } : {}) } }];
+      if (c.kind !== "value") return missed(c, raw);
+      return c.value.kind === "exact" ? got(["firmographics", "revenueUsd"], c.value.value) : got(["firmographics", "revenueRange"], c.value.max === undefined ? { minUsd: c.value.min } : { minUsd: c.value.min, maxUsd: c.value.max });
     }
     case "usd_exact": {
       const c = parseUsd(raw, context.numbers);
-      if (c.kind !== "value") return (c.kind === "unknown" && warn(c, raw), []);
-      if (c.value.kind !== "exact") return (warn({ ...notUnderstood("one amount"), kind: "unknown" } as Cell<never> & { kind: "unknown" }, raw), []);
-      return [{ path: [...f("revenueRange"), ours === "revenue_min_usd" ? "minUsd" : "maxUsd"], value: c.value.value }];
+      if (c.kind !== "value") return missed(c, raw);
+      if (c.value.kind !== "exact") return missed(notUnderstood("one amount"), raw);
+      return got(["firmographics", "revenueRange", ours === "revenue_min_usd" ? "minUsd" : "maxUsd"], c.value.value);
     }
     case "country":
     case "business_model":
     case "delivery_model":
     case "funding_stage": {
-      const parse = { country: parseCountry, business_model: parseBusinessModel, delivery_model: parseDeliveryModel, funding_stage: parseFundingStage }[column.kind];
-      const c = parse(raw);
-      return c.kind === "value" ? [{ path: f(column.attribute), value: c.value }] : (c.kind === "unknown" && warn(c, raw), []);
+      const c = (VOCABULARY[column.kind] as (raw: unknown) => Cell<string>)(raw);
+      return c.kind === "value" ? got(["firmographics", column.attribute], c.value) : missed(c, raw);
     }
     case "technologies":
     case "list": {
       const c = listOf(raw);
-      if (c.kind !== "value") return (c.kind === "unknown" && warn(c, raw), []);
-      return column.kind === "technologies" ? [{ path: ["technographics", "technologies"], value: c.value.map(technology) }] : [{ path: ["organisational", "buyingRolesPresent"], value: c.value }];
+      if (c.kind !== "value") return missed(c, raw);
+      return column.kind === "technologies" ? got(["technographics", "technologies"], c.value.map(technology)) : got(["organisational", "buyingRolesPresent"], c.value);
     }
     case "competitors": {
       const c = listOf(raw);
-      if (c.kind !== "value") return (c.kind === "unknown" && warn(c, raw), []);
+      if (c.kind !== "value") return missed(c, raw);
       const contracts = [];
+      const unknown: Read["unknown"] = [];
       for (const entry of c.value) {
-        const [vendor, strength, endsAt] = entry.split(":").map((s) => s.trim());
+        const [vendor, strength, endsAt] = entry.split(":").map((x) => x.trim());
         const kind = strength?.toLowerCase();
         const ends = endsAt ? parseDate(endsAt, context.dateOrder) : BLANK;
         if (!vendor || (kind !== "weak" && kind !== "entrenched") || ends.kind === "unknown") {
-          warn({ kind: "unknown", reason: "not_understood", why: "not understood (expected vendor:weak or vendor:entrenched, optionally :YYYY-MM-DD)" }, entry);
+          unknown.push({ why: { kind: "unknown", reason: "not_understood", why: "not understood (expected vendor:weak or vendor:entrenched, optionally :YYYY-MM-DD)" }, raw: entry });
           continue;
         }
-        contracts.push({ vendor, strength: kind, ...(ends.kind === "value" ? { contractEndsAt: ends.value } : {}) });
+        contracts.push(ends.kind === "value" ? { vendor, strength: kind, contractEndsAt: ends.value } : { vendor, strength: kind });
       }
-      return contracts.length > 0 ? [{ path: ["technographics", "competitorContracts"], value: contracts }] : [];
+      return { attrs: contracts.length > 0 ? [{ path: ["technographics", "competitorContracts"], value: contracts }] : [], unknown };
     }
     case "boolean": {
       const c = parseBoolean(raw);
-      const group = ["championIdentified", "budgetHolderIdentified", "hasTechnicalTeam"].includes(column.attribute) ? "organisational" : "antiIcp";
-      return c.kind === "value" ? [{ path: [group, column.attribute], value: c.value }] : (c.kind === "unknown" && warn(c, raw), []);
+      return c.kind === "value" ? got([ORGANISATIONAL.has(column.attribute) ? "organisational" : "antiIcp", column.attribute], c.value) : missed(c, raw);
     }
     case "instant": {
       const c = parseInstant(raw, context.dateOrder);
-      return c.kind === "value" ? [{ path: ["antiIcp", column.attribute], value: c.value }] : (c.kind === "unknown" && warn(c, raw), []);
+      return c.kind === "value" ? got(["antiIcp", column.attribute], c.value) : missed(c, raw);
     }
   }
 }
@@ -207,12 +217,13 @@ export function accountFromView(row: RowView, context: RowContext): RowOutcome<A
     if (!column) continue;
     const cell = row.cells(ours)[0];
     if (!cell) continue;
-    const warn = (why: { reason: ImportIssue["reason"]; why: string }, raw: unknown) => {
+    const result = read(column, ours, cell.raw, context);
+    for (const attr of result.attrs) setPath(candidate, attr.path, attr.value);
+    for (const { why, raw } of result.unknown) {
       const shown = shownValue(raw) ?? "";
       warnings.push({ source: context.source, line: row.line, column: cell.header, value: shown, reason: why.reason, message: `value ${JSON.stringify(shown)} ${why.why}; ${column.attribute} left unknown` });
       if (notes.length < 100) notes.push({ attribute: column.attribute, value: shown.slice(0, 500), reason: why.why.slice(0, 500), column: cell.header.slice(0, 200) || ours, at: `${context.source}:${row.line}`.slice(0, 500) });
-    };
-    for (const attr of read(column, ours, cell.raw, context, warn)) setPath(candidate, attr.path, attr.value);
+    }
   }
   if (notes.length > 0) candidate.unknownAttributes = notes;
   const profile = settleProfile(candidate, row.line, context, warnings, () => undefined);

@@ -24,3 +24,5 @@ export { isPlaceholder } from "./values/cell.js";
 export type { Cell } from "./values/cell.js";
 export { parseFundingStage, parseDepartment, parseSignalType, parseG2Activity, parseSentiment, parseBoolean, vocabularyKey } from "./values/vocabulary.js";
 export { accountKeyOf } from "./accounts.js";
+export { accountKeyFromValue, signalTypeFromValue, identifierProblem, IDENTIFIER_FIELDS } from "./records-api.js";
+export type { RecordCheck } from "./records-api.js";

@@ -49,7 +49,7 @@ export interface Imported<T> {
   delimiter: string | undefined;
 }
 
-function run<T>(input: string | Uint8Array, options: ImportOptions, kind: MappingKind, build: (row: SourceRow, view: () => RowView, context: RowContext) => RowOutcome<T>): Imported<T> {
+function run<T>(input: string | Uint8Array, options: ImportOptions, kind: MappingKind, build: (row: SourceRow, view: RowView | undefined, context: RowContext) => RowOutcome<T>): Imported<T> {
   if (options.mapping && options.mapping.kind !== kind) throw new ScoringError("MAPPING_INVALID", `${options.mapping.source}: this mapping is for ${options.mapping.kind}, not ${kind} (${options.source})`);
   const { text, encoding } = decodeInput(input, { source: options.source, encoding: options.encoding });
   const read = readRows(text, { source: options.source, format: options.format, delimiter: options.delimiter ?? options.mapping?.delimiter, maxRowChars: options.maxRowChars });
@@ -68,7 +68,7 @@ function run<T>(input: string | Uint8Array, options: ImportOptions, kind: Mappin
     warnings.push({ source: options.source, line: 1, column: theirs[0], value: undefined, reason: "missing_column", message: `the mapping ${options.mapping?.source ?? ""} reads ${theirs.map((t) => JSON.stringify(t)).join(" or ")} for ${ours}, which this file does not have; ${ours} is unknown for every row` });
   }
   for (const row of read.rows) {
-    const outcome = build(row, () => (csvView ? csvView(row) : objectView(row, kind, options.mapping)), context);
+    const outcome = build(row, csvView ? csvView(row) : undefined, context);
     if (outcome.warnings.length > 0) warnings.push(...outcome.warnings);
     if (outcome.ok) {
       items.push(outcome.value);
@@ -87,7 +87,7 @@ export function parseAccounts(input: string | Uint8Array, options: ImportOptions
     const outcome =
       object && typeof object.accountKey === "string" && !options.mapping && ["firmographics", "technographics", "organisational", "antiIcp"].some((k) => Object.hasOwn(object, k))
         ? accountFromProfileObject(object as Record<string, unknown>, row.line, context)
-        : accountFromView(view(), context);
+        : accountFromView(view ?? objectView(row, "accounts", options.mapping), context);
     if (!outcome.ok) return outcome;
     const seen = firstLine.get(outcome.value.accountKey);
     if (seen !== undefined) {
@@ -100,5 +100,5 @@ export function parseAccounts(input: string | Uint8Array, options: ImportOptions
 
 /** Signal rows → signals (one file may mix types). */
 export function parseSignals(input: string | Uint8Array, options: ImportOptions): Imported<Signal> {
-  return run<Signal>(input, options, "signals", (_row, view, context) => signalFromView(view(), context));
+  return run<Signal>(input, options, "signals", (row, view, context) => signalFromView(view ?? objectView(row, "signals", options.mapping), context));
 }

@@ -18,8 +18,8 @@ export interface RowCell {
 
 export interface RowView {
   line: number;
-  /** Our columns this row has anything for. */
-  columns(): Iterable<string>;
+  /** Our columns this file (or object) has a source for, including the mapping's constants. */
+  columns(): readonly string[];
   cells(ours: string): readonly RowCell[];
 }
 
@@ -36,14 +36,68 @@ function transform(mapping: Mapping | undefined, ours: string, raw: unknown): un
   return table ? translate(raw.trim()) : raw;
 }
 
+type Sources = ReadonlyMap<string, readonly { header: string; index: number }[]>;
+
+/**
+ * What a file's binding shares across its rows: the sources of each column, the mapping's
+ * constants and the list of our columns. Rows are read through one `BoundRow` per row (a
+ * class, so no closures are made per row: a file may hold millions).
+ */
+class Bound {
+  readonly columnList: readonly string[];
+  constructor(
+    readonly sources: Sources,
+    readonly constants: ReadonlyMap<string, string>,
+    readonly mapping: Mapping | undefined,
+  ) {
+    this.columnList = [...new Set([...sources.keys(), ...constants.keys()])];
+  }
+}
+
+class BoundRow implements RowView {
+  constructor(
+    readonly line: number,
+    private readonly bound: Bound,
+    private readonly cellsByIndex: readonly unknown[] | undefined,
+    private readonly object: Readonly<Record<string, unknown>> | undefined,
+    private readonly keys: readonly string[] | undefined,
+  ) {}
+
+  columns(): readonly string[] {
+    return this.bound.columnList;
+  }
+
+  private at(index: number): unknown {
+    if (this.cellsByIndex) return this.cellsByIndex[index];
+    const key = this.keys?.[index];
+    return key === undefined || !this.object || !Object.hasOwn(this.object, key) ? undefined : this.object[key];
+  }
+
+  cells(ours: string): readonly RowCell[] {
+    const sources = this.bound.sources.get(ours);
+    if (sources) {
+      let out: RowCell[] | undefined;
+      for (const s of sources) {
+        const raw = this.at(s.index);
+        if (!isBlank(raw)) (out ??= []).push({ header: s.header, raw: transform(this.bound.mapping, ours, raw) });
+      }
+      if (out) return out;
+    }
+    const constant = this.bound.constants.get(ours);
+    return constant === undefined ? NONE : [{ header: "(constant)", raw: constant }];
+  }
+}
+
+const NO_CONSTANTS: ReadonlyMap<string, string> = new Map();
+
 /** Views over CSV rows: one binding for the file (throws MAPPING_INVALID when mapped headers are missing). */
 export function csvViews(header: readonly string[], kind: MappingKind, mapping: Mapping | undefined, source: string): { view: (row: SourceRow) => RowView; missing: ReadonlyMap<string, readonly string[]> } {
   const binding = bindHeader(header, kind, mapping, source);
   if (!binding.columns.has("domain")) {
     throw new ScoringError("INPUT_INVALID", `${source}: no column names the account (expected one of ${KEY_COLUMNS.join(", ")}, or a mapping file); the header has ${header.map((h) => JSON.stringify(h)).join(", ")}`);
   }
-  const constants = mapping?.constants ?? new Map<string, string>();
-  return { view: (row) => view(row.line, binding.columns, constants, mapping, (index) => row.cells?.[index]), missing: binding.missing };
+  const bound = new Bound(binding.columns, mapping?.constants ?? NO_CONSTANTS, mapping);
+  return { view: (row) => new BoundRow(row.line, bound, row.cells, undefined, undefined), missing: binding.missing };
 }
 
 /** Views over NDJSON objects: each object's keys are its headers (camelCase keys read as snake_case). */
@@ -57,32 +111,5 @@ export function objectView(row: SourceRow, kind: MappingKind, mapping: Mapping |
   } catch {
     binding = { columns: new Map(), missing: new Map() };
   }
-  const constants = mapping?.constants ?? new Map<string, string>();
-  return view(row.line, binding.columns, constants, mapping, (index) => {
-    const key = keys[index];
-    return key === undefined || !Object.hasOwn(object, key) ? undefined : object[key];
-  });
-}
-
-type Sources = ReadonlyMap<string, readonly { header: string; index: number }[]>;
-
-function view(line: number, sourcesOf: Sources, constantOf: ReadonlyMap<string, string>, mapping: Mapping | undefined, at: (index: number) => unknown): RowView {
-  const cells = (ours: string): readonly RowCell[] => {
-    const sources = sourcesOf.get(ours);
-    if (sources) {
-      let out: RowCell[] | undefined;
-      for (const s of sources) {
-        const raw = at(s.index);
-        if (!isBlank(raw)) (out ??= []).push({ header: s.header, raw: transform(mapping, ours, raw) });
-      }
-      if (out) return out;
-    }
-    const constant = constantOf.get(ours);
-    return constant === undefined ? NONE : [{ header: "(constant)", raw: constant }];
-  };
-  return {
-    line,
-    columns: () => new Set([...sourcesOf.keys(), ...constantOf.keys()]),
-    cells,
-  };
+  return new BoundRow(row.line, new Bound(binding.columns, mapping?.constants ?? NO_CONSTANTS, mapping), undefined, object, keys);
 }

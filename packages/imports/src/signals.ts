@@ -41,7 +41,16 @@ interface FieldSpec {
   max: number | undefined;
 }
 
-const snakeToCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camelNames = new Map<string, string>();
+/** Column names repeat on every row: convert each once. */
+function camelOf(snake: string): string {
+  let camel = camelNames.get(snake);
+  if (camel === undefined) {
+    camel = snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    camelNames.set(snake, camel);
+  }
+  return camel;
+}
 const camelToSnake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 const specs = new Map<SignalType, Map<string, FieldSpec>>();
@@ -108,38 +117,38 @@ function readField(name: string, spec: FieldSpec, raw: unknown, context: RowCont
   }
 }
 
+function rejected(context: RowContext, row: RowView, warnings: ImportIssue[], reason: ImportIssue["reason"], column: string | undefined, raw: unknown, message: string): RowOutcome<Signal> {
+  return { ok: false, reject: { source: context.source, line: row.line, column, value: shownValue(raw), reason, message: `${message}; skipped` }, warnings };
+}
+
+const ENVELOPE = new Set(["type", "domain", "occurred_at", "event_id"]);
+const WIRE_ENVELOPE = new Set(["type", "accountKey", "occurredAt", "eventId"]);
+
 export function signalFromView(row: RowView, context: RowContext): RowOutcome<Signal> {
   const warnings: ImportIssue[] = [];
-  const reject = (reason: ImportIssue["reason"], column: string | undefined, raw: unknown, message: string): RowOutcome<Signal> => ({
-    ok: false,
-    reject: { source: context.source, line: row.line, column, value: shownValue(raw), reason, message: `${message}; skipped` },
-    warnings,
-  });
 
   const typeCell = row.cells("type")[0];
-  if (!typeCell) return reject("missing_field", "type", undefined, "no signal type");
+  if (!typeCell) return rejected(context, row, warnings, "missing_field", "type", undefined, "no signal type");
   const type = parseSignalType(typeCell.raw);
-  if (type.kind !== "value") return reject("unknown_signal_type", typeCell.header, typeCell.raw, `signal type ${JSON.stringify(shownValue(typeCell.raw))} ${type.kind === "unknown" ? type.why : "is empty"}`);
+  if (type.kind !== "value") return rejected(context, row, warnings, "unknown_signal_type", typeCell.header, typeCell.raw, `signal type ${JSON.stringify(shownValue(typeCell.raw))} ${type.kind === "unknown" ? type.why : "is empty"}`);
 
   const key = accountKeyOf(row.cells("domain"), row.line, context, warnings);
   if (!key.ok) return { ok: false, reject: key.reject, warnings };
 
   const whenCell = row.cells("occurred_at")[0];
-  if (!whenCell) return reject("missing_field", "occurred_at", undefined, "no date (occurred_at) for the signal");
+  if (!whenCell) return rejected(context, row, warnings, "missing_field", "occurred_at", undefined, "no date (occurred_at) for the signal");
   const when = parseInstant(whenCell.raw, context.dateOrder);
-  if (when.kind !== "value") return reject("invalid_field", whenCell.header, whenCell.raw, `occurred_at ${JSON.stringify(shownValue(whenCell.raw))} ${when.kind === "unknown" ? when.why : "is empty"}`);
+  if (when.kind !== "value") return rejected(context, row, warnings, "invalid_field", whenCell.header, whenCell.raw, `occurred_at ${JSON.stringify(shownValue(whenCell.raw))} ${when.kind === "unknown" ? when.why : "is empty"}`);
 
   const candidate: Record<string, unknown> = { type: type.value, accountKey: key.key, occurredAt: when.value };
   const fields = fieldsOf(type.value);
-  const headers = new Map<string, string>();
   for (const ours of row.columns()) {
-    if (ours === "type" || ours === "domain" || ours === "occurred_at" || ours === "event_id") continue;
-    const name = snakeToCamel(ours);
+    if (ENVELOPE.has(ours)) continue;
+    const name = camelOf(ours);
     const spec = fields.get(name);
     if (!spec) continue;
     const cell = row.cells(ours)[0];
     if (!cell) continue;
-    headers.set(name, cell.header);
     const c = readField(name, spec, cell.raw, context);
     if (c.kind === "value") {
       candidate[name] = c.value;
@@ -151,18 +160,18 @@ export function signalFromView(row: RowView, context: RowContext): RowOutcome<Si
       warnings.push({ source: context.source, line: row.line, column: cell.header, value: shownValue(cell.raw), reason: c.reason, message: `value ${JSON.stringify(shownValue(cell.raw))} ${c.why}; ${ours} recorded as other` });
       continue;
     }
-    if (spec.required) return reject("invalid_field", cell.header, cell.raw, `${ours} ${JSON.stringify(shownValue(cell.raw))} ${c.why}, which a ${type.value} signal needs`);
+    if (spec.required) return rejected(context, row, warnings, "invalid_field", cell.header, cell.raw, `${ours} ${JSON.stringify(shownValue(cell.raw))} ${c.why}, which a ${type.value} signal needs`);
     warnings.push({ source: context.source, line: row.line, column: cell.header, value: shownValue(cell.raw), reason: c.reason, message: `value ${JSON.stringify(shownValue(cell.raw))} ${c.why}; ${ours} left unknown` });
   }
   for (const [name, spec] of fields) {
-    if (spec.required && candidate[name] === undefined) return reject("missing_field", camelToSnake(name), undefined, `no ${camelToSnake(name)}, which a ${type.value} signal needs`);
+    if (spec.required && candidate[name] === undefined) return rejected(context, row, warnings, "missing_field", camelToSnake(name), undefined, `no ${camelToSnake(name)}, which a ${type.value} signal needs`);
   }
 
   const idCell = row.cells("event_id")[0];
   if (idCell !== undefined) {
     const id = textOf(idCell.raw);
     // eslint-disable-next-line no-control-regex
-    if (id.kind === "value" && (/[\u0000-\u001f\u007f]/.test(id.value) || id.value.length > 200)) return reject("invalid_field", idCell.header, idCell.raw, "event_id holds a control character or is longer than 200 characters");
+    if (id.kind === "value" && (/[\u0000-\u001f\u007f]/.test(id.value) || id.value.length > 200)) return rejected(context, row, warnings, "invalid_field", idCell.header, idCell.raw, "event_id holds a control character or is longer than 200 characters");
     if (id.kind === "value") candidate.eventId = id.value;
   }
   candidate.eventId ??= derivedEventId(candidate);
@@ -173,16 +182,17 @@ export function signalFromView(row: RowView, context: RowContext): RowOutcome<Si
     let removed = false;
     for (const issue of parsed.error.issues) {
       const name = issue.path[0];
-      if (typeof name !== "string" || name in { type: 1, accountKey: 1, occurredAt: 1, eventId: 1 } || fields.get(name)?.required !== false) {
-        const column = typeof name === "string" ? (headers.get(name) ?? camelToSnake(name)) : undefined;
-        return reject("invalid_field", column, typeof name === "string" ? candidate[name] : undefined, `${typeof name === "string" ? camelToSnake(name) : "the signal"}: ${issue.message}`);
+      const headerOf = (field: string) => row.cells(camelToSnake(field))[0]?.header ?? camelToSnake(field);
+      if (typeof name !== "string" || WIRE_ENVELOPE.has(name) || fields.get(name)?.required !== false) {
+        const column = typeof name === "string" ? headerOf(name) : undefined;
+        return rejected(context, row, warnings, "invalid_field", column, typeof name === "string" ? candidate[name] : undefined, `${typeof name === "string" ? camelToSnake(name) : "the signal"}: ${issue.message}`);
       }
       if (candidate[name] === undefined) continue;
-      warnings.push({ source: context.source, line: row.line, column: headers.get(name) ?? camelToSnake(name), value: shownValue(candidate[name]), reason: "not_understood", message: `value ${JSON.stringify(shownValue(candidate[name]))} not understood (${issue.message}); ${camelToSnake(name)} left unknown` });
+      warnings.push({ source: context.source, line: row.line, column: headerOf(name), value: shownValue(candidate[name]), reason: "not_understood", message: `value ${JSON.stringify(shownValue(candidate[name]))} not understood (${issue.message}); ${camelToSnake(name)} left unknown` });
       delete candidate[name];
       removed = true;
     }
     if (!removed) break;
   }
-  return reject("invalid_field", undefined, undefined, "the signal could not be built");
+  return rejected(context, row, warnings, "invalid_field", undefined, undefined, "the signal could not be built");
 }

@@ -55,9 +55,13 @@ const PLACEHOLDERS = new Set([
   "#num!",
 ]);
 
+const LONGEST_PLACEHOLDER = Math.max(...[...PLACEHOLDERS].map((p) => p.length));
+/** First characters of the placeholders (and of dash runs): most cells are ruled out by this alone. */
+const PLACEHOLDER_STARTS = new Set([...PLACEHOLDERS].map((p) => p[0] as string).concat(["-", "–", "—", "_", ".", "?", "*"]));
+
 export function isPlaceholder(text: string): boolean {
   const trimmed = text.trim();
-  if (trimmed === "") return false;
+  if (trimmed === "" || trimmed.length > LONGEST_PLACEHOLDER + 4 || !PLACEHOLDER_STARTS.has((trimmed[0] as string).toLowerCase())) return false;
   if (/^[-–—_.?*]+$/.test(trimmed)) return true;
   return PLACEHOLDERS.has(trimmed.toLowerCase().replace(/\s+/g, " "));
 }

@@ -25,11 +25,16 @@ function valid(iso: string): boolean {
   return !Number.isNaN(Date.parse(iso));
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** Calendar check: Date.parse accepts 2026-02-31 and rolls it over; this does not. */
 function realDate(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  if (!Number.isInteger(y) || m < 1 || m > 12 || d < 1) return false;
+  const leap = m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0);
+  return d <= (DAYS_IN_MONTH[m - 1] as number) + (leap ? 1 : 0);
 }
+
+/** The form most files and every event use: taken as is once the calendar and clock check out. */
+const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -38,6 +43,8 @@ export function parseInstant(raw: unknown, order?: DateOrder): Cell<string> {
   const text = textOf(raw);
   if (text.kind !== "value") return text;
   const s = text.value;
+  const canonical = CANONICAL.exec(s);
+  if (canonical) return realDate(Number(canonical[1]), Number(canonical[2]), Number(canonical[3])) ? value(s) : notUnderstood(EXPECTED);
   if (/^\d{10}$|^\d{13}$/.test(s)) return epoch(s);
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
     const [y, m, d] = s.split("-").map(Number) as [number, number, number];

@@ -26,6 +26,6 @@ const COVERS: Readonly<Partial<Record<FundingStage, readonly FundingStage[]>>> =
 };
 
 /** Does a rubric's list of stages accept this stage? Exact value, or a broader value that covers it. */
-export function fundingStageMatches(accepted: readonly string[], stage: string): boolean {
+export function fundingStageMatches(accepted: readonly unknown[], stage: string): boolean {
   return accepted.some((value) => value === stage || (COVERS[value as FundingStage]?.includes(stage as FundingStage) ?? false));
 }

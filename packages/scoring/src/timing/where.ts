@@ -10,7 +10,7 @@ export function matchesWhere(signal: Signal, where: Where | undefined): boolean 
   for (const [field, condition] of Object.entries(where)) {
     // A funding round's stage is matched like a profile's: `series_d_plus` covers series_d … series_j.
     if (field === "round" && Array.isArray(condition) && typeof fields.round === "string") {
-      if (!fundingStageMatches(condition.map(String), fields.round)) return false;
+      if (!fundingStageMatches(condition, fields.round)) return false;
     } else if (!matchesCondition(fields[field], condition)) return false;
   }
   return true;
