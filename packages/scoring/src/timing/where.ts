@@ -9,9 +9,8 @@ export function matchesWhere(signal: Signal, where: Where | undefined): boolean 
   const fields = signal as unknown as Record<string, unknown>;
   for (const [field, condition] of Object.entries(where)) {
     // A funding round's stage is matched like a profile's: `series_d_plus` covers series_d … series_j.
-    if (field === "round" && Array.isArray(condition) && typeof fields.round === "string") {
-      if (!fundingStageMatches(condition, fields.round)) return false;
-    } else if (!matchesCondition(fields[field], condition)) return false;
+    if (field === "round" && Array.isArray(condition) && typeof fields.round === "string" && fundingStageMatches(condition, fields.round)) continue;
+    if (!matchesCondition(fields[field], condition)) return false;
   }
   return true;
 }
