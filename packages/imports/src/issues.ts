@@ -95,8 +95,8 @@ export function countByReason(issues: readonly ImportIssue[]): ReasonCount[] {
 }
 
 /** The summary lines for one file: counts, then rejects and warnings grouped by reason with one example each. */
-export function summaryLines(source: string, counts: { rows: number; imported: number; rejected: readonly ImportIssue[]; warnings: readonly ImportIssue[] }, noun: string): string[] {
-  const lines = [`${source}: ${counts.rows} rows read, ${counts.imported} ${noun} imported, ${counts.rejected.length} rejected, ${counts.warnings.length} warnings`];
+export function summaryLines(source: string, counts: { rows: number; imported: number; rejected: readonly ImportIssue[]; warnings: readonly ImportIssue[] }, noun: string, verb = "imported"): string[] {
+  const lines = [`${source}: ${counts.rows} rows read, ${counts.imported} ${noun} ${verb}, ${counts.rejected.length} rejected, ${counts.warnings.length} warnings`];
   const describe = (title: string, issues: readonly ImportIssue[]) => {
     if (issues.length === 0) return;
     lines.push(`  ${title}:`);

@@ -28,6 +28,8 @@ export interface ImportedFile {
   warnings: readonly ImportIssue[];
   /** "accounts", "signals", "events": what one imported row is called. */
   noun: string;
+  /** What happened to them (default "imported"; icp ingest: "sent"). */
+  verb?: string;
 }
 
 const formatOf = (path: string) => (path.toLowerCase().endsWith(".csv") ? "csv" : "ndjson");
@@ -51,7 +53,7 @@ export function importSummary(files: readonly ImportedFile[], options: ReportOpt
   const lines: string[] = [];
   for (const f of files) {
     if (f.rows === 0 && f.warnings.length === 0) continue;
-    lines.push(...summaryLines(f.source, { rows: f.rows, imported: f.imported, rejected: f.rejects, warnings: f.warnings }, f.noun));
+    lines.push(...summaryLines(f.source, { rows: f.rows, imported: f.imported, rejected: f.rejects, warnings: f.warnings }, f.noun, f.verb));
   }
   const rejected = files.reduce((n, f) => n + f.rejects.length, 0);
   const warned = files.reduce((n, f) => n + f.warnings.length, 0);

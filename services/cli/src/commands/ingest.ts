@@ -85,7 +85,7 @@ export function ingestCommand(io: CliIo): Command {
       await sender.close();
     }
     const report = { ...options, rejects: result.rejected.length > 0 ? (options.rejects ?? `${file}.rejected.ndjson`) : options.rejects };
-    const files = [{ source: file, rows: result.rows, imported: result.sent, rejects: result.rejected, warnings: result.warnings, noun: "events sent" }];
+    const files = [{ source: file, rows: result.rows, imported: result.sent, rejects: result.rejected, warnings: result.warnings, noun: "events", verb: "sent" }];
     await writeIssueFiles(io, files, report);
     const summary = importSummary(files, report);
     if (report.rejects && result.rejected.length > 0) summary.push(`rejected rows written to ${report.rejects}`);
