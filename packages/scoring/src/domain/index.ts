@@ -8,3 +8,4 @@ export * from "./account-profile.js";
 export * from "./label.js";
 export * from "./signal.js";
 export * from "./time.js";
+export * from "./title.js";
