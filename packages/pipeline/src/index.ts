@@ -22,3 +22,4 @@ export { compareOccurrence } from "./instant.js";
 export type { EpochMs } from "./instant.js";
 export { PipelineError } from "./errors.js";
 export type { PipelineErrorCode } from "./errors.js";
+export { TierCensus } from "./tier-census.js";
