@@ -32,7 +32,15 @@ export async function ensureTopics(admin: Admin, catalog: TopicCatalog, options:
   const missing = wanted.filter((t) => !present.has(t.topic));
   if (missing.length > 0) {
     // waitForLeaders: producers may send right after this returns.
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      // A loaded single-node broker sometimes answers the leader wait with "does not host this
+      // topic-partition" for a topic it has just created: what counts is that they exist (the
+      // wait below then sees them answer); anything else is thrown as is.
+      const listed = new Set(await admin.listTopics());
+      if ((error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION" || !missing.every((t) => listed.has(t.topic))) throw error;
+    }
     await untilOffsetsAnswer(admin, missing.map((t) => t.topic));
   }
   // Another process may have created some between list and create: re-read instead of trusting our view.
