@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { Partitioners, type Kafka, type Producer } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import { topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
-import { confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
+import { catalogPartitioner, confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
 import { createLogger, createReadiness, createServiceMetrics, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
 import { createRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
@@ -94,9 +94,9 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
   const readiness = createReadiness({ lagGauge: metrics.consumerLag });
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `icpstream-${definition.name}` }, logger);
   // One in-flight request keeps each partition's outputs in the order they were decided.
-  // Java-compatible murmur2 partitioning: an account lands in the same partition number of
-  // every topic with the same partition count, whoever produced it.
-  const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  // The catalog's partitioner (murmur2, as the Java client): an account lands in the same
+  // partition number of every topic with the same partition count, whoever produced it.
+  const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: catalogPartitioner });
   await producer.connect();
   const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL }), { mode: env.ICP_SCHEMA_MODE });
   await codec.prepare(catalog);
