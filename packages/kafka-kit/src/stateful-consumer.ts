@@ -81,7 +81,8 @@ export interface StatefulConsumer {
   ownedShards(): ShardRef[];
   /**
    * Every assigned partition's lag against its high watermark, read from the broker now;
-   * null before the group assigned this member anything. Rejects when the broker does not answer.
+   * null before the group assigned this member anything. Rejects when the broker does not
+   * answer (its watermarks are read whatever the assignment).
    */
   lag(): Promise<PartitionLag[] | null>;
   /** Runs one clock tick now on every owned shard (tests and demos that move the clock). */
@@ -172,7 +173,10 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
   return {
     consumer,
     ownedShards: () => shards.held().filter((s) => !s.fenced).map((s) => s.shard),
-    lag: async () => (assignment === null ? null : assignedLag(assignment, shards, broker)),
+    lag: async () => {
+      const lags = await assignedLag([...specsByTopic.keys()], assignment ?? {}, shards, broker);
+      return assignment === null ? null : lags;
+    },
     tick,
     stop: async () => {
       stopping = true;

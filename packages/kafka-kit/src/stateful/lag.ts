@@ -14,18 +14,23 @@ export interface PartitionLag {
 /**
  * Lag of every assigned partition against the broker's high watermark, read now: high − the
  * next offset to apply (stored + 1, or the first retained offset when nothing is stored), so
- * an empty partition, or one whose every message is applied, has lag 0. Rejects when the
- * broker does not answer.
+ * an empty partition, or one whose every message is applied, has lag 0. Every input topic's
+ * watermarks are read, assigned partitions or not, so the answer also says the broker answers:
+ * rejects when it does not.
  */
-export async function assignedLag(assignment: Readonly<Record<string, readonly number[]>>, shards: Pick<ShardTable, "held">, broker: Pick<BrokerMetadata, "watermarks">): Promise<PartitionLag[]> {
+export async function assignedLag(
+  topics: readonly string[],
+  assignment: Readonly<Record<string, readonly number[]>>,
+  shards: Pick<ShardTable, "held">,
+  broker: Pick<BrokerMetadata, "watermarks">,
+): Promise<PartitionLag[]> {
+  const marksByTopic = new Map(await Promise.all(topics.map(async (topic) => [topic, await broker.watermarks(topic)] as const)));
   const held = new Map(shards.held().filter((s) => !s.fenced).map((s) => [s.shard.partition, s]));
   const lags: PartitionLag[] = [];
-  for (const [topic, partitions] of Object.entries(assignment)) {
-    if (partitions.length === 0) continue;
-    const marks = await broker.watermarks(topic);
-    for (const partition of partitions) {
+  for (const topic of topics) {
+    for (const partition of assignment[topic] ?? []) {
       const state = held.get(partition);
-      const mark = marks.get(partition);
+      const mark = marksByTopic.get(topic)?.get(partition);
       if (!state || !mark || !state.offsets.has(topic)) {
         lags.push({ topic, partition, lag: null, replaying: false });
         continue;
