@@ -35,11 +35,11 @@ export async function ensureTopics(admin: Admin, catalog: TopicCatalog, options:
     try {
       await admin.createTopics({ topics: missing, waitForLeaders: true });
     } catch (error) {
-      // A loaded single-node broker sometimes answers the leader wait with "does not host this
-      // topic-partition" for a topic it has just created: what counts is that they exist (the
-      // wait below then sees them answer); anything else is thrown as is.
-      const listed = new Set(await admin.listTopics());
-      if ((error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION" || !missing.every((t) => listed.has(t.topic))) throw error;
+      // The leader wait asks for the new topics' metadata and retries only "leader not
+      // available"; while several topics are created at once the broker may still answer
+      // "does not host this topic-partition" for one it has just created. The wait below
+      // (bounded) takes over: it fails if they never answer. Anything else is thrown as is.
+      if ((error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw error;
     }
     await untilOffsetsAnswer(admin, missing.map((t) => t.topic));
   }
