@@ -6,7 +6,7 @@ import { brokerMetadata } from "./broker-metadata.js";
 import type { RegistryCodec } from "./codec.js";
 import { coPartitionedAssigner } from "./co-partitioned-assigner.js";
 import { deadLetterSender } from "./dead-letter.js";
-import { batchApplier, type BatchOutcome } from "./stateful/apply-batch.js";
+import { batchApplier, type ApplyBatch, type BatchOutcome } from "./stateful/apply-batch.js";
 import { accountResultsApplier } from "./stateful/apply-results.js";
 import { ShardTable } from "./stateful/claim-and-fence.js";
 import type { StatefulConsumerHooks, StatefulHandler } from "./stateful/handler.js";
@@ -129,31 +129,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
     shards.reassign(new Set(Object.values(memberAssignment).flat()));
   });
 
-  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
-    const spec = specsByTopic.get(batch.topic);
-    if (!spec) return;
-    const { state, fresh } = await shards.shardFor(batch.partition);
-    if (fresh || state.fenced) return; // just claimed and sought, or lost: this batch is stale
-    hooks.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
-    for (let from = 0; from < batch.messages.length; from += MAX_CHUNK) {
-      if (!isRunning() || isStale() || stopping) break;
-      const chunk = batch.messages.slice(from, from + MAX_CHUNK);
-      let outcome: BatchOutcome;
-      try {
-        outcome = await serial(state, () => applyBatch(state, spec, batch.partition, chunk));
-      } catch (error) {
-        if (error instanceof FencedError) outcome = "fenced";
-        else throw error;
-      }
-      if (outcome !== "ok") {
-        shards.release(state);
-        if (outcome === "fenced") logger.warn({ topic: batch.topic, partition: batch.partition, generation: state.generation }, "fenced: another consumer holds this shard; reclaiming on the next batch");
-        return;
-      }
-      resolveOffset((chunk.at(-1) as KafkaMessage).offset);
-      await heartbeat();
-    }
-  };
+  const eachBatch = batchLoop({ specsByTopic, shards, applyBatch, logger, hooks, stopping: () => stopping });
 
   await consumer.connect();
   for (const spec of options.inputs) await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
@@ -186,5 +162,48 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       await Promise.all(shards.held().map((s) => s.queue));
       await broker.close();
     },
+  };
+}
+
+/**
+ * kafkajs's `eachBatch`: a batch of a partition whose shard is held goes through `applyBatch`
+ * in slices of MAX_CHUNK, in the shard's serial queue, each slice's offset resolved once
+ * applied (kafkajs's in-memory position only: nothing is committed to Kafka). A batch for a
+ * shard claimed just now is stale (the claim sought the stored offsets) and is dropped; a
+ * shard found fenced or behind is let go, to be claimed again on its next batch.
+ */
+function batchLoop<S extends TopicSpec>(ports: {
+  specsByTopic: ReadonlyMap<string, S>;
+  shards: ShardTable;
+  applyBatch: ApplyBatch<S>;
+  logger: Logger;
+  hooks: StatefulConsumerHooks;
+  stopping(): boolean;
+}): (payload: EachBatchPayload) => Promise<void> {
+  const { shards, logger, hooks } = ports;
+  return async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    const spec = ports.specsByTopic.get(batch.topic);
+    if (!spec) return;
+    const { state, fresh } = await shards.shardFor(batch.partition);
+    if (fresh || state.fenced) return; // just claimed and sought, or lost: this batch is stale
+    hooks.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+    for (let from = 0; from < batch.messages.length; from += MAX_CHUNK) {
+      if (!isRunning() || isStale() || ports.stopping()) break;
+      const chunk = batch.messages.slice(from, from + MAX_CHUNK);
+      let outcome: BatchOutcome;
+      try {
+        outcome = await serial(state, () => ports.applyBatch(state, spec, batch.partition, chunk));
+      } catch (error) {
+        if (error instanceof FencedError) outcome = "fenced";
+        else throw error;
+      }
+      if (outcome !== "ok") {
+        shards.release(state);
+        if (outcome === "fenced") logger.warn({ topic: batch.topic, partition: batch.partition, generation: state.generation }, "fenced: another consumer holds this shard; reclaiming on the next batch");
+        return;
+      }
+      resolveOffset((chunk.at(-1) as KafkaMessage).offset);
+      await heartbeat();
+    }
   };
 }

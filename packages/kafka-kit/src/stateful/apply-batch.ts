@@ -69,6 +69,40 @@ interface ChunkEffects {
 
 const accountOf = (event: unknown) => (event as { accountKey: string }).accountKey;
 
+/**
+ * Shard-wide state as the later messages of a chunk must see it: what Redis holds, with what
+ * earlier messages of the same chunk set or removed (not yet applied) laid over it.
+ */
+class SharedOverlay {
+  private readonly written = new Map<string, { set: Record<string, string>; del: Set<string> }>();
+  constructor(private readonly load: (name: string) => Promise<Record<string, string>>) {}
+
+  async read(name: string): Promise<Record<string, string>> {
+    const current = { ...(await this.load(name)) };
+    const written = this.written.get(name);
+    if (written) {
+      for (const field of written.del) delete current[field];
+      Object.assign(current, written.set);
+    }
+    return current;
+  }
+
+  record(changes: HandlerResult["shared"]): void {
+    for (const [name, change] of Object.entries(changes ?? {})) {
+      const written = this.written.get(name) ?? { set: {}, del: new Set<string>() };
+      for (const [field, value] of Object.entries(change.set ?? {})) {
+        written.del.delete(field);
+        written.set[field] = value;
+      }
+      for (const field of change.del ?? []) {
+        delete written.set[field];
+        written.del.add(field);
+      }
+      this.written.set(name, written);
+    }
+  }
+}
+
 export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBatch<S> {
   const { store, logger, hooks } = ports;
 
@@ -93,17 +127,7 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
   const computeChunk = async (state: ShardState, spec: S, partition: number, decoded: readonly Decoded<S>[], quiet: boolean, touched: Set<string>): Promise<ChunkEffects> => {
     const accountKeys = [...new Set(decoded.flatMap((d) => (d.event ? [accountOf(d.event)] : [])))];
     const working = accountKeys.length > 0 ? await store.read(state.shard, accountKeys) : new Map<string, Record<string, string>>();
-    // Shard-wide state written earlier in this batch, seen by the later messages' readShared.
-    const sharedWritten = new Map<string, { set: Record<string, string>; del: Set<string> }>();
-    const readShared = async (name: string) => {
-      const current = { ...(await store.readShared(state.shard, name)) };
-      const written = sharedWritten.get(name);
-      if (written) {
-        for (const field of written.del) delete current[field];
-        Object.assign(current, written.set);
-      }
-      return current;
-    };
+    const shared = new SharedOverlay((name) => store.readShared(state.shard, name));
     const effects: ChunkEffects = { writes: [], schedule: [], outbox: {}, ready: new Map(), deadLetters: [] };
 
     const now = ports.clock();
@@ -129,7 +153,7 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
           get logger() {
             return (log ??= messageLog());
           },
-          readShared,
+          readShared: (name) => shared.read(name),
         });
         outbox = quiet ? {} : await ports.outbox.encode(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`, effects.ready);
       } catch (error) {
@@ -147,18 +171,7 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
         for (const field of result.state.del ?? []) delete next[field];
         working.set(accountKey, next);
       }
-      for (const [name, change] of Object.entries(result.shared ?? {})) {
-        const written = sharedWritten.get(name) ?? { set: {}, del: new Set<string>() };
-        for (const [field, value] of Object.entries(change.set ?? {})) {
-          written.del.delete(field);
-          written.set[field] = value;
-        }
-        for (const field of change.del ?? []) {
-          delete written.set[field];
-          written.del.add(field);
-        }
-        sharedWritten.set(name, written);
-      }
+      shared.record(result.shared);
     }
     return effects;
   };
