@@ -1,7 +1,6 @@
-import { Partitioners } from "kafkajs";
 import { TOPICS } from "@icpstream/contracts";
 import type { TopicCatalog } from "@icpstream/contracts";
-import { EventProducer, RegistryCodec, confluentRegistry, createKafka } from "@icpstream/kafka-kit";
+import { EventProducer, RegistryCodec, catalogPartitioner, confluentRegistry, createKafka } from "@icpstream/kafka-kit";
 import type { SchemaMode } from "@icpstream/kafka-kit";
 import type { Logger } from "pino";
 import type { SendEvents } from "./file-ingest.js";
@@ -25,7 +24,8 @@ export async function connectSender(
   const codec = new RegistryCodec(confluentRegistry({ url: config.registryUrl }), { mode: config.schemaMode });
   await codec.prepare(catalog);
   // Idempotent producer: a retried send after a lost acknowledgement is not written twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  // The catalog's partitioner (murmur2): consumers dead-letter a message found elsewhere.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: catalogPartitioner });
   await producer.connect();
   const events = new EventProducer(producer, codec);
   return {
