@@ -31,5 +31,8 @@ export type { ReportOptions } from "./report/build-report.js";
 export type { ScorecardReport, TierRow, Verdict, VerdictKind } from "./report/report-types.js";
 export { percent, times, money, decimal, count } from "./report/format.js";
 
+export { renderReportPage } from "./html/report-page.js";
+export type { HtmlPageInput } from "./html/report-page.js";
+
 export { generateOutcomeDataset, SYNTHETIC_RUBRIC, PLANTED_EFFECTS, PLANTED_INTERCEPT } from "./testing/synthetic-outcomes.js";
 export type { SyntheticDataset, SyntheticOptions } from "./testing/synthetic-outcomes.js";

@@ -186,7 +186,7 @@ function verdictsFor(report: ScorecardReport, minClosed: number): Verdict[] {
   if (assumptions.laterSnapshots > 0) {
     verdicts.push({ kind: "profiles_assumed", severity: "warning", text: `${plural(assumptions.laterSnapshots, "opportunity was", "opportunities were")} scored with the account's earliest profile snapshot, taken after the opportunity was created.` });
   }
-  if (assumptions.unscored > 0) verdicts.push({ kind: "unscored_opportunities", severity: "warning", text: `${plural(assumptions.unscored, "opportunity", "opportunities")} left out: their account has no profile in the accounts.` });
+  if (assumptions.unscored > 0) verdicts.push({ kind: "unscored_opportunities", severity: "warning", text: assumptions.unscored === 1 ? "1 opportunity left out: its account has no profile in the accounts." : `${count(assumptions.unscored)} opportunities left out: their accounts have no profile in the accounts.` });
   return verdicts;
 }
 

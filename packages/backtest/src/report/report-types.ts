@@ -50,6 +50,7 @@ export type VerdictKind =
   | "not_enough_evidence"
   | "ranks_backwards"
   | "adjacent_same_rate"
+  | "adjacent_unresolved"
   | "adjacent_inverted"
   | "top_tier_share_high"
   | "top_tier_share_low"

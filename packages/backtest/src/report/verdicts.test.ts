@@ -47,6 +47,12 @@ describe("plain-language verdicts", () => {
     expect(v?.text).toMatch(/Tier A and Tier B close at about the same rate/);
   });
 
+  it("two tiers with a handful of deals each cannot be told apart yet, which is not the same rate", () => {
+    const [v] = adjacentVerdicts([tier("a", 2, 0), tier("b", 3, 3)]);
+    expect(v?.kind).toBe("adjacent_unresolved");
+    expect(v?.text).toMatch(/cannot be told apart yet/);
+  });
+
   it("a lower tier that closes clearly more often is called upside down", () => {
     expect(adjacentVerdicts([tier("a", 10, 90), tier("b", 50, 50)])[0]?.kind).toBe("adjacent_inverted");
   });

@@ -15,7 +15,7 @@ import type { ScorecardReport, TierRow, Verdict } from "./report-types.js";
  * - predictive weights want ≥ 100 closed deals (SPEC, scoring models).
  */
 export const LIFT_BENCHMARK = 2;
-/** A difference interval wider than this (30 points) is called wide in the same-rate verdict. */
+/** A difference interval wider than this (30 points) says "cannot tell yet" rather than "the same rate". */
 const WIDE_DIFFERENCE = 0.3;
 
 const closed = (t: TierRow) => t.won + t.lost;
@@ -62,12 +62,19 @@ export function adjacentVerdicts(tiers: readonly TierRow[]): Verdict[] {
     if (d.high < 0) {
       verdicts.push({ kind: "adjacent_inverted", severity: "warning", text: `${lower.name} closes more often than ${upper.name} (${rates}): the threshold between them is upside down.` });
     } else if (contains(d, 0)) {
-      const wide = d.high - d.low > WIDE_DIFFERENCE ? ` With ${count(closed(upper))} and ${count(closed(lower))} closed deals the interval is wide: more deals may still separate them.` : "";
-      verdicts.push({
-        kind: "adjacent_same_rate",
-        severity: "warning",
-        text: `${upper.name} and ${lower.name} close at about the same rate (${rates}, which includes 0): the references' warning sign — the threshold between them does not separate accounts that close.${wide}`,
-      });
+      if (d.high - d.low > WIDE_DIFFERENCE) {
+        verdicts.push({
+          kind: "adjacent_unresolved",
+          severity: "info",
+          text: `${upper.name} and ${lower.name} cannot be told apart yet (${rates}, which includes 0): with ${count(closed(upper))} and ${count(closed(lower))} closed deals there is too little to say whether the threshold between them separates accounts that close.`,
+        });
+      } else {
+        verdicts.push({
+          kind: "adjacent_same_rate",
+          severity: "warning",
+          text: `${upper.name} and ${lower.name} close at about the same rate (${rates}, which includes 0): the references' warning sign — the threshold between them does not separate accounts that close.`,
+        });
+      }
     }
   }
   return verdicts;
