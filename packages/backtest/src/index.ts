@@ -29,10 +29,19 @@ export type { BacktestInput, BacktestResult, ScorecardRun } from "./report/run-b
 export { buildScorecardReport, reportCurrency, DEFAULT_TARGET_TOP_SHARE, DEFAULT_MIN_CLOSED_DEALS } from "./report/build-report.js";
 export type { ReportOptions } from "./report/build-report.js";
 export type { ScorecardReport, TierRow, Verdict, VerdictKind } from "./report/report-types.js";
-export { percent, times, money, decimal, count } from "./report/format.js";
+export { percent, times, money, decimal, count, formatTierShare } from "./report/format.js";
+
+export { proposeThresholds } from "./calibrate/propose-thresholds.js";
+export type { CalibrationResult, TierSummary } from "./calibrate/propose-thresholds.js";
+export { calibrateRubric } from "./calibrate/calibrate-rubric.js";
+export type { CalibrationRun } from "./calibrate/calibrate-rubric.js";
+export { editRubricText, derivedLabel, RubricEditError } from "./calibrate/rubric-edit.js";
+export { Retier } from "./calibrate/retier.js";
 
 export { renderReportPage } from "./html/report-page.js";
 export type { HtmlPageInput } from "./html/report-page.js";
 
 export { generateOutcomeDataset, SYNTHETIC_RUBRIC, PLANTED_EFFECTS, PLANTED_INTERCEPT } from "./testing/synthetic-outcomes.js";
 export type { SyntheticDataset, SyntheticOptions } from "./testing/synthetic-outcomes.js";
+export { datasetFiles } from "./testing/dataset-files.js";
+export type { DatasetFiles } from "./testing/dataset-files.js";

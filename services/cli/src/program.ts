@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { backtestCommand } from "./commands/backtest.js";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { explainCommand } from "./commands/explain.js";
 import { ingestCommand } from "./commands/ingest.js";
 import { rebuildCommand } from "./commands/rebuild.js";
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(ingestCommand(io));
   program.addCommand(tailCommand(io));
   program.addCommand(backtestCommand(io));
+  program.addCommand(calibrateCommand(io));
   program.addCommand(rebuildCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   return program;

@@ -11,3 +11,4 @@ export const money = (x: number | null | undefined, currency: string): string =>
 export const decimal = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined ? "–" : x.toFixed(digits));
 export const count = (n: number): string => n.toLocaleString("en-US");
 export const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
+export const formatTierShare = (x: number): string => `${(x * 100).toFixed(1)}%`;

@@ -77,6 +77,7 @@ export interface AucEstimate {
 
 /** AUC with a stratified bootstrap 95% percentile interval. Null when there is no won or no lost deal. */
 export function rocAucWithInterval(deals: readonly Labelled[], options: { resamples: number; seed: number; random: Random }): AucEstimate | null {
+  if (!Number.isInteger(options.resamples) || options.resamples < 1) throw new RangeError(`expected at least one bootstrap resample, got ${options.resamples}`);
   const sorted = sortByScore(deals);
   const auc = weightedAuc(deals, sorted, () => 1);
   if (auc === null) return null;
