@@ -38,6 +38,17 @@ export type { CalibrationRun } from "./calibrate/calibrate-rubric.js";
 export { editRubricText, derivedLabel, RubricEditError } from "./calibrate/rubric-edit.js";
 export { Retier } from "./calibrate/retier.js";
 
+export { learnWeights, LearnRefusal } from "./learn/learn-weights.js";
+export type { LearnInput, LearnOptions, LearnResult, ModelScore, TierLift } from "./learn/learn-weights.js";
+export { candidateFeatures, featureValues, bandGaps } from "./learn/features.js";
+export type { Feature, FeatureKind } from "./learn/features.js";
+export { fitLogistic, predictLogistic } from "./learn/logistic.js";
+export type { LogisticFit, SparseRow } from "./learn/logistic.js";
+export { fitNaiveBayes, predictNaiveBayes } from "./learn/naive-bayes.js";
+export { timeOrderedSplit } from "./learn/time-split.js";
+export { POINTS_PER_LOG_ODDS, toPoints, describeWeight } from "./learn/learned-rubric.js";
+export type { LearnedWeight } from "./learn/learned-rubric.js";
+
 export { renderReportPage } from "./html/report-page.js";
 export type { HtmlPageInput } from "./html/report-page.js";
 
