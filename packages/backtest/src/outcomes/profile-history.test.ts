@@ -13,14 +13,15 @@ describe("the profile known at an instant", () => {
     expect(history.at("acme.com", "2026-06-01T00:00:00Z")?.profile).toBe(later.profile);
   });
 
-  it("is the undated profile, flagged as assumed, when there is no snapshot before the instant", () => {
+  it("is the undated profile, flagged as assumed, when the account has no snapshot", () => {
     const undated = profileOf("acme.com", { firmographics: { industry: "fintech" } });
-    const history = ProfileHistory.from({ undated: [undated], snapshots: [later] });
+    const history = ProfileHistory.from({ undated: [undated], snapshots: [{ ...later, profile: profileOf("other.com") }] });
     expect(history.at("acme.com", "2026-03-01T00:00:00Z")).toEqual({ profile: undated, basis: "undated" });
   });
 
-  it("is the earliest snapshot, flagged, when every snapshot comes later and there is no undated profile", () => {
-    const history = ProfileHistory.from({ snapshots: [later] });
+  it("is the earliest snapshot, flagged, when every snapshot comes later, even beside an undated profile", () => {
+    const undated = profileOf("acme.com", { firmographics: { industry: "fintech" } });
+    const history = ProfileHistory.from({ undated: [undated], snapshots: [later] });
     expect(history.at("acme.com", "2026-03-01T00:00:00Z")).toMatchObject({ basis: "later_snapshot", profile: later.profile });
   });
 

@@ -15,7 +15,7 @@ import type { AccountProfile } from "@icpstream/scoring";
  *   backtest window. That assumption can leak later facts into earlier scores, so every
  *   opportunity scored that way is counted and reported.
  * An account whose snapshots all come after t is scored with its earliest snapshot (the
- * closest thing known), and counted apart too.
+ * closest in time to t, so preferred to an undated profile), and counted apart too.
  *
  * Two snapshots of one account at the same instant: the one with the smaller canonical JSON
  * is kept, so the result does not depend on the input order.
@@ -83,10 +83,9 @@ export class ProfileHistory {
       const i = lastAtOrBefore(timeline.ms, ms);
       if (i >= 0) return { profile: timeline.profiles[i] as AccountProfile, basis: "snapshot", knownAt: timeline.at[i] as string };
     }
-    const undated = this.undated.get(accountKey);
-    if (undated) return { profile: undated, basis: "undated" };
     if (timeline) return { profile: timeline.profiles[0] as AccountProfile, basis: "later_snapshot", knownAt: timeline.at[0] as string };
-    return undefined;
+    const undated = this.undated.get(accountKey);
+    return undated ? { profile: undated, basis: "undated" } : undefined;
   }
 }
 

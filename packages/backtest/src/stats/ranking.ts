@@ -81,22 +81,46 @@ export function rocAucWithInterval(deals: readonly Labelled[], options: { resamp
   const sorted = sortByScore(deals);
   const auc = weightedAuc(deals, sorted, () => 1);
   if (auc === null) return null;
-  const won: number[] = [];
-  const lost: number[] = [];
-  deals.forEach((d, i) => (d.won ? won : lost).push(i));
-  const counts = new Float64Array(deals.length);
-  const estimates: number[] = [];
+  // Work in sorted positions with typed arrays: a resample is a count per position.
+  const n = deals.length;
+  const won = new Uint8Array(n);
+  const groupEnd = sorted.groupEnd;
+  const wonPositions: number[] = [];
+  const lostPositions: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const isWon = (deals[sorted.order[k] as number] as Labelled).won;
+    won[k] = isWon ? 1 : 0;
+    (isWon ? wonPositions : lostPositions).push(k);
+  }
+  const counts = new Float64Array(n);
+  const estimates = new Float64Array(options.resamples);
   for (let r = 0; r < options.resamples; r++) {
     counts.fill(0);
-    for (const group of [won, lost]) {
-      for (let k = 0; k < group.length; k++) {
-        const drawn = group[options.random.int(0, group.length - 1)] as number;
+    for (const positions of [wonPositions, lostPositions]) {
+      const last = positions.length - 1;
+      for (let k = 0; k <= last; k++) {
+        const drawn = positions[options.random.int(0, last)] as number;
         counts[drawn] = (counts[drawn] as number) + 1;
       }
     }
-    estimates.push(weightedAuc(deals, sorted, (i) => counts[i] as number) as number);
+    let lostBelow = 0;
+    let concordant = 0;
+    let i = 0;
+    while (i < n) {
+      const end = groupEnd[i] as number;
+      let groupWon = 0;
+      let groupLost = 0;
+      for (let k = i; k < end; k++) {
+        if (won[k] === 1) groupWon += counts[k] as number;
+        else groupLost += counts[k] as number;
+      }
+      concordant += groupWon * (lostBelow + groupLost / 2);
+      lostBelow += groupLost;
+      i = end;
+    }
+    estimates[r] = concordant / (wonPositions.length * lostPositions.length);
   }
-  estimates.sort((a, b) => a - b);
+  estimates.sort();
   const at = (q: number) => estimates[Math.min(estimates.length - 1, Math.max(0, Math.floor(q * estimates.length)))] as number;
   return { auc, interval: { low: at(0.025), high: at(0.975) }, resamples: options.resamples, seed: options.seed };
 }
