@@ -120,7 +120,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2.5rem; } small { color: #666; font-weight: normal; }
 .headline { font-size: 1.05rem; padding: .75rem 1rem; border-left: 6px solid #999; background: #f6f6f6; }
 .verdicts { list-style: none; padding: 0; } .verdicts li { border-left: 4px solid #999; padding: .25rem .75rem; margin: .35rem 0; }
-.headline.good, .verdicts li.good { border-left-color: #59a14f; } .headline.warning, .verdicts li.warning { border-left-color: #e8a33d; } .verdicts li.info { border-left-color: #4e79a7; }
+.headline.good, .verdicts li.good { border-left-color: #59a14f; } .headline.warning, .verdicts li.warning { border-left-color: #e8a33d; } .headline.info, .verdicts li.info { border-left-color: #4e79a7; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; } th, td { padding: .3rem .5rem; border-bottom: 1px solid #ddd; text-align: right; }
 th[scope=row], thead th:first-child { text-align: left; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 1.5rem; } figure { margin: 0; } figcaption { color: #555; font-size: .9rem; text-align: center; }
