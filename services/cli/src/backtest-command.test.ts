@@ -8,7 +8,7 @@ describe("icp backtest", () => {
   it("prints the tier table and the verdicts for the sample files, with too few deals to judge", async () => {
     const t = memoryIo();
     expect(await runCli(["backtest", ...SAMPLE], t.io)).toBe(0);
-    expect(t.stdout()).toMatch(/^Enterprise sales-led \[enterprise\] · rubric enterprise 2026-Q3 @ [0-9a-f]{12} · pool as of 2026-12-01/);
+    expect(t.stdout()).toMatch(/^Enterprise sales-led \[enterprise\] · rubric enterprise 2026-Q4 @ [0-9a-f]{12} · pool as of 2026-12-01/);
     expect(t.stdout()).toContain("win rate (95%)");
     expect(t.stdout()).toMatch(/too few to judge the model with confidence/);
     expect(t.stdout()).toMatch(/open opportunities reported apart/);

@@ -117,8 +117,9 @@ export function candidateFeatures(card: LoadedScorecard, profiles: readonly Acco
     const points = org?.[key];
     if (points !== undefined) rule(`organisational.${key}`, key, points);
   }
-  for (const [kind, points] of Object.entries(card.fit.antiIcp.soft?.deductions ?? {})) {
-    features.push({ id: `antiIcp.${kind}`, kind: "rule", label: `deduction: ${kind}`, group: `antiIcp.${kind}`, handPoints: -(points as number), rule: `antiIcp.${kind}`, nominal: points as number });
+  for (const [kind, deduction] of Object.entries(card.fit.antiIcp.soft?.deductions ?? {})) {
+    const points = deduction?.points ?? 0;
+    features.push({ id: `antiIcp.${kind}`, kind: "rule", label: `deduction: ${kind}`, group: `antiIcp.${kind}`, handPoints: -points, rule: `antiIcp.${kind}`, nominal: points });
   }
   for (const [layerId, layer] of Object.entries(card.timing.layers)) {
     for (const r of layer.rules) {

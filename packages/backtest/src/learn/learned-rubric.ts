@@ -156,11 +156,14 @@ export function applyLearnedWeights(doc: Document, card: LoadedScorecard, weight
   const soft = card.fit.antiIcp.soft;
   if (soft) {
     let total = 0;
-    for (const kind of Object.keys(soft.deductions)) {
+    for (const [kind, deduction] of Object.entries(soft.deductions)) {
       const w = get(`antiIcp.${kind}`);
       const points = w ? Math.max(0, -w.points) : 0;
-      doc.setIn([...fit, "antiIcp", "soft", "deductions", kind], points);
-      if (w) annotate(doc, [...fit, "antiIcp", "soft", "deductions", kind], describeWeight(w));
+      // A deduction that also caps the tier keeps its cap: only its points are learned.
+      const path = deduction?.maxTier === undefined ? [...fit, "antiIcp", "soft", "deductions", kind] : [...fit, "antiIcp", "soft", "deductions", kind, "points"];
+      if (deduction?.maxTier !== undefined && !doc.hasIn([...fit, "antiIcp", "soft", "deductions", kind, "points"])) doc.setIn([...fit, "antiIcp", "soft", "deductions", kind], { points, maxTier: deduction.maxTier });
+      else doc.setIn(path, points);
+      if (w) annotate(doc, path, describeWeight(w));
       total += points;
     }
     doc.setIn([...fit, "antiIcp", "soft", "max"], clamp(total, 0, 100));
