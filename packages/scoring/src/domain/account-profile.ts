@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AccountKey } from "./account-key.js";
+import { ShortText } from "./text.js";
 import { IsoDate, IsoDateTime } from "./time.js";
 
 /**
@@ -47,7 +48,7 @@ export type RevenueRange = z.infer<typeof RevenueRange>;
 export const Firmographics = z
   .object({
     /** Industry label as the source gives it; rubrics compare it with `normalizeLabel`. */
-    industry: z.string().min(1).optional(),
+    industry: ShortText.optional(),
     employeeCount: z.number().int().nonnegative().optional(),
     /** Exact annual revenue in USD; preferred over `revenueRange` when both are present. */
     revenueUsd: z.number().nonnegative().optional(),
@@ -58,7 +59,7 @@ export const Firmographics = z
       .regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 country code such as US")
       .optional(),
     /** Sales region as the seller defines it (`NA`, `EMEA`, `APAC`, `LATAM`, …). */
-    region: z.string().min(1).optional(),
+    region: ShortText.optional(),
     businessModel: BusinessModel.optional(),
     deliveryModel: DeliveryModel.optional(),
     fundingStage: FundingStage.optional(),
@@ -68,9 +69,9 @@ export type Firmographics = z.infer<typeof Firmographics>;
 /** A technology seen in the account's stack (BuiltWith / HG Data / Apollo style). */
 export const Technology = z
   .object({
-    name: z.string().min(1),
+    name: ShortText,
     /** Optional category from the source (`crm`, `sales engagement`, …), kept for explanations. */
-    category: z.string().min(1).optional(),
+    category: ShortText.optional(),
   });
 export type Technology = z.infer<typeof Technology>;
 
@@ -84,7 +85,7 @@ export type CompetitorStrength = z.infer<typeof CompetitorStrength>;
 
 export const CompetitorContract = z
   .object({
-    vendor: z.string().min(1),
+    vendor: ShortText,
     strength: CompetitorStrength,
     contractEndsAt: IsoDate.optional(),
   });
@@ -100,7 +101,7 @@ export type Technographics = z.infer<typeof Technographics>;
 export const Organisational = z
   .object({
     /** Buying roles known to exist at the account (`RevOps Lead`, `VP Demand Gen`, …). */
-    buyingRolesPresent: z.array(z.string().min(1)).default([]),
+    buyingRolesPresent: z.array(ShortText).default([]),
     championIdentified: z.boolean().optional(),
     budgetHolderIdentified: z.boolean().optional(),
     hasTechnicalTeam: z.boolean().optional(),
@@ -125,7 +126,7 @@ export type AntiIcpFacts = z.infer<typeof AntiIcpFacts>;
 export const AccountProfile = z
   .object({
     accountKey: AccountKey,
-    name: z.string().min(1).optional(),
+    name: ShortText.optional(),
     firmographics: Firmographics.default({}),
     technographics: Technographics.default({ technologies: [], competitorContracts: [] }),
     organisational: Organisational.default({ buyingRolesPresent: [] }),
