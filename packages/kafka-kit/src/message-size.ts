@@ -1,5 +1,8 @@
-import { ConfigResourceTypes } from "kafkajs";
+import kafkajs from "kafkajs";
 import type { Admin } from "kafkajs";
+
+// kafkajs is CommonJS and Node's ESM loader does not see this export by name (vitest does).
+const { ConfigResourceTypes } = kafkajs;
 
 /**
  * How big a produce request may be before the broker refuses it, measured on our side
