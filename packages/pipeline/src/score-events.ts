@@ -1,5 +1,5 @@
-import type { ContributionV1, FitScoredEventV1, LayerScoreV1, ReasonV1, RubricVersionRef, TimingScoredEventV1 } from "@icpstream/contracts";
-import type { Contribution, FitResult, LayerResult, RubricVersion, TimingResult } from "@icpstream/scoring";
+import type { ContributionV1, FitScoredEventV1, LayerScoreV1, ReasonV1, RubricVersionRef, StrongSignalV1, TimingScoredEventV1 } from "@icpstream/contracts";
+import type { Contribution, FitResult, LayerResult, RubricVersion, StrongSignal, TimingResult } from "@icpstream/scoring";
 import { scoreTiming } from "@icpstream/scoring";
 import type { LoadedScorecard } from "@icpstream/scoring";
 import { digestOf } from "./output-id.js";
@@ -41,33 +41,44 @@ export function toLayerV1(l: LayerResult): LayerScoreV1 {
   return l.score === undefined ? { id: l.id, points: l.points } : { id: l.id, points: l.points, score: l.score };
 }
 
-export type FitPayload = Pick<FitScoredEventV1, "fit" | "excluded" | "exclusions" | "layers" | "contributions">;
-export type TimingPayload = Pick<TimingScoredEventV1, "timing" | "strongIntent" | "hasTimingSignal" | "layers" | "contributions">;
+export type FitPayload = Pick<FitScoredEventV1, "fit" | "excluded" | "exclusions" | "tierCaps" | "layers" | "contributions">;
+export type TimingPayload = Pick<TimingScoredEventV1, "timing" | "strongIntent" | "strongSignals" | "hasTimingSignal" | "layers" | "contributions">;
+
+/** At most this many strong signals travel with a timing score (the contract's limit). */
+export const MAX_STRONG_SIGNALS = 50;
 
 export function fitPayload(result: FitResult): FitPayload {
   return {
     fit: result.score,
     excluded: result.excluded,
     exclusions: result.exclusions.map((e) => ({ rule: e.rule, reason: e.reason })),
+    tierCaps: result.tierCaps.map((c) => ({ tierId: c.tierId, rule: c.rule, reason: clip(c.reason) })),
     layers: result.layers.map(toLayerV1),
     contributions: result.contributions.map(toContributionV1),
   };
+}
+
+/** A strong signal on the wire: no age (it grows every millisecond; the receiver knows its own instant). */
+export function toStrongSignalV1(s: StrongSignal): StrongSignalV1 {
+  return { rule: s.rule, label: s.label, eventId: s.eventId, occurredAt: s.occurredAt, description: s.description.length <= 1000 ? s.description : `${s.description.slice(0, 999)}…`, strongUntil: s.strongUntil };
 }
 
 export function timingPayload(result: TimingResult): TimingPayload {
   return {
     timing: result.score,
     strongIntent: result.strongIntent,
+    strongSignals: result.strongSignals.slice(0, MAX_STRONG_SIGNALS).map(toStrongSignalV1),
     hasTimingSignal: result.hasTimingSignal,
     layers: result.layers.map(toLayerV1),
     contributions: result.contributions.map(toContributionV1),
   };
 }
 
-/** What a fit score is, for change detection: the rubric, the score, exclusions and the explanation. */
+/** What a fit score is, for change detection: the rubric, the score, exclusions, tier caps and the explanation. */
 export function fitDigest(event: FitPayload & { rubricVersion: RubricVersionRef }): string {
   const { fit, excluded, exclusions, layers, contributions } = event;
-  return digestOf({ rubric: event.rubricVersion.hash, fit, excluded, exclusions, layers, contributions });
+  const tierCaps = event.tierCaps ?? [];
+  return digestOf(tierCaps.length === 0 ? { rubric: event.rubricVersion.hash, fit, excluded, exclusions, layers, contributions } : { rubric: event.rubricVersion.hash, fit, excluded, exclusions, tierCaps, layers, contributions });
 }
 
 /**
@@ -77,8 +88,13 @@ export function fitDigest(event: FitPayload & { rubricVersion: RubricVersionRef 
  */
 export function timingDigest(event: TimingPayload & { rubricVersion: RubricVersionRef }): string {
   const { timing, strongIntent, hasTimingSignal, layers } = event;
+  const strongSignals = event.strongSignals ?? [];
   const contributions = event.contributions.map((c) => ({ ...c, evidence: c.evidence.map(({ ageDays: _age, ...e }) => e) }));
-  return digestOf({ rubric: event.rubricVersion.hash, timing, strongIntent, hasTimingSignal, layers, contributions });
+  return digestOf(
+    strongSignals.length === 0
+      ? { rubric: event.rubricVersion.hash, timing, strongIntent, hasTimingSignal, layers, contributions }
+      : { rubric: event.rubricVersion.hash, timing, strongIntent, strongSignals, hasTimingSignal, layers, contributions },
+  );
 }
 
 /**

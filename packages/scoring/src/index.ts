@@ -5,27 +5,28 @@
 export * from "./domain/index.js";
 export * from "./errors.js";
 
-export { RubricDocument, Scorecard, Decay, DEFAULT_DECAY, SOFT_DISQUALIFIERS, EXCLUSION_FACTS, signalFieldKind } from "./rubric/rubric-schema.js";
-export type { Condition, Where, Tier, TimingRule, TimingLayer, TimingRubric, FitRubric, HardDisqualifier, SoftDisqualifier } from "./rubric/rubric-schema.js";
-export { parseRubric, rubricFromValue, findScorecard, formatRubricVersion } from "./rubric/load-rubric.js";
+export { RubricDocument, Scorecard, Decay, DEFAULT_DECAY, SOFT_DISQUALIFIERS, EXCLUSION_FACTS, signalFieldKind, fullPointsWindow } from "./rubric/rubric-schema.js";
+export type { Condition, Where, Tier, TimingRule, TimingLayer, TimingRubric, FitRubric, HardDisqualifier, SoftDisqualifier, SoftDeduction, DecayStep } from "./rubric/rubric-schema.js";
+export { parseRubric, rubricFromValue, findScorecard, formatRubricVersion, SCORING_SEMANTICS } from "./rubric/load-rubric.js";
 export type { Rubric, RubricVersion, LoadedScorecard } from "./rubric/load-rubric.js";
 export { canonicalJson } from "./rubric/canonical-json.js";
 export { formatIssues, formatPath } from "./rubric/issue-format.js";
 
 export type { Contribution, Evidence, LayerResult } from "./explain/contribution.js";
 export { scoreFit } from "./fit/fit-score.js";
-export type { FitResult, Exclusion } from "./fit/fit-score.js";
+export type { FitResult, Exclusion, TierCap } from "./fit/fit-score.js";
 export { scoreTiming } from "./timing/timing-score.js";
-export type { TimingResult } from "./timing/timing-score.js";
+export type { TimingResult, StrongSignal } from "./timing/timing-score.js";
+export { findDuplicates, duplicateReachMs } from "./timing/duplicates.js";
 export { decayAt } from "./timing/decay.js";
 export type { DecayState } from "./timing/decay.js";
 export { canonicalSignals } from "./timing/canonical-signals.js";
 export { combine, QUADRANT_LABELS } from "./combine/combine.js";
 export type { CombinedResult, Quadrant, TierRef, Adjustment } from "./combine/combine.js";
-export { scoreAccount, scoreAccountOnScorecard, topReasons } from "./score-account.js";
+export { scoreAccount, scoreAccountOnScorecard, topReasons, adjustmentReason } from "./score-account.js";
 export type { AccountScore } from "./score-account.js";
-export { scoreBatch, compareScores, tierDistribution, TOP_TIER_WARNING_SHARE } from "./batch/score-batch.js";
-export type { BatchResult, ScorecardRanking, TierShare } from "./batch/score-batch.js";
+export { scoreBatch, compareScores, tierDistribution, topTierHealth, topTierWarning } from "./batch/score-batch.js";
+export type { BatchResult, ScorecardRanking, TierShare, TopTierHealth } from "./batch/score-batch.js";
 
 export { parseAccounts, parseSignals } from "./input/read-inputs.js";
 export type { Parsed } from "./input/read-inputs.js";

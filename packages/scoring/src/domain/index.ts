@@ -9,3 +9,4 @@ export * from "./label.js";
 export * from "./signal.js";
 export * from "./text.js";
 export * from "./time.js";
+export * from "./title.js";
