@@ -19,7 +19,8 @@ import type { Rubric } from "@icpstream/scoring";
  * - `top_tier_health{scorecard}` — −1 below the band (thresholds too strict), 0 inside,
  *   1 above it (too generous); alert on `top_tier_health != 0`.
  * While the pool is outside the band a warning is logged every `warnEveryMs` (default 5 min),
- * saying which way to move the threshold.
+ * saying which way to move the threshold. It starts in the background and never holds up
+ * scoring: a broker that refuses it is logged and retried by kafkajs; `stop` waits for it.
  */
 export interface TierCensusOptions {
   kafka: Kafka;
@@ -87,19 +88,21 @@ export async function startTierCensus(options: TierCensusOptions): Promise<{ cen
   const spec = catalog.currentTier;
   const groupId = `${options.groupPrefix}combiner-census-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId });
-  await consumer.connect();
-  await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      try {
-        census.apply((await codec.decode(spec, message.value, message.key)) as TierChangedEventV1);
-      } catch (error) {
-        // A record the contract refuses is the combiner's own output gone wrong: say so, keep counting the rest.
-        logger.warn({ topic: spec.topic, partition, offset: message.offset, err: error }, "tier census skipped an undecodable current-tier record");
-      }
-    },
-  });
+  const started = (async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        try {
+          census.apply((await codec.decode(spec, message.value, message.key)) as TierChangedEventV1);
+        } catch (error) {
+          // A record the contract refuses is the combiner's own output gone wrong: say so, keep counting the rest.
+          logger.warn({ topic: spec.topic, partition, offset: message.offset, err: error }, "tier census skipped an undecodable current-tier record");
+        }
+      },
+    });
+  })().catch((error: unknown) => logger.error({ err: error }, "tier census could not start; the tier gauges stay empty"));
   const timer = setInterval(() => {
     for (const card of rubric.scorecards) {
       const { warning } = census.health(card);
@@ -112,6 +115,7 @@ export async function startTierCensus(options: TierCensusOptions): Promise<{ cen
     census,
     stop: async () => {
       clearInterval(timer);
+      await started;
       await consumer.disconnect();
       const admin = kafka.admin();
       try {
