@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { AccountKey } from "./account-key.js";
-import { ShortText } from "./text.js";
 import { IsoDate, IsoDateTime } from "./time.js";
 
 /**
@@ -48,7 +47,7 @@ export type RevenueRange = z.infer<typeof RevenueRange>;
 export const Firmographics = z
   .object({
     /** Industry label as the source gives it; rubrics compare it with `normalizeLabel`. */
-    industry: ShortText.optional(),
+    industry: z.string().min(1).optional(),
     employeeCount: z.number().int().nonnegative().optional(),
     /** Exact annual revenue in USD; preferred over `revenueRange` when both are present. */
     revenueUsd: z.number().nonnegative().optional(),
@@ -59,7 +58,7 @@ export const Firmographics = z
       .regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 country code such as US")
       .optional(),
     /** Sales region as the seller defines it (`NA`, `EMEA`, `APAC`, `LATAM`, …). */
-    region: ShortText.optional(),
+    region: z.string().min(1).optional(),
     businessModel: BusinessModel.optional(),
     deliveryModel: DeliveryModel.optional(),
     fundingStage: FundingStage.optional(),
@@ -69,9 +68,9 @@ export type Firmographics = z.infer<typeof Firmographics>;
 /** A technology seen in the account's stack (BuiltWith / HG Data / Apollo style). */
 export const Technology = z
   .object({
-    name: ShortText,
+    name: z.string().min(1),
     /** Optional category from the source (`crm`, `sales engagement`, …), kept for explanations. */
-    category: ShortText.optional(),
+    category: z.string().min(1).optional(),
   });
 export type Technology = z.infer<typeof Technology>;
 
@@ -85,7 +84,7 @@ export type CompetitorStrength = z.infer<typeof CompetitorStrength>;
 
 export const CompetitorContract = z
   .object({
-    vendor: ShortText,
+    vendor: z.string().min(1),
     strength: CompetitorStrength,
     contractEndsAt: IsoDate.optional(),
   });
@@ -101,7 +100,7 @@ export type Technographics = z.infer<typeof Technographics>;
 export const Organisational = z
   .object({
     /** Buying roles known to exist at the account (`RevOps Lead`, `VP Demand Gen`, …). */
-    buyingRolesPresent: z.array(ShortText).default([]),
+    buyingRolesPresent: z.array(z.string().min(1)).default([]),
     championIdentified: z.boolean().optional(),
     budgetHolderIdentified: z.boolean().optional(),
     hasTechnicalTeam: z.boolean().optional(),
@@ -126,7 +125,7 @@ export type AntiIcpFacts = z.infer<typeof AntiIcpFacts>;
 export const AccountProfile = z
   .object({
     accountKey: AccountKey,
-    name: ShortText.optional(),
+    name: z.string().min(1).optional(),
     firmographics: Firmographics.default({}),
     technographics: Technographics.default({ technologies: [], competitorContracts: [] }),
     organisational: Organisational.default({ buyingRolesPresent: [] }),

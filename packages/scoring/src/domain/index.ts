@@ -7,6 +7,5 @@ export * from "./account-key.js";
 export * from "./account-profile.js";
 export * from "./label.js";
 export * from "./signal.js";
-export * from "./text.js";
 export * from "./time.js";
 export * from "./title.js";

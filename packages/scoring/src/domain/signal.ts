@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { AccountKey } from "./account-key.js";
 import { FundingStage } from "./account-profile.js";
-import { ShortText } from "./text.js";
 import { IsoDateTime } from "./time.js";
 
 /**
@@ -54,13 +53,13 @@ export const FundingRoundSignal = z.object({
   ...base,
   round: FundingStage,
   amountUsd: z.number().nonnegative().optional(),
-  leadInvestor: ShortText.optional(),
+  leadInvestor: z.string().min(1).optional(),
 });
 export const LeadershipChangeSignal = z.object({
   type: z.literal("leadership_change"),
   ...base,
   /** Title of the new (or departed) leader: `VP Sales`, `Chief Revenue Officer`. */
-  title: ShortText,
+  title: z.string().min(1),
   department: Department.optional(),
   change: z.enum(["joined", "departed"]).default("joined"),
 });
@@ -69,7 +68,7 @@ export const AcquisitionSignal = z.object({
   ...base,
   /** Whether the account bought a company or was bought. */
   role: z.enum(["acquirer", "acquired"]),
-  counterparty: ShortText.optional(),
+  counterparty: z.string().min(1).optional(),
 });
 export const HiringSpikeSignal = z.object({
   type: z.literal("hiring_spike"),
@@ -92,10 +91,10 @@ export const JobPostingSignal = z.object({
   type: z.literal("job_posting"),
   ...base,
   /** The posted role as written: `Head of Outbound`, `RevOps Manager`. */
-  title: ShortText,
+  title: z.string().min(1),
   department: Department.optional(),
   seniority: z.enum(["entry", "mid", "senior", "manager", "director", "vp", "c_level"]).optional(),
-  postingId: ShortText.optional(),
+  postingId: z.string().min(1).optional(),
 });
 export const LayoffsSignal = z.object({
   type: z.literal("layoffs"),
@@ -109,7 +108,7 @@ export const LayoffsSignal = z.object({
 export const IntentTopicSurgeSignal = z.object({
   type: z.literal("intent_topic_surge"),
   ...base,
-  topic: ShortText,
+  topic: z.string().min(1),
   /** Surge strength 0–100 (Bombora reports ≥ 60 as a surge). */
   score: z.number().min(0).max(100),
   source: z.string().min(1).max(100),
@@ -118,7 +117,7 @@ export const IntentTopicSurgeSignal = z.object({
 export const CategoryResearchSignal = z.object({
   type: z.literal("category_research"),
   ...base,
-  category: ShortText,
+  category: z.string().min(1),
   activity: z.enum(["category_page", "product_profile", "comparison", "alternatives", "pricing"]).optional(),
   pageViews: z.number().int().positive().optional(),
   source: z.string().min(1).max(100),
@@ -131,26 +130,26 @@ export const DemoRequestSignal = z.object({
   ...base,
   ...web,
   /** Title of the requester, when the form asked. */
-  contactTitle: ShortText.optional(),
+  contactTitle: z.string().min(1).optional(),
 });
 export const ContentDownloadSignal = z.object({
   type: z.literal("content_download"),
   ...base,
   ...web,
-  asset: ShortText,
+  asset: z.string().min(1),
   assetType: z.enum(["roi_calculator", "case_study", "whitepaper", "ebook", "report", "template", "other"]),
 });
 export const WebinarAttendedSignal = z.object({
   type: z.literal("webinar_attended"),
   ...base,
-  webinarId: ShortText,
-  title: ShortText.optional(),
+  webinarId: z.string().min(1),
+  title: z.string().min(1).optional(),
 });
 export const EmailReplySignal = z.object({
   type: z.literal("email_reply"),
   ...base,
   sentiment: z.enum(["positive", "neutral", "negative"]).optional(),
-  campaignId: ShortText.optional(),
+  campaignId: z.string().min(1).optional(),
 });
 
 // ── Negative behaviour ──────────────────────────────────────────────────────────────
