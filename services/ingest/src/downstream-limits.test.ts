@@ -6,12 +6,13 @@ import { applyProfile, applySignal } from "@icpstream/pipeline";
 import { parseRubric } from "@icpstream/scoring";
 
 /**
- * The gateway validates with the input contracts; the fit and timing services then echo
- * the event's text into explanations bounded by the score contracts. What the first
- * accepts, the second must be able to publish — otherwise the gateway answers 202 for an
- * event that is dead-lettered downstream (a 6000-character job title was). So: every
- * example event with every text field as long as its contract allows, scored with every
- * rubric, gives outputs the score contracts accept.
+ * The gateway validates with the input contracts — the schemas the fit and timing services
+ * decode with — and those services echo the event's text into explanations that the score
+ * contracts bound. What the first accepts, the second must be able to publish; otherwise
+ * the gateway answers 202 for an event that is dead-lettered downstream (a 6000-character
+ * job title was). So: every example event with every text field as long as its contract
+ * allows (4000 characters where it sets no limit), scored with every rubric, gives outputs
+ * the score contracts accept.
  */
 const ENVELOPE = new Set(["type", "eventId", "accountKey", "occurredAt", "observedAt", "source", "schemaVersion"]);
 /** Words the rubrics match (roles, topics, departments), so the longest text still reaches the explanations. */
@@ -67,7 +68,7 @@ describe("what the gateway accepts, the fit and timing services can publish", ()
   it("a profile with every text field as long as its contract allows is scored into fit events the score contract accepts", () => {
     for (const example of EXAMPLE_EVENTS.firmographic) {
       const event = longestAccepted(TOPICS.firmographic, example as Record<string, unknown>) as AccountProfileEventV1;
-      expect((event.firmographics.industry ?? "").length).toBe(200);
+      expect((event.firmographics.industry ?? "").length).toBe(4000);
       for (const rubric of rubrics) {
         const { outputs } = applyProfile(undefined, TOPICS.firmographic.schema.parse(event) as AccountProfileEventV1, rubric);
         for (const output of outputs) {

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TOPICS } from "@icpstream/contracts";
-import type { AccountProfileEventV1 } from "@icpstream/contracts";
+import type { AccountProfileEventV1, SignalEventV1 } from "@icpstream/contracts";
 import { EventEncoder, InMemorySchemaRegistry, RegistryCodec } from "@icpstream/kafka-kit";
 import type { EncodedRecord } from "@icpstream/kafka-kit";
 import { createLogger, silentLogger } from "@icpstream/observability";
-import { applyProfile } from "@icpstream/pipeline";
+import { applyProfile, applySignal } from "@icpstream/pipeline";
 import type { FitState } from "@icpstream/pipeline";
 import { signWebhook } from "@icpstream/routing";
 import { parseRubric } from "@icpstream/scoring";
@@ -205,12 +205,13 @@ describe("the ingest gateway: status codes that say whether to retry", () => {
     expect(response.json()).toMatchObject({ error: "NESTED_TOO_DEEP" });
   });
 
-  it("a job posting with a title longer than the timing service can explain is refused with 422 at the edge", async () => {
+  it("a job posting with a 6000-character title, which the contract the consumers decode with accepts, is stored and the timing service can publish its score", async () => {
+    const rubric = parseRubric(readFileSync("rubrics/enterprise.yaml", "utf8"), "rubrics/enterprise.yaml");
     const { post, sent } = gateway({ bodyLimitBytes: 65_536 });
     const response = await post("/v1/signals", JSON.stringify({ type: "job_posting", domain: "acme.com", occurredAt: "2026-10-20T09:00:00Z", title: "Head of RevOps ".repeat(400) }), apiKey);
-    expect(response.statusCode).toBe(422);
-    expect(response.json().message).toMatch(/^title: .*200/);
-    expect(sent).toEqual([]);
+    expect(response.statusCode).toBe(202);
+    const event = sent[0]?.events[0] as SignalEventV1;
+    for (const output of applySignal(undefined, event, rubric, NOW).outputs) expect(TOPICS.timingScored.schema.safeParse(output).success).toBe(true);
   });
 
   it("says which field is wrong with 422", async () => {
