@@ -58,7 +58,7 @@ describe("combiner", () => {
       observedAt: timing.observedAt,
       source: "combiner",
     });
-    expect(change?.reasons.map((r) => r.text)).toEqual(["strong intent: fresh funding, 5 d old: lifted tier2 → tier1", "industry software +20", "fresh funding +20", "employeeCount in 50–5000 +10"]);
+    expect(change?.reasons.map((r) => r.text)).toEqual(["strong intent: fresh funding, 5 d old: lifted Tier 2 → Tier 1", "industry software +20", "fresh funding +20", "employeeCount in 50–5000 +10"]);
     expect(change?.reasons[0]?.rule).toBe("timing.triggers.funding");
     expect(change?.eventId).toBe(`${change?.idempotencyKey}:v2`);
     expect(change && tierChangeVersion(change)).toBe(2);

@@ -135,7 +135,7 @@ describe("GTM article: the 100-point rubric (firmographics 30, technographics 25
     const s = score(enterprise, locked, [signal({ type: "demo_request" }, 1), funding(2)]);
     expect(s.result.tier.id).toBe("tier2");
     expect(s.result.adjustments.map((a) => a.kind)).toContain("tier_cap");
-    expect(topReasons(s, 5).some((r) => r.startsWith("capped at tier2: entrenched competitor contract"))).toBe(true);
+    expect(topReasons(s, 5).some((r) => r.startsWith("capped at Tier 2: entrenched competitor contract"))).toBe(true);
   });
 
   it("GTM article: hard disqualifiers exclude the account but keep it, with the reason (below minimum size, 0% win-rate industry, regulatory blocker)", () => {
@@ -188,7 +188,7 @@ describe("methodology: intent layering and the strong-intent lift", () => {
     expect(s.fit.score).toBeGreaterThanOrEqual(60);
     expect(s.result.fitTier.id).toBe("tier2");
     expect(s.result.tier.id).toBe("tier1");
-    expect(topReasons(s, 3)[0]).toBe("strong intent: demo request, 3 d old: lifted tier2 → tier1");
+    expect(topReasons(s, 3)[0]).toBe("strong intent: demo request, 3 d old: lifted Tier 2 → Tier 1");
   });
 
   it.each([15, 30, 64, 75, 89])("methodology: strong intent is fresh intent — a single demo request %i days old lifts nothing", (age) => {
@@ -233,7 +233,7 @@ describe("methodology: intent layering and the strong-intent lift", () => {
     expect(s.fit.score).toBe(100);
     expect(s.result.baseTier.id).toBe("c");
     expect(s.result.tier.id).toBe("b");
-    expect(topReasons(s, 1)).toEqual(["strong fit, no timing signal: held at b"]);
+    expect(topReasons(s, 1)).toEqual(["strong fit, no timing signal: held at B (warm)"]);
     expect(score(enterprise, enterpriseFit("80"), []).result.tier.id).toBe("tier2");
   });
 

@@ -61,12 +61,12 @@ export function adjustmentReason(a: Adjustment): string | undefined {
     case "excluded":
       return undefined;
     case "strong_intent_lift":
-      return `strong intent: ${a.signal.label}, ${Math.round(a.signal.ageDays * 10) / 10} d old: lifted ${a.from} → ${a.to}`;
+      return `strong intent: ${a.signal.label}, ${Math.round(a.signal.ageDays * 10) / 10} d old: lifted ${a.fromName} → ${a.toName}`;
     case "held_without_timing":
-      return `strong fit, no timing signal: held at ${a.to}`;
+      return `strong fit, no timing signal: held at ${a.toName}`;
     case "strong_fit_floor":
-      return `strong fit: kept at ${a.to}`;
+      return `strong fit: kept at ${a.toName}`;
     case "tier_cap":
-      return `capped at ${a.to}: ${a.reason.replace(/ caps the tier at .*$/, "")}`;
+      return `capped at ${a.toName}: ${a.reason.replace(/ caps the tier at .*$/, "")}`;
   }
 }

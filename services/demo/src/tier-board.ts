@@ -29,6 +29,7 @@ export class TierBoard {
   private shownInWindow = 0;
   /** Since the last summary. */
   private recent = { placed: 0, up: 0, down: 0, moved: 0, hidden: 0 };
+  private placedTotal = 0;
 
   constructor(
     private readonly cards: readonly LoadedScorecard[],
@@ -42,6 +43,7 @@ export class TierBoard {
     byAccount.set(event.accountKey, event.tier.id);
     const kind: BoardDecision["kind"] = !event.previousTier ? "placed" : event.tier.rank < event.previousTier.rank ? "up" : event.tier.rank > event.previousTier.rank ? "down" : "moved";
     this.recent[kind]++;
+    if (kind === "placed") this.placedTotal++;
     if (kind === "placed" || kind === "moved") return { show: false, kind };
     if (nowMs - this.windowStart >= 1000) {
       this.windowStart = nowMs;
@@ -53,6 +55,11 @@ export class TierBoard {
     }
     this.shownInWindow++;
     return { show: true, kind };
+  }
+
+  /** First placements seen so far, over all scorecards (an account tiered for the first time). */
+  placedCount(): number {
+    return this.placedTotal;
   }
 
   /** The distribution of a scorecard over its tiers (then excluded), in rubric order. */

@@ -64,7 +64,7 @@ describe("combine", () => {
     const result = combine(fit(100, { excluded: true }), timing(100, { strong: true }), card);
     expect(result.tier).toMatchObject({ id: "excluded", rank: 4 });
     expect(result.baseTier.id).toBe("tier1");
-    expect(result.adjustments).toEqual([{ kind: "excluded", from: "tier1", to: "excluded", reason: "below minimum viable size (employeeCount = 5)" }]);
+    expect(result.adjustments).toEqual([{ kind: "excluded", from: "tier1", to: "excluded", fromName: "Tier 1", toName: "Excluded", reason: "below minimum viable size (employeeCount = 5)" }]);
   });
 
   it("lifts a fresh strong-intent account one tier from its fit-based tier, naming the signal and its age", () => {

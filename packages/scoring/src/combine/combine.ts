@@ -39,14 +39,23 @@ export interface TierRef {
   rank: number;
 }
 
+/** A move between tiers: ids (`from`, `to`) and the names people read (`fromName`, `toName`). */
+interface Move {
+  from: string;
+  to: string;
+  fromName: string;
+  toName: string;
+  reason: string;
+}
+
 export type Adjustment =
-  | { kind: "excluded"; from: string; to: string; reason: string }
+  | ({ kind: "excluded" } & Move)
   /** Strong fit and no live timing signal: placed at the second tier, from above or below. */
-  | { kind: "held_without_timing"; from: string; to: string; reason: string }
+  | ({ kind: "held_without_timing" } & Move)
   /** Strong fit with timing signals but a total below the second tier: lifted to it. */
-  | { kind: "strong_fit_floor"; from: string; to: string; reason: string }
-  | { kind: "strong_intent_lift"; from: string; to: string; reason: string; signal: StrongSignal }
-  | { kind: "tier_cap"; from: string; to: string; reason: string; rule: string };
+  | ({ kind: "strong_fit_floor" } & Move)
+  | ({ kind: "strong_intent_lift"; signal: StrongSignal } & Move)
+  | ({ kind: "tier_cap"; rule: string } & Move);
 
 export interface CombinedResult {
   /** 0–100: the weighted sum, clamped. */
@@ -113,15 +122,16 @@ export function combine(fit: CombineFit, timing: CombineTiming, card: CombineCar
   const adjustments: Adjustment[] = [];
   if (fit.excluded) {
     const tier = tierRef(card, -1);
-    adjustments.push({ kind: "excluded", from: baseTier.id, to: tier.id, reason: fit.exclusions.map((e) => `${e.reason} (${e.input})`).join("; ") });
+    adjustments.push({ kind: "excluded", from: baseTier.id, to: tier.id, fromName: baseTier.name, toName: tier.name, reason: fit.exclusions.map((e) => `${e.reason} (${e.input})`).join("; ") });
     return { total, components, baseTier, fitTier, tier, quadrant, adjustments };
   }
 
   let index = baseIndex;
   const move = (to: number) => {
-    const from = tierRef(card, index).id;
+    const from = tierRef(card, index);
+    const target = tierRef(card, to);
     index = to;
-    return { from, to: tierRef(card, to).id };
+    return { from: from.id, to: target.id, fromName: from.name, toName: target.name };
   };
 
   const hold = card.holdWithoutTiming;
