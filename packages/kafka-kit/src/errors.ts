@@ -17,6 +17,8 @@ export type KafkaKitErrorCode =
   | "OVERSIZED"
   /** The message key is not the one the topic makes from the event (its account key, or `accountKey:scorecard`). */
   | "KEY_MISMATCH"
+  /** The message is not in the partition its key maps to under the catalog's partitioner (murmur2), or has no key. */
+  | "WRONG_PARTITION"
   /** The registry refused a schema as incompatible with the subject's history. */
   | "SCHEMA_INCOMPATIBLE"
   /** The registry does not hold the current schema for a subject (verify mode). */
@@ -35,6 +37,7 @@ const RETRYABLE: Record<KafkaKitErrorCode, boolean> = {
   CONTRACT_VIOLATION: false,
   OVERSIZED: false,
   KEY_MISMATCH: false,
+  WRONG_PARTITION: false,
   SCHEMA_INCOMPATIBLE: false,
   SCHEMA_NOT_REGISTERED: false,
   REGISTRY_UNAVAILABLE: true,

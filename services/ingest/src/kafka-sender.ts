@@ -1,7 +1,6 @@
-import { Partitioners } from "kafkajs";
 import { TOPICS, catalogTopics } from "@icpstream/contracts";
 import type { TopicCatalog } from "@icpstream/contracts";
-import { EventProducer, RegistryCodec, confluentRegistry, createKafka, topicMaxMessageBytes } from "@icpstream/kafka-kit";
+import { EventProducer, RegistryCodec, catalogPartitioner, confluentRegistry, createKafka, topicMaxMessageBytes } from "@icpstream/kafka-kit";
 import type { EncodedRecord, SchemaMode } from "@icpstream/kafka-kit";
 import type { Logger } from "pino";
 import type { SendEvents } from "./file-ingest.js";
@@ -49,7 +48,8 @@ export async function connectSender(
   }
   if (!limit.reported) logger?.warn({ maxMessageBytes: limit.bytes }, "the broker did not report the topics' max.message.bytes; assuming Kafka's default");
   // Idempotent producer: a retried send after a lost acknowledgement is not written twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  // The catalog's partitioner (murmur2): consumers dead-letter a message found elsewhere.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: catalogPartitioner });
   await producer.connect();
   const events = new EventProducer(producer, codec, { maxMessageBytes: limit.bytes });
   return {
