@@ -23,3 +23,4 @@ export * from "./logger.js";
 export * from "./co-partitioned-assigner.js";
 export * from "./stateful-consumer.js";
 export * from "./partition-reader.js";
+export * from "./message-size.js";

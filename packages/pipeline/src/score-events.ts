@@ -15,6 +15,9 @@ export const MAX_EVIDENCE = 100;
 /** Top reasons kept per side in the combiner and sent on a tier change. */
 export const MAX_REASONS = 5;
 const MAX_REASON_TEXT = 500;
+/** The score contracts' limits on a contribution's or strong signal's label and on an evidence description. */
+const MAX_LABEL_TEXT = 500;
+const MAX_DESCRIPTION_TEXT = 1000;
 
 export function rubricRef(version: RubricVersion): RubricVersionRef {
   return version.label === undefined ? { hash: version.hash } : { hash: version.hash, label: version.label };
@@ -30,11 +33,20 @@ function defined<T extends object>(value: T): T {
   return out as T;
 }
 
+/**
+ * Labels and evidence echo the input's own words (a job title, a topic, an industry as
+ * sent), which the input contracts do not bound: they are clipped to the score contract's
+ * limits here, so every event the input contract accepts can be scored and published
+ * (a 6000-character job title was dead-lettered by the timing service instead).
+ */
 export function toContributionV1(c: Contribution): ContributionV1 {
   const from = Math.max(0, c.evidence.length - MAX_EVIDENCE);
   const evidence: ContributionV1["evidence"] = [];
-  for (let i = from; i < c.evidence.length; i++) evidence.push(defined(c.evidence[i] as ContributionV1["evidence"][number]));
-  return { rule: c.rule, layer: c.layer, label: c.label, points: c.points, evidence };
+  for (let i = from; i < c.evidence.length; i++) {
+    const item = defined(c.evidence[i] as ContributionV1["evidence"][number]);
+    evidence.push(item.description.length <= MAX_DESCRIPTION_TEXT ? item : { ...item, description: clip(item.description, MAX_DESCRIPTION_TEXT) });
+  }
+  return { rule: c.rule, layer: c.layer, label: clip(c.label, MAX_LABEL_TEXT), points: c.points, evidence };
 }
 
 export function toLayerV1(l: LayerResult): LayerScoreV1 {
@@ -60,7 +72,7 @@ export function fitPayload(result: FitResult): FitPayload {
 
 /** A strong signal on the wire: no age (it grows every millisecond; the receiver knows its own instant). */
 export function toStrongSignalV1(s: StrongSignal): StrongSignalV1 {
-  return { rule: s.rule, label: s.label, eventId: s.eventId, occurredAt: s.occurredAt, description: s.description.length <= 1000 ? s.description : `${s.description.slice(0, 999)}…`, strongUntil: s.strongUntil };
+  return { rule: s.rule, label: clip(s.label, MAX_LABEL_TEXT), eventId: s.eventId, occurredAt: s.occurredAt, description: clip(s.description, MAX_DESCRIPTION_TEXT), strongUntil: s.strongUntil };
 }
 
 export function timingPayload(result: TimingResult): TimingPayload {
@@ -134,6 +146,7 @@ export function sortReasons(reasons: readonly ReasonV1[]): ReasonV1[] {
   return [...reasons].sort((a, b) => Math.abs(b.points ?? 0) - Math.abs(a.points ?? 0) || ((a.rule ?? "") < (b.rule ?? "") ? -1 : (a.rule ?? "") > (b.rule ?? "") ? 1 : 0));
 }
 
-export function clip(text: string): string {
-  return text.length <= MAX_REASON_TEXT ? text : `${text.slice(0, MAX_REASON_TEXT - 1)}…`;
+/** `text`, or its first `max - 1` characters and an ellipsis when longer. */
+export function clip(text: string, max = MAX_REASON_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

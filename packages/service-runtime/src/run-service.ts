@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Kafka, Producer } from "kafkajs";
 import { topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
 import { catalogPartitioner, confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
-import { consumerLagGauge, createLogger, createReadiness, createServiceMetrics, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
+import { consumerLagGauge, createLogger, createReadiness, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
 import { createRedis, pingRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
 import { parseClock, type Clock } from "./clock.js";
@@ -83,6 +83,9 @@ function notLoadedRubric(service: string): Rubric {
 export async function runService<S extends TopicSpec>(definition: ServiceDefinition<S>, processEnv: Record<string, string | undefined> = process.env): Promise<RunningService> {
   const env = parseServiceEnv(processEnv);
   const logger = createLogger({ service: definition.name, level: env.LOG_LEVEL });
+  // From here on an error that escapes (the registry or Redis down at start) is logged
+  // through the logger's redaction and exits 1, instead of Node printing it whole.
+  exitOnFatalError(logger);
   const clock: Clock = parseClock(env.ICP_CLOCK);
   const rubric = definition.usesRubric === false ? notLoadedRubric(definition.name) : loadRubricFile(env.ICP_RUBRIC);
   const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
