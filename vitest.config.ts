@@ -12,6 +12,10 @@ export default defineConfig({
           include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "infra/src/**/*.test.ts", "bench/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
           environment: "node",
+          // Most take milliseconds; the property tests and the backtest/learn runs over generated
+          // markets take seconds, and several times that on a machine shared with a running stack.
+          // A timeout is a hang detector here, never a performance check.
+          testTimeout: 30_000,
         },
       },
       {

@@ -10,7 +10,7 @@
 // ICP_DEMO_SEED, ICP_DEMO_LIVE_DAYS, ICP_DEMO_LINES_PER_SECOND, ICP_DEMO_SUMMARY_SECONDS,
 // ICP_DEMO_OPS_PORT_BASE (19111), ICP_DEMO_STACK_ONLY=1 (stack up and status only).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, closeSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, closeSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureDependencies, log, ROOT, runOrExit, stackGivenInEnvironment, tsx } from "./bootstrap.mjs";
 
@@ -42,17 +42,21 @@ let clock;
 try {
   speed = positiveSetting(process.env.ICP_DEMO_SPEED ?? "1", "ICP_DEMO_SPEED");
   opsBase = wholeNumberSetting(process.env.ICP_DEMO_OPS_PORT_BASE ?? "19111", "ICP_DEMO_OPS_PORT_BASE");
-  clock = demoClock(Date.now(), speed);
+  clock = demoClock(Date.now(), speed, join(stackDir, "demo-clock"));
 } catch (error) {
   log(error.message);
   process.exit(1);
 }
+// Day 0 until the view releases the clock (see services/demo/src/start-plan.ts).
+writeFileSync(clock.file, `${clock.startIso}\n`);
 const env = {
   ...process.env,
   ...stackEnv,
   ...demoNamespace,
   ICP_CLOCK: clock.spec,
   ICP_DEMO_CLOCK_START: clock.startIso,
+  ICP_DEMO_CLOCK_FILE: clock.file,
+  ICP_DEMO_CLOCK_FACTOR: String(clock.factor),
   // Decay boundaries are checked four times per simulated day at the default speed.
   ICP_TICK_INTERVAL_MS: process.env.ICP_TICK_INTERVAL_MS ?? String(Math.max(50, Math.round(250 / speed))),
 };

@@ -14,8 +14,8 @@ import { DAY_MS, marketFeed, Pipeline, type Feed } from "./support/pipeline-harn
  * once, in order, with no version skipped and no change published with two contents.
  */
 
-// ~3,700 accounts give ~10k input events (one profile and ~1.8 signals each) over 120 days.
-const MARKET = { seed: 20_261_001, accounts: 3_700, start: "2026-06-01T00:00:00.000Z", days: 120 };
+// ~2,000 accounts give ~10k input events (one profile and ~4.2 signals each) over 120 days.
+const MARKET = { seed: 20_261_001, accounts: 2_000, start: "2026-06-01T00:00:00.000Z", days: 120 };
 /** The services' clock: a fixed instant after the last event, as the batch recompute sees it. */
 const CLOCK = Date.parse("2026-10-01T00:00:00.000Z");
 
@@ -140,7 +140,7 @@ describe("the streaming pipeline ends where the batch recompute ends", () => {
 
   test("with no new events, moving the clock past 30, 60 and 90 days lets the timing service decay the accounts the batch recompute says fall a tier, and only those get a tier change", { timeout: 240_000 }, async ({ stack, onTestFailed }) => {
     // A smaller market of its own: ~1,600 events, with accounts whose signals cross each decay boundary.
-    const feed = marketFeed({ seed: 7, accounts: 600, start: MARKET.start, days: MARKET.days });
+    const feed = marketFeed({ seed: 7, accounts: 300, start: MARKET.start, days: MARKET.days });
     const pipeline = await Pipeline.create(stack, { clock: CLOCK });
     onTestFailed(() => console.log(pipeline.logTails()));
     pipeline.startAll();

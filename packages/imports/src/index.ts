@@ -26,3 +26,4 @@ export { parseFundingStage, parseDepartment, parseSignalType, parseG2Activity, p
 export { accountKeyOf } from "./accounts.js";
 export { accountKeyFromValue, signalTypeFromValue, identifierProblem, IDENTIFIER_FIELDS } from "./records-api.js";
 export type { RecordCheck } from "./records-api.js";
+export { readRecords, accountFromFields } from "./records-adapter.js";

@@ -38,6 +38,14 @@ describe("classifyError", () => {
     expect(classifyError({ status: 409, message: "x" })).toMatchObject({ code: "SCHEMA_INCOMPATIBLE", retryable: false });
   });
 
+  it("treats a registry that refuses the connection as retryable, though its client reports it as status 400", () => {
+    // What @kafkajs/confluent-schema-registry (mappersmith) throws when nothing listens on the registry's port.
+    const refused = { name: "ResponseError", status: 400, message: "Confluent_Schema_Registry - Error, status 400: connect ECONNREFUSED 127.0.0.1:18081" };
+    expect(classifyError(refused)).toMatchObject({ code: "REGISTRY_UNAVAILABLE", retryable: true });
+    expect(classifyError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" }))).toMatchObject({ retryable: true });
+    expect(classifyError({ name: "ResponseError", status: 400, message: "Confluent_Schema_Registry - Invalid schema" })).toMatchObject({ retryable: false });
+  });
+
   it("treats an unknown error as permanent, so it is dead-lettered rather than retried forever", () => {
     expect(classifyError(new Error("boom"))).toMatchObject({ code: "HANDLER_FAILED", retryable: false });
   });

@@ -54,3 +54,26 @@ export function headerText(headers: IHeaders | undefined, name: string): string 
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();
 }
+
+/** The producing side a dead-letter sender needs. */
+export interface DeadLetterProducer {
+  send(record: { topic: string; acks: number; messages: ReturnType<typeof deadLetterMessage>[] }): Promise<unknown>;
+}
+
+export interface DeadLetterLogger {
+  warn(obj: object, msg?: string): void;
+}
+
+/**
+ * Sends a message its consumer cannot use to the topic's dead-letter topic (acks = all), logs
+ * it with the code and reason, then tells `onDeadLetter`. Shared by both consumer loops.
+ */
+export type DeadLetterSender = (deadLetterTopic: string, message: OriginalMessage, failure: ClassifiedError, origin: MessageOrigin, logger: DeadLetterLogger) => Promise<void>;
+
+export function deadLetterSender(options: { producer: DeadLetterProducer; now: () => number; onDeadLetter?: (failure: ClassifiedError, origin: MessageOrigin) => void }): DeadLetterSender {
+  return async (deadLetterTopic, message, failure, origin, logger) => {
+    logger.warn({ code: failure.code, reason: failure.message }, "dead-lettered");
+    await options.producer.send({ topic: deadLetterTopic, acks: -1, messages: [deadLetterMessage(message, failure, origin, new Date(options.now()).toISOString())] });
+    options.onDeadLetter?.(failure, origin);
+  };
+}

@@ -17,6 +17,8 @@ export type KafkaKitErrorCode =
   | "OVERSIZED"
   /** The message key is not the one the topic makes from the event (its account key, or `accountKey:scorecard`). */
   | "KEY_MISMATCH"
+  /** The message is not in the partition its key maps to under the catalog's partitioner (murmur2), or has no key. */
+  | "WRONG_PARTITION"
   /** The registry refused a schema as incompatible with the subject's history. */
   | "SCHEMA_INCOMPATIBLE"
   /** The registry does not hold the current schema for a subject (verify mode). */
@@ -35,6 +37,7 @@ const RETRYABLE: Record<KafkaKitErrorCode, boolean> = {
   CONTRACT_VIOLATION: false,
   OVERSIZED: false,
   KEY_MISMATCH: false,
+  WRONG_PARTITION: false,
   SCHEMA_INCOMPATIBLE: false,
   SCHEMA_NOT_REGISTERED: false,
   REGISTRY_UNAVAILABLE: true,
@@ -60,6 +63,10 @@ export interface ClassifiedError {
   message: string;
 }
 
+/** Node's socket and DNS error codes for a peer that did not answer now but may later. */
+const NETWORK_ERROR_CODES = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"];
+const NETWORK_ERROR_IN_TEXT = new RegExp(`\\b(${NETWORK_ERROR_CODES.join("|")})\\b`);
+
 export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof KafkaKitError) return error;
   const e = error as { name?: unknown; code?: unknown; retryable?: unknown; retriable?: unknown; status?: unknown; message?: unknown } | null;
@@ -69,13 +76,16 @@ export function classifyError(error: unknown): ClassifiedError {
   if (e && typeof e.name === "string" && e.name.startsWith("KafkaJS")) {
     return { code: "BROKER_UNAVAILABLE", retryable: e.retriable === true, message };
   }
+  // A connection that was refused, reset or timed out may work next time. Node sets the
+  // code on its own errors; the registry client (mappersmith) reports it as "status 400"
+  // with the code only in the message, so the message is read too, before the status.
+  if (e && ((typeof e.code === "string" && NETWORK_ERROR_CODES.includes(e.code)) || NETWORK_ERROR_IN_TEXT.test(message))) {
+    return { code: "REGISTRY_UNAVAILABLE", retryable: true, message };
+  }
   // The registry client (mappersmith) puts the HTTP status on the error.
   if (e && typeof e.status === "number") {
     if (e.status === 409) return { code: "SCHEMA_INCOMPATIBLE", retryable: false, message };
     if (e.status >= 500 || e.status === 0) return { code: "REGISTRY_UNAVAILABLE", retryable: true, message };
-  }
-  if (e && typeof e.code === "string" && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(e.code)) {
-    return { code: "REGISTRY_UNAVAILABLE", retryable: true, message };
   }
   return { code: "HANDLER_FAILED", retryable: false, message };
 }

@@ -1,6 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import type { JsonSchema } from "@icpstream/contracts";
 import { schemaText } from "@icpstream/contracts";
+import { redactUrl } from "@icpstream/observability";
 import { KafkaKitError, classifyError } from "./errors.js";
 
 /**
@@ -28,9 +29,11 @@ export function confluentRegistry(config: RegistryConfig): SchemaRegistryPort {
   const jsonOptions = { strict: false, logger: false };
   const client = new SchemaRegistry({ host: config.url, retry: { retries: 2 } }, { [SchemaType.JSON]: jsonOptions } as never);
   const status = (error: unknown) => (error as { status?: unknown }).status;
+  const registryName = redactUrl(config.url);
   const fail = (error: unknown, what: string): never => {
     const c = classifyError(error);
-    throw new KafkaKitError(c.code === "SCHEMA_INCOMPATIBLE" ? "SCHEMA_INCOMPATIBLE" : "REGISTRY_UNAVAILABLE", `${what}: ${c.message}`, { cause: error, retryable: c.retryable });
+    // The registry is named without its credentials: this message reaches logs and terminals.
+    throw new KafkaKitError(c.code === "SCHEMA_INCOMPATIBLE" ? "SCHEMA_INCOMPATIBLE" : "REGISTRY_UNAVAILABLE", `${what} at ${registryName}: ${c.message}`, { cause: error, retryable: c.retryable });
   };
   return {
     async register(subject, schema) {

@@ -45,6 +45,9 @@ async function setup(stack: StackFixture, onTestFailed: (fn: () => void) => void
   const start = async () => {
     const consumer = await runStatefulConsumer({ kafka: stack.kafka, producer, codec, store, groupId, inputs: [catalog.hiring], handler: countingHandler(catalog, settledWith), logger, clock: () => Date.now(), tickIntervalMs: 0 });
     stack.onCleanup(() => consumer.stop());
+    // Claimed before the test sends anything more: events already in the topic at the claim
+    // are a backlog, replayed quietly, and a loaded machine can take seconds to join the group.
+    await waitFor(() => consumer.ownedShards().length > 0, { timeoutMs: 45_000, what: "the shard claimed" });
     return consumer;
   };
   const counts = async () => {

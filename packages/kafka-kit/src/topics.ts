@@ -32,7 +32,15 @@ export async function ensureTopics(admin: Admin, catalog: TopicCatalog, options:
   const missing = wanted.filter((t) => !present.has(t.topic));
   if (missing.length > 0) {
     // waitForLeaders: producers may send right after this returns.
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      // The leader wait asks for the new topics' metadata and retries only "leader not
+      // available"; while several topics are created at once the broker may still answer
+      // "does not host this topic-partition" for one it has just created. The wait below
+      // (bounded) takes over: it fails if they never answer. Anything else is thrown as is.
+      if ((error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw error;
+    }
     await untilOffsetsAnswer(admin, missing.map((t) => t.topic));
   }
   // Another process may have created some between list and create: re-read instead of trusting our view.

@@ -1,3 +1,4 @@
+export * from "./fatal.js";
 export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./ops-server.js";

@@ -4,7 +4,7 @@ import { silentLogger } from "./logger.js";
 import { createServiceMetrics } from "./metrics.js";
 import type { HealthChecks, OpsServer } from "./ops-server.js";
 import { startOpsServer } from "./ops-server.js";
-import { createReadiness } from "./readiness.js";
+import { createReadiness, type PartitionLag } from "./readiness.js";
 
 const servers: OpsServer[] = [];
 afterEach(async () => {
@@ -54,21 +54,21 @@ describe("startOpsServer", () => {
     expect(await hung.json()).toEqual({ status: "unhealthy", error: "health check took longer than 50 ms" });
   });
 
-  it("serves the readiness snapshot on /readyz, 503 until ready and 200 after", async () => {
-    const readiness = createReadiness({ maxLag: 0 });
-    const { server } = await start({ ready: readiness.snapshot });
+  it("serves the readiness check on /readyz, 503 until ready and 200 after", async () => {
+    let lags: PartitionLag[] | null = null;
+    const readiness = createReadiness({ maxLag: 0, lag: async () => lags });
+    const { server } = await start({ ready: readiness.check });
     const before = await fetch(`${server.url}/readyz`);
     expect(before.status).toBe(503);
-    expect(await before.json()).toMatchObject({ ready: false, detail: { connected: false, assignedPartitions: null } });
+    expect(await before.json()).toMatchObject({ ready: false, detail: { running: false, assignedPartitions: null } });
 
-    readiness.setConnected(true);
-    readiness.setAssignedPartitions([{ topic: "firmographic", partition: 0 }]);
-    readiness.setLag("firmographic", 0, 0);
+    readiness.setRunning(true);
+    lags = [{ topic: "firmographic", partition: 0, lag: 0 }];
     const after = await fetch(`${server.url}/readyz`);
     expect(after.status).toBe(200);
     expect(await after.json()).toEqual({
       ready: true,
-      detail: { connected: true, assignedPartitions: [{ topic: "firmographic", partition: 0 }], caughtUp: true, lagging: [], maxLag: 0 },
+      detail: { running: true, dependencies: { broker: "ok" }, assignedPartitions: [{ topic: "firmographic", partition: 0 }], caughtUp: true, lagging: [], maxLag: 0 },
     });
   });
 

@@ -31,7 +31,7 @@ describe("redactUrl", () => {
 
 describe("isSecretKey", () => {
   it("recognises credential fields whatever their case or separator", () => {
-    for (const key of ["password", "redisPassword", "secret", "webhookSecret", "clientSecret", "apiKey", "api_key", "X-Api-Key", "token", "accessToken", "refresh_token", "authorization", "Authorization", "cookie", "x-icp-signature", "credentials", "privateKey"]) {
+    for (const key of ["password", "redisPassword", "secret", "webhookSecret", "clientSecret", "apiKey", "api_key", "X-Api-Key", "token", "accessToken", "refresh_token", "authorization", "Authorization", "cookie", "icp-signature", "x-icp-signature", "credentials", "privateKey"]) {
       expect(isSecretKey(key), key).toBe(true);
     }
   });

@@ -11,11 +11,11 @@ export const CENSOR = "[redacted]";
  * - contains: `secret`, `password`, `passwd`, `credential`, `privatekey`
  *   (`webhookSecret`, `config.clientSecret`, `redisPassword`, `sasl.password`…)
  * - ends with: `token`, `apikey` (`token`, `accessToken`, `refresh_token`, `x-api-key`)
- * - is: `authorization`, `proxy-authorization`, `cookie`, `set-cookie`, `x-icp-signature`
+ * - is: `authorization`, `proxy-authorization`, `cookie`, `set-cookie`, `icp-signature`, `x-icp-signature`
  */
 const SECRET_KEY_PARTS = ["secret", "password", "passwd", "credential", "privatekey"];
 const SECRET_KEY_ENDINGS = ["token", "apikey"];
-const SECRET_KEYS = new Set(["authorization", "proxyauthorization", "cookie", "setcookie", "xicpsignature"]);
+const SECRET_KEYS = new Set(["authorization", "proxyauthorization", "cookie", "setcookie", "icpsignature", "xicpsignature"]);
 
 export function isSecretKey(key: string): boolean {
   const name = key.toLowerCase().replace(/[-_]/g, "");

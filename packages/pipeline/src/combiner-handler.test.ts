@@ -58,7 +58,8 @@ describe("combiner", () => {
       observedAt: timing.observedAt,
       source: "combiner",
     });
-    expect(change?.reasons.map((r) => r.text)).toEqual(["strong intent: lifted one tier", "industry software +20", "fresh funding +20", "employeeCount in 50–5000 +10"]);
+    expect(change?.reasons.map((r) => r.text)).toEqual(["strong intent: fresh funding, 5 d old: lifted Tier 2 → Tier 1", "industry software +20", "fresh funding +20", "employeeCount in 50–5000 +10"]);
+    expect(change?.reasons[0]?.rule).toBe("timing.triggers.funding");
     expect(change?.eventId).toBe(`${change?.idempotencyKey}:v2`);
     expect(change && tierChangeVersion(change)).toBe(2);
     expect(state.version).toBe(2);
@@ -117,7 +118,7 @@ describe("combiner", () => {
     const fit = fitOf({ eventId: "p1" });
     const first = applyFitScored(undefined, fit, RUBRIC);
     expect(applyFitScored(first.state, fit, other).ignored).toBe("rubric_mismatch");
-    const changed = rubricFromValue({ ...RUBRIC_VALUE, scorecards: { sales: { ...RUBRIC_VALUE.scorecards.sales, tiers: RUBRIC_VALUE.scorecards.sales.tiers.map((t) => (t.id === "tier2" ? { ...t, min: 65 } : t)) } } }, "changed.yaml");
+    const changed = rubricFromValue({ ...RUBRIC_VALUE, scorecards: { sales: { ...RUBRIC_VALUE.scorecards.sales, holdWithoutTiming: false, tiers: RUBRIC_VALUE.scorecards.sales.tiers.map((t) => (t.id === "tier2" ? { ...t, min: 65 } : t)) } } }, "changed.yaml");
     const rescored = applyFitScored(first.state, { ...fit, eventId: "fit-2", rubricVersion: { hash: changed.version.hash } }, changed);
     // Total 60 was tier 2; under the new thresholds it is tier 3.
     expect(rescored.outputs.map((o) => [o.previousTier?.id, o.tier.id])).toEqual([["tier2", "tier3"]]);

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { QuadrantV1, ReasonV1, tierChangeIdempotencyKey } from "@icpstream/contracts";
+import { QuadrantV1, ReasonV1, StrongSignalV1, TierCapV1, tierChangeIdempotencyKey } from "@icpstream/contracts";
 import type { FitScoredEventV1, TierChangedEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
-import { AccountKey, combine, IsoDateTime } from "@icpstream/scoring";
-import type { CombinedResult, FitResult, LoadedScorecard, Rubric, TimingResult } from "@icpstream/scoring";
+import { AccountKey, adjustmentReason, combine, DAY_MS, IsoDateTime } from "@icpstream/scoring";
+import type { CombinedResult, LoadedScorecard, Rubric } from "@icpstream/scoring";
 import { assertSameAccount } from "./errors.js";
 import { timingPosition } from "./timing-handler.js";
 import { toEpochMs } from "./instant.js";
@@ -29,9 +29,10 @@ import { clip, fitDigest, MAX_REASONS, rubricRef, sortReasons, timingDigest, top
  *   (oldest first); the idempotency key is `tierChangeIdempotencyKey` over them.
  *
  * `combine` needs a FitResult and a TimingResult; the events carry everything it reads
- * (fit score, exclusions, timing score, strong intent, timing signal, layer scores) except
- * an exclusion's `input`, which only feeds the engine's adjustment text (reasons here are
- * built from the exclusion's rule and reason instead).
+ * (fit score, exclusions, tier caps, timing score, strong intent and its signals, timing
+ * signal, layer scores) except an exclusion's `input`, which only feeds the engine's
+ * adjustment text (reasons here are built from the exclusion's rule and reason instead).
+ * A strong signal's age in a reason is counted to the instant of the tier change.
  */
 const FitSide = z.object({
   eventId: z.string().min(1),
@@ -41,6 +42,8 @@ const FitSide = z.object({
   score: z.number(),
   excluded: z.boolean(),
   exclusions: z.array(z.object({ rule: z.string(), reason: z.string() })),
+  /** Soft disqualifiers that cap the tier (absent in states stored before they existed). */
+  tierCaps: z.array(TierCapV1).optional(),
   /** The top contributions as reasons (at most MAX_REASONS): all a tier change needs of the explanation. */
   reasons: z.array(ReasonV1),
   digest: z.string(),
@@ -50,6 +53,8 @@ const TimingSide = z.object({
   occurredAt: IsoDateTime,
   score: z.number(),
   strongIntent: z.boolean(),
+  /** The fresh strong-intent signals, freshest first (absent in states stored before they were kept, and when none). */
+  strongSignals: z.array(StrongSignalV1).optional(),
   hasTimingSignal: z.boolean(),
   /** A live positive contribution of the `triggers` layer (absent in states stored before it was kept). */
   triggerActive: z.boolean().optional(),
@@ -99,6 +104,7 @@ export function applyFitScored(state: CombinerState | undefined, event: FitScore
     score: event.fit,
     excluded: event.excluded,
     exclusions: event.exclusions.map((e) => ({ rule: e.rule, reason: e.reason })),
+    ...(event.tierCaps.length === 0 ? {} : { tierCaps: event.tierCaps.map((c) => ({ tierId: c.tierId, rule: c.rule, reason: c.reason })) }),
     reasons: topContributionReasons(event.contributions),
     digest: fitDigest(event),
   });
@@ -114,6 +120,7 @@ export function applyTimingScored(state: CombinerState | undefined, event: Timin
     occurredAt: event.occurredAt,
     score: event.timing,
     strongIntent: event.strongIntent,
+    ...(event.strongSignals.length === 0 ? {} : { strongSignals: event.strongSignals }),
     hasTimingSignal: event.hasTimingSignal,
     triggerActive: event.contributions.some((c) => c.layer === TRIGGER_LAYER && c.points > 0),
     layers: Object.fromEntries(event.layers.flatMap((l) => (l.score === undefined ? [] : [[l.id, l.score]]))),
@@ -175,18 +182,25 @@ function forgetScores(state: CombinerState, rubricHash: string): CombinerState {
   return { ...state, rubricHash, scorecards };
 }
 
-function fitResult(side: FitSide): FitResult {
-  return { score: side.score, points: 0, outOf: 0, excluded: side.excluded, exclusions: side.exclusions.map((e) => ({ ...e, input: "" })), layers: [], contributions: [] };
+function fitResult(side: FitSide): Parameters<typeof combine>[0] {
+  return { score: side.score, excluded: side.excluded, exclusions: side.exclusions.map((e) => ({ ...e, input: "" })), tierCaps: side.tierCaps ?? [] };
 }
 
-function timingResult(side: TimingSide | undefined): TimingResult {
+/** The timing side as `combine` reads it; strong signals aged to `atMs` (the instant of the decision). */
+function timingResult(side: TimingSide | undefined, atMs: number): Parameters<typeof combine>[1] {
   const layers = Object.entries(side?.layers ?? {}).map(([id, score]) => ({ id, points: 0, uncappedPoints: 0, min: undefined, max: undefined, score }));
-  return { score: side?.score ?? 0, points: 0, outOf: 0, strongIntent: side?.strongIntent ?? false, hasTimingSignal: side?.hasTimingSignal ?? false, nextChangeAt: null, layers, contributions: [] };
+  const strongSignals = (side?.strongSignals ?? []).map((s) => ({ ...s, ageDays: Math.round(((atMs - toEpochMs(s.occurredAt)) / DAY_MS) * 100) / 100 }));
+  return { score: side?.score ?? 0, strongIntent: side?.strongIntent ?? false, strongSignals, hasTimingSignal: side?.hasTimingSignal ?? false, layers };
 }
 
-/** Combines one scorecard's stored fit and timing; null before there is a fit. */
-export function combineCard(card: CombinerCardState, scorecard: LoadedScorecard): CombinedResult | null {
-  return card.fit ? combine(fitResult(card.fit), timingResult(card.timing), scorecard) : null;
+/**
+ * Combines one scorecard's stored fit and timing as of `atMs` (which only ages the strong
+ * signals named in reasons; default: the newer side's instant); null before there is a fit.
+ */
+export function combineCard(card: CombinerCardState, scorecard: LoadedScorecard, atMs?: number): CombinedResult | null {
+  if (!card.fit) return null;
+  const at = atMs ?? Math.max(toEpochMs(card.fit.occurredAt), card.timing ? toEpochMs(card.timing.occurredAt) : -Infinity);
+  return combine(fitResult(card.fit), timingResult(card.timing, at), scorecard);
 }
 
 /** What subscribers have heard of an account: the last version, and per scorecard the last tier told. */
@@ -239,7 +253,7 @@ export function reconcileWithPublished(state: CombinerState, published: Publishe
 }
 
 function decide(state: CombinerState, card: CombinerCardState, scorecard: LoadedScorecard, rubric: Rubric, cause: Pick<ScoreEvent, "occurredAt" | "observedAt">): { card: CombinerCardState; version: number; outputs: TierChangedEventV1[] } {
-  const result = combineCard(card, scorecard);
+  const result = combineCard(card, scorecard, toEpochMs(cause.occurredAt));
   if (!result || !card.fit) return { card, version: state.version, outputs: [] };
   const previous = card.tier;
   if (previous && previous.id === result.tier.id && previous.quadrant === result.quadrant) return { card, version: state.version, outputs: [] };
@@ -288,9 +302,12 @@ function decide(state: CombinerState, card: CombinerCardState, scorecard: Loaded
 /** Exclusions first, then tier adjustments, then the largest contributions of fit and timing together. */
 function reasons(card: CombinerCardState, result: CombinedResult): z.infer<typeof ReasonV1>[] {
   const exclusions = (card.fit?.exclusions ?? []).map((e) => ({ text: clip(`excluded: ${e.reason}`), rule: e.rule }));
-  const adjustments = result.adjustments.flatMap((a) =>
-    a.kind === "strong_intent_lift" ? [{ text: "strong intent: lifted one tier" }] : a.kind === "held_without_timing" ? [{ text: "no timing signal: held at second tier" }] : [],
-  );
+  const adjustments = result.adjustments.flatMap((a) => {
+    const text = adjustmentReason(a);
+    if (text === undefined) return [];
+    const rule = a.kind === "strong_intent_lift" ? a.signal.rule : a.kind === "tier_cap" ? a.rule : undefined;
+    return [rule === undefined ? { text: clip(text) } : { text: clip(text), rule }];
+  });
   const contributions = sortReasons([...(card.fit?.reasons ?? []), ...(card.timing?.reasons ?? [])]);
   return [...exclusions, ...adjustments, ...contributions].slice(0, MAX_REASONS);
 }

@@ -23,12 +23,14 @@ import type { TimingState } from "./timing-handler.js";
  *   signal  [type, eventId, occurredAt*, source|null, {other fields}?]    (accountKey: the state's,
  *           unless the signal has another, kept with its other fields)
  * combiner  [2, accountKey, rubricHash#|null, version, {scorecard: [fit|0, timing|0, tier|0]}]
- *   fit     [eventId~, occurredAt*, profileEventId=, score, excluded 0|1, [[rule, reason]…], [reason~…], digest#]
- *   timing  [eventId~, occurredAt*, score, strongIntent 0|1, hasTimingSignal 0|1, triggerActive 0|1|null, {layer: score}, [reason~…], digest#]
+ *   fit     [eventId~, occurredAt*, profileEventId=, score, excluded 0|1, [[rule, reason]…], [reason~…], digest#, [[tierId, rule, reason]…]?]
+ *   timing  [eventId~, occurredAt*, score, strongIntent 0|1, hasTimingSignal 0|1, triggerActive 0|1|null, {layer: score}, [reason~…], digest#,
+ *            [[rule, label, eventId, occurredAt*, description, strongUntil*]…]?]
  *   tier    [id, name, rank, quadrant]
  *   reason~ [label, rule, points] for `<label> ±<points>`, else the reason object as it is
  * ```
- * `*` instant, `#` base64url of hex (published: `{scorecard: digest#}`), `~` see above;
+ * `*` instant, `#` base64url of hex (published: `{scorecard: digest#}`), `~` see above, `?` left
+ * out when empty or absent (tier caps, strong signals: states written before they existed end there);
  * `profileEventId=`: 0 when it is the profile id the fit id ends with, null when absent, else the id.
  *
  * `packState` returns undefined for a state it does not know the exact shape of (another
@@ -296,14 +298,23 @@ function unpackId(value: unknown, prefix: string, suffix = ""): unknown {
 }
 
 function packFitSide(side: FitSide, accountKey: string, card: string): Json {
-  only(side, ["eventId", "occurredAt", "profileEventId", "score", "excluded", "exclusions", "reasons", "digest"]);
+  only(side, ["eventId", "occurredAt", "profileEventId", "score", "excluded", "exclusions", "tierCaps", "reasons", "digest"]);
   const eventId = packId(side.eventId, `fit:${accountKey}:${card}:`);
   const exclusions = side.exclusions.map((e): Json => {
     only(e, ["rule", "reason"]);
     return [e.rule, e.reason];
   });
   const profileEventId = side.profileEventId === undefined ? null : side.profileEventId === eventId ? 0 : side.profileEventId;
-  return [eventId, packInstant(side.occurredAt), profileEventId, side.score, flag(side.excluded), exclusions, side.reasons.map(packReason), packHex(side.digest)];
+  const packed: Json[] = [eventId, packInstant(side.occurredAt), profileEventId, side.score, flag(side.excluded), exclusions, side.reasons.map(packReason), packHex(side.digest)];
+  if (side.tierCaps !== undefined && side.tierCaps.length > 0) {
+    packed.push(
+      side.tierCaps.map((c): Json => {
+        only(c, ["tierId", "rule", "reason"]);
+        return [c.tierId, c.rule, c.reason];
+      }),
+    );
+  } else if (side.tierCaps !== undefined) refuse();
+  return packed;
 }
 function unpackFitSide(a: unknown[], accountKey: string, card: string): unknown {
   return {
@@ -318,6 +329,14 @@ function unpackFitSide(a: unknown[], accountKey: string, card: string): unknown 
     }),
     reasons: array(a[6], "reasons").map(unpackReason),
     digest: unpackHex(a[7]),
+    ...(a[8] === undefined
+      ? {}
+      : {
+          tierCaps: array(a[8], "tier caps").map((c) => {
+            const [tierId, rule, reason] = array(c, "a tier cap");
+            return { tierId, rule, reason };
+          }),
+        }),
   };
 }
 
@@ -334,8 +353,8 @@ function unpackTimingId(value: unknown, accountKey: string, card: string, occurr
 }
 
 function packTimingSide(side: TimingSide, accountKey: string, card: string): Json {
-  only(side, ["eventId", "occurredAt", "score", "strongIntent", "hasTimingSignal", "triggerActive", "layers", "reasons", "digest"]);
-  return [
+  only(side, ["eventId", "occurredAt", "score", "strongIntent", "strongSignals", "hasTimingSignal", "triggerActive", "layers", "reasons", "digest"]);
+  const packed: Json[] = [
     packTimingId(side.eventId, accountKey, card, side.occurredAt),
     packInstant(side.occurredAt),
     side.score,
@@ -346,6 +365,15 @@ function packTimingSide(side: TimingSide, accountKey: string, card: string): Jso
     side.reasons.map(packReason),
     packHex(side.digest),
   ];
+  if (side.strongSignals !== undefined && side.strongSignals.length > 0) {
+    packed.push(
+      side.strongSignals.map((s): Json => {
+        only(s, ["rule", "label", "eventId", "occurredAt", "description", "strongUntil"]);
+        return [s.rule, s.label, s.eventId, packInstant(s.occurredAt), s.description, packInstant(s.strongUntil)];
+      }),
+    );
+  } else if (side.strongSignals !== undefined) refuse();
+  return packed;
 }
 function unpackTimingSide(a: unknown[], accountKey: string, card: string): unknown {
   const occurredAt = unpackInstant(a[1]);
@@ -354,6 +382,12 @@ function unpackTimingSide(a: unknown[], accountKey: string, card: string): unkno
   side.layers = object(a[6], "layers");
   side.reasons = array(a[7], "reasons").map(unpackReason);
   side.digest = unpackHex(a[8]);
+  if (a[9] !== undefined) {
+    side.strongSignals = array(a[9], "strong signals").map((value) => {
+      const [rule, label, eventId, occurred, description, until] = array(value, "a strong signal");
+      return { rule, label, eventId, occurredAt: unpackInstant(occurred), description, strongUntil: unpackInstant(until) };
+    });
+  }
   return side;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FitScoredEventV1 } from "@icpstream/contracts";
 import { applyProfile } from "./fit-handler.js";
 import { PipelineError } from "./errors.js";
+import { recomputeFinalState } from "./recompute.js";
 import { DAY_MS } from "@icpstream/scoring";
 import { NOW, RUBRIC, at, profileEvent } from "./testing/fixtures.js";
 
@@ -45,6 +46,21 @@ describe("fit handler", () => {
     const newer = applyProfile(undefined, profileEvent({ eventId: "p2", occurredAt: at(NOW - DAY_MS), industry: "retail" }), RUBRIC);
     const older = applyProfile(newer.state, profileEvent({ eventId: "p1", occurredAt: at(NOW - 2 * DAY_MS) }), RUBRIC);
     expect(older).toEqual({ state: newer.state, outputs: [], ignored: "stale" });
+  });
+
+  it("a profile sent again stamped later moves the held instant, so an older profile arriving after it stays older, as the batch recompute decides", () => {
+    const a1 = profileEvent({ eventId: "p-a", occurredAt: at(NOW - 3 * DAY_MS), industry: "software" });
+    const a3 = profileEvent({ eventId: "p-a", occurredAt: at(NOW - DAY_MS), industry: "software" });
+    const b2 = profileEvent({ eventId: "p-b", occurredAt: at(NOW - 2 * DAY_MS), industry: "retail" });
+    const first = applyProfile(undefined, a1, RUBRIC);
+    const again = applyProfile(first.state, a3, RUBRIC);
+    expect(again).toEqual({ state: { ...first.state, profile: { eventId: "p-a", occurredAt: a3.occurredAt } }, outputs: [] });
+    const late = applyProfile(again.state, b2, RUBRIC);
+    expect(late.ignored).toBe("stale");
+    const batch = recomputeFinalState({ profiles: [a1, a3, b2], signals: [], rubric: RUBRIC, now: NOW });
+    expect(batch.map((f) => f.fit?.digest)).toEqual(RUBRIC.scorecards.map((card) => late.state.published[card.id]));
+    // Seen again at an earlier instant, it changes nothing.
+    expect(applyProfile(again.state, a1, RUBRIC)).toEqual({ state: again.state, outputs: [], ignored: "duplicate" });
   });
 
   it("of two profiles with the same instant the larger event id wins, whatever the arrival order", () => {

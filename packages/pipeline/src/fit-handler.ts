@@ -16,7 +16,9 @@ import { fitDigest, fitPayload, rubricRef } from "./score-events.js";
  *
  * Out of order: a profile older than the stored one — by `occurredAt`, then `eventId` —
  * is ignored (the compacted topic may redeliver an older version). The batch recompute
- * picks the same profile: the newest by that order.
+ * picks the same profile: the newest by that order. The stored profile seen again with a
+ * later `occurredAt` keeps its scores and takes the later instant, so an older profile
+ * arriving after it stays older, as in the batch.
  *
  * Fit does not depend on the clock, so this takes no `now`: the output's `occurredAt` is
  * the profile's, `observedAt` the profile's `observedAt`, and the id
@@ -45,7 +47,13 @@ export interface FitTransition {
 export function applyProfile(state: FitState | undefined, event: AccountProfileEventV1, rubric: Rubric): FitTransition {
   assertSameAccount(state?.accountKey, event.accountKey, "a profile");
   if (state) {
-    if (state.profile.eventId === event.eventId) return { state, outputs: [], ignored: "duplicate" };
+    if (state.profile.eventId === event.eventId) {
+      // The same profile again, stamped later (a re-signed webhook or a re-read export that
+      // gave no occurredAt): nothing to score, but the held instant moves to the later one,
+      // the instant the batch recompute's newest-by-occurrence choice sees for it.
+      if (compareOccurrence(event, state.profile) <= 0) return { state, outputs: [], ignored: "duplicate" };
+      return { state: { ...state, profile: { eventId: event.eventId, occurredAt: event.occurredAt } }, outputs: [] };
+    }
     if (compareOccurrence(event, state.profile) < 0) return { state, outputs: [], ignored: "stale" };
   }
 

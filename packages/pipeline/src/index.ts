@@ -6,8 +6,8 @@
  */
 export { applyProfile, FitState } from "./fit-handler.js";
 export type { FitTransition } from "./fit-handler.js";
-export { applySignal, reevaluate, republish, timingPosition, TimingState } from "./timing-handler.js";
-export type { TimingTransition } from "./timing-handler.js";
+export { applySignal, assertNotFutureDated, DEFAULT_FUTURE_TOLERANCE_MS, reevaluate, republish, timingPosition, TimingState } from "./timing-handler.js";
+export type { TimingOptions, TimingTransition } from "./timing-handler.js";
 export { applyFitScored, applyTimingScored, combineCard, CombinerState, foldPublishedTier, reconcileWithPublished, tierChangeVersion } from "./combiner-handler.js";
 export type { CombinerCardState, CombinerTransition, PublishedTiers } from "./combiner-handler.js";
 export { recomputeFinalState, finalScoresOf } from "./recompute.js";
@@ -22,3 +22,4 @@ export { compareOccurrence } from "./instant.js";
 export type { EpochMs } from "./instant.js";
 export { PipelineError } from "./errors.js";
 export type { PipelineErrorCode } from "./errors.js";
+export { TierCensus } from "./tier-census.js";

@@ -3,7 +3,8 @@ import { combine, scoreFit, scoreTiming } from "@icpstream/scoring";
 import type { LoadedScorecard, Rubric, Signal } from "@icpstream/scoring";
 import type { CombinerState } from "./combiner-handler.js";
 import type { EpochMs } from "./instant.js";
-import { compareOccurrence } from "./instant.js";
+import { compareOccurrence, toEpochMs } from "./instant.js";
+import { DEFAULT_FUTURE_TOLERANCE_MS } from "./timing-handler.js";
 import { toSignal } from "./signal-event.js";
 import { emptyTimingDigest, fitDigest, fitPayload, rubricRef, timingDigest, timingPayload } from "./score-events.js";
 
@@ -13,7 +14,9 @@ import { emptyTimingDigest, fitDigest, fitPayload, rubricRef, timingDigest, timi
  * oracle. Per account and scorecard:
  * - fit: of the account's newest profile (by `occurredAt`, then `eventId` — the fit
  *   handler's choice for out-of-order profiles); null without a profile;
- * - timing: of all the account's signals at `now` (duplicates by event id count once);
+ * - timing: of all the account's signals at `now` (duplicates by event id count once; a
+ *   signal dated more than `futureToleranceMs` after its `observedAt` is left out, as the
+ *   timing service dead-letters it);
  *   null when it equals "no timing" (no signal that still scores);
  * - tier: `combine` of the two (missing timing = no timing); null without a profile.
  * Entries with neither fit nor timing are left out, as the combiner never hears of them.
@@ -26,8 +29,9 @@ export interface FinalScore {
   tier: { id: string; name: string; rank: number; quadrant: QuadrantV1 } | null;
 }
 
-export function recomputeFinalState(input: { profiles: readonly AccountProfileEventV1[]; signals: readonly SignalEventV1[]; rubric: Rubric; now: EpochMs }): FinalScore[] {
+export function recomputeFinalState(input: { profiles: readonly AccountProfileEventV1[]; signals: readonly SignalEventV1[]; rubric: Rubric; now: EpochMs; futureToleranceMs?: number }): FinalScore[] {
   const { rubric, now } = input;
+  const tolerance = input.futureToleranceMs ?? DEFAULT_FUTURE_TOLERANCE_MS;
   const rubricVersion = rubricRef(rubric.version);
 
   const newest = new Map<string, AccountProfileEventV1>();
@@ -37,6 +41,7 @@ export function recomputeFinalState(input: { profiles: readonly AccountProfileEv
   }
   const signals = new Map<string, Signal[]>();
   for (const event of input.signals) {
+    if (toEpochMs(event.occurredAt) - toEpochMs(event.observedAt) > tolerance) continue;
     const list = signals.get(event.accountKey) ?? [];
     list.push(toSignal(event));
     signals.set(event.accountKey, list);

@@ -1,5 +1,5 @@
-import type { ContributionV1, FitScoredEventV1, LayerScoreV1, ReasonV1, RubricVersionRef, TimingScoredEventV1 } from "@icpstream/contracts";
-import type { Contribution, FitResult, LayerResult, RubricVersion, TimingResult } from "@icpstream/scoring";
+import type { ContributionV1, FitScoredEventV1, LayerScoreV1, ReasonV1, RubricVersionRef, StrongSignalV1, TimingScoredEventV1 } from "@icpstream/contracts";
+import type { Contribution, FitResult, LayerResult, RubricVersion, StrongSignal, TimingResult } from "@icpstream/scoring";
 import { scoreTiming } from "@icpstream/scoring";
 import type { LoadedScorecard } from "@icpstream/scoring";
 import { digestOf } from "./output-id.js";
@@ -15,6 +15,9 @@ export const MAX_EVIDENCE = 100;
 /** Top reasons kept per side in the combiner and sent on a tier change. */
 export const MAX_REASONS = 5;
 const MAX_REASON_TEXT = 500;
+/** The score contracts' limits on a contribution's or strong signal's label and on an evidence description. */
+const MAX_LABEL_TEXT = 500;
+const MAX_DESCRIPTION_TEXT = 1000;
 
 export function rubricRef(version: RubricVersion): RubricVersionRef {
   return version.label === undefined ? { hash: version.hash } : { hash: version.hash, label: version.label };
@@ -30,44 +33,64 @@ function defined<T extends object>(value: T): T {
   return out as T;
 }
 
+/**
+ * Labels and evidence echo the input's own words (a job title, a topic, an industry as
+ * sent), which the input contracts do not bound: they are clipped to the score contract's
+ * limits here, so every event the input contract accepts can be scored and published
+ * (a 6000-character job title was dead-lettered by the timing service instead).
+ */
 export function toContributionV1(c: Contribution): ContributionV1 {
   const from = Math.max(0, c.evidence.length - MAX_EVIDENCE);
   const evidence: ContributionV1["evidence"] = [];
-  for (let i = from; i < c.evidence.length; i++) evidence.push(defined(c.evidence[i] as ContributionV1["evidence"][number]));
-  return { rule: c.rule, layer: c.layer, label: c.label, points: c.points, evidence };
+  for (let i = from; i < c.evidence.length; i++) {
+    const item = defined(c.evidence[i] as ContributionV1["evidence"][number]);
+    evidence.push(item.description.length <= MAX_DESCRIPTION_TEXT ? item : { ...item, description: clip(item.description, MAX_DESCRIPTION_TEXT) });
+  }
+  return { rule: c.rule, layer: c.layer, label: clip(c.label, MAX_LABEL_TEXT), points: c.points, evidence };
 }
 
 export function toLayerV1(l: LayerResult): LayerScoreV1 {
   return l.score === undefined ? { id: l.id, points: l.points } : { id: l.id, points: l.points, score: l.score };
 }
 
-export type FitPayload = Pick<FitScoredEventV1, "fit" | "excluded" | "exclusions" | "layers" | "contributions">;
-export type TimingPayload = Pick<TimingScoredEventV1, "timing" | "strongIntent" | "hasTimingSignal" | "layers" | "contributions">;
+export type FitPayload = Pick<FitScoredEventV1, "fit" | "excluded" | "exclusions" | "tierCaps" | "layers" | "contributions">;
+export type TimingPayload = Pick<TimingScoredEventV1, "timing" | "strongIntent" | "strongSignals" | "hasTimingSignal" | "layers" | "contributions">;
+
+/** At most this many strong signals travel with a timing score (the contract's limit). */
+export const MAX_STRONG_SIGNALS = 50;
 
 export function fitPayload(result: FitResult): FitPayload {
   return {
     fit: result.score,
     excluded: result.excluded,
     exclusions: result.exclusions.map((e) => ({ rule: e.rule, reason: e.reason })),
+    tierCaps: result.tierCaps.map((c) => ({ tierId: c.tierId, rule: c.rule, reason: clip(c.reason) })),
     layers: result.layers.map(toLayerV1),
     contributions: result.contributions.map(toContributionV1),
   };
+}
+
+/** A strong signal on the wire: no age (it grows every millisecond; the receiver knows its own instant). */
+export function toStrongSignalV1(s: StrongSignal): StrongSignalV1 {
+  return { rule: s.rule, label: clip(s.label, MAX_LABEL_TEXT), eventId: s.eventId, occurredAt: s.occurredAt, description: clip(s.description, MAX_DESCRIPTION_TEXT), strongUntil: s.strongUntil };
 }
 
 export function timingPayload(result: TimingResult): TimingPayload {
   return {
     timing: result.score,
     strongIntent: result.strongIntent,
+    strongSignals: result.strongSignals.slice(0, MAX_STRONG_SIGNALS).map(toStrongSignalV1),
     hasTimingSignal: result.hasTimingSignal,
     layers: result.layers.map(toLayerV1),
     contributions: result.contributions.map(toContributionV1),
   };
 }
 
-/** What a fit score is, for change detection: the rubric, the score, exclusions and the explanation. */
+/** What a fit score is, for change detection: the rubric, the score, exclusions, tier caps and the explanation. */
 export function fitDigest(event: FitPayload & { rubricVersion: RubricVersionRef }): string {
   const { fit, excluded, exclusions, layers, contributions } = event;
-  return digestOf({ rubric: event.rubricVersion.hash, fit, excluded, exclusions, layers, contributions });
+  const tierCaps = event.tierCaps ?? [];
+  return digestOf(tierCaps.length === 0 ? { rubric: event.rubricVersion.hash, fit, excluded, exclusions, layers, contributions } : { rubric: event.rubricVersion.hash, fit, excluded, exclusions, tierCaps, layers, contributions });
 }
 
 /**
@@ -77,8 +100,13 @@ export function fitDigest(event: FitPayload & { rubricVersion: RubricVersionRef 
  */
 export function timingDigest(event: TimingPayload & { rubricVersion: RubricVersionRef }): string {
   const { timing, strongIntent, hasTimingSignal, layers } = event;
+  const strongSignals = event.strongSignals ?? [];
   const contributions = event.contributions.map((c) => ({ ...c, evidence: c.evidence.map(({ ageDays: _age, ...e }) => e) }));
-  return digestOf({ rubric: event.rubricVersion.hash, timing, strongIntent, hasTimingSignal, layers, contributions });
+  return digestOf(
+    strongSignals.length === 0
+      ? { rubric: event.rubricVersion.hash, timing, strongIntent, hasTimingSignal, layers, contributions }
+      : { rubric: event.rubricVersion.hash, timing, strongIntent, strongSignals, hasTimingSignal, layers, contributions },
+  );
 }
 
 /**
@@ -118,6 +146,7 @@ export function sortReasons(reasons: readonly ReasonV1[]): ReasonV1[] {
   return [...reasons].sort((a, b) => Math.abs(b.points ?? 0) - Math.abs(a.points ?? 0) || ((a.rule ?? "") < (b.rule ?? "") ? -1 : (a.rule ?? "") > (b.rule ?? "") ? 1 : 0));
 }
 
-export function clip(text: string): string {
-  return text.length <= MAX_REASON_TEXT ? text : `${text.slice(0, MAX_REASON_TEXT - 1)}…`;
+/** `text`, or its first `max - 1` characters and an ellipsis when longer. */
+export function clip(text: string, max = MAX_REASON_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -1,4 +1,4 @@
-import { DAY_MS, decayAt } from "@icpstream/scoring";
+import { DAY_MS, decayAt, duplicateReachMs } from "@icpstream/scoring";
 import type { Rubric, Signal } from "@icpstream/scoring";
 
 /**
@@ -15,13 +15,19 @@ import type { Rubric, Signal } from "@icpstream/scoring";
  * - **no longer keeps its layer awake**: with `resetAfterInactiveDays`, the newest match
  *   keeps older, still-decaying matches alive; past its own reset boundary it cannot.
  * Signals dated after `now` are never finished (they count from when they happen).
+ *
+ * A signal that makes a later sighting of the same thing a duplicate (the engine's
+ * `findDuplicates`: a job posting on a second board, a redelivered visit) is kept until
+ * everything within its duplicate window after it is finished too, so that dropping it never
+ * lets a still-counting duplicate count twice: the reach covers that window as well.
  */
 export function canStillContribute(signal: Signal, occurredMs: number, rubric: Rubric, nowMs: number): boolean {
+  const duplicateReach = duplicateReachMs(signal.type);
   for (const { rule, layer, timing } of rulesFor(rubric, signal.type)) {
-    const reach = rule.burst ? rule.burst.withinDays * DAY_MS : 0;
+    const reach = Math.max(rule.burst ? rule.burst.withinDays * DAY_MS : 0, duplicateReach);
     const decay = decayAt(rule.decay ?? layer.decay ?? timing.decay, occurredMs + reach, nowMs);
     if (decay.factor !== 0 || decay.nextChange !== null) return true;
-    if (layer.resetAfterInactiveDays !== undefined && nowMs <= occurredMs + Math.floor(layer.resetAfterInactiveDays * DAY_MS)) return true;
+    if (layer.resetAfterInactiveDays !== undefined && nowMs < occurredMs + duplicateReach + Math.ceil(layer.resetAfterInactiveDays * DAY_MS)) return true;
   }
   return false;
 }

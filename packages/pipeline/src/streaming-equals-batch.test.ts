@@ -39,7 +39,12 @@ const world = fc
         kind: "profile",
         event: profileEvent({ accountKey: ACCOUNTS[p.account], eventId: `p${i}`, occurredAt: at(NOW - 200 * DAY_MS + p.day * DAY_MS), industry: p.industry, employeeCount: p.employees }),
       })),
-      ...w.signals.map((s, i): Input => ({ kind: "signal", event: signalEvent(s.type, { accountKey: ACCOUNTS[s.account], eventId: `s${i}`, occurredAt: at(NOW - s.hoursAgo * HOUR_MS) }) })),
+      // Half the pricing visits come from one visitor: visits of the same hour are then another
+      // sighting of one visit, which the engine counts once and the timing state must keep so.
+      ...w.signals.map((s, i): Input => ({
+        kind: "signal",
+        event: signalEvent(s.type, { accountKey: ACCOUNTS[s.account], eventId: `s${i}`, occurredAt: at(NOW - s.hoursAgo * HOUR_MS), ...(s.type === "pricing_page_visit" && i % 2 === 0 ? { extra: { visitorId: "v-1" } } : {}) }),
+      })),
     ];
     const delivered = [...inputs, ...w.redeliver.flatMap((i) => (inputs[i] ? [inputs[i]] : []))];
     const ordered = delivered.map((input, i) => ({ input, key: w.order[i] ?? i, i })).sort((a, b) => a.key - b.key || a.i - b.i);

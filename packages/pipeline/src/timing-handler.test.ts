@@ -4,7 +4,8 @@ import { DAY_MS, scoreTiming } from "@icpstream/scoring";
 import { applySignal, reevaluate, republish } from "./timing-handler.js";
 import type { TimingState } from "./timing-handler.js";
 import { toSignal } from "./signal-event.js";
-import { HOUR_MS, NOW, RUBRIC, at, signalEvent } from "./testing/fixtures.js";
+import { recomputeFinalState } from "./recompute.js";
+import { HOUR_MS, NOW, RUBRIC, at, profileEvent, signalEvent } from "./testing/fixtures.js";
 
 const sales = RUBRIC.scorecards[0]!;
 
@@ -22,6 +23,38 @@ describe("timing handler", () => {
     // Full points up to 30 days old, then half.
     expect(nextChangeAt).toBe(at(NOW + 20 * DAY_MS + 1));
     expect(state.nextChangeAt).toBe(nextChangeAt);
+  });
+
+  it("a signal dated more than a day after it was observed is refused with SIGNAL_IN_FUTURE, so the service dead-letters it", () => {
+    const ahead = signalEvent("funding_round", { eventId: "f-future", occurredAt: at(NOW + 2 * DAY_MS), observedAt: at(NOW) });
+    expect(() => applySignal(undefined, ahead, RUBRIC, NOW)).toThrow(expect.objectContaining({ code: "SIGNAL_IN_FUTURE", retryable: false }));
+    expect(() => applySignal(undefined, ahead, RUBRIC, NOW)).toThrow("signal f-future is dated 2026-11-03T00:00:00.000Z, 2 days after it was observed (2026-11-01T00:00:00.000Z); at most 24 hours ahead is accepted");
+    const skewed = signalEvent("funding_round", { eventId: "f-skew", occurredAt: at(NOW + 23 * HOUR_MS), observedAt: at(NOW) });
+    expect(applySignal(undefined, skewed, RUBRIC, NOW).state.signals.map((s) => s.eventId)).toEqual(["f-skew"]);
+    expect(() => applySignal(undefined, skewed, RUBRIC, NOW, undefined, { futureToleranceMs: HOUR_MS })).toThrow("at most 1 hours ahead");
+  });
+
+  it("the batch recompute leaves out the signals the timing service refuses as future-dated", () => {
+    const ahead = signalEvent("funding_round", { eventId: "f-future", occurredAt: at(NOW - DAY_MS), observedAt: at(NOW - 5 * DAY_MS) });
+    const final = recomputeFinalState({ profiles: [profileEvent({ eventId: "p1" })], signals: [ahead], rubric: RUBRIC, now: NOW });
+    expect(final.find((f) => f.scorecard === "sales")?.timing).toBeNull();
+  });
+
+  it("keeps a visit that makes a later sighting of it a duplicate until that sighting is finished too, so the duplicate never counts on its own", () => {
+    const first = at(NOW - 20 * DAY_MS);
+    const again = at(NOW - 20 * DAY_MS + 10 * 60_000);
+    const visits = [
+      signalEvent("careers_page_visit", { eventId: "c1", occurredAt: first, extra: { visitorId: "v-9" } }),
+      signalEvent("careers_page_visit", { eventId: "c2", occurredAt: again, extra: { visitorId: "v-9" } }),
+    ];
+    const state = feed(visits)!;
+    // 28 days (the rule's maxAgeDays) after the first sighting, 5 minutes before the second one ages out.
+    const between = Date.parse(first) + 28 * DAY_MS + 5 * 60_000;
+    const later = reevaluate(state, RUBRIC, between);
+    const batch = scoreTiming(visits.map(toSignal), sales, between);
+    expect(later.state.signals.map((s) => s.eventId)).toEqual(["c1", "c2"]);
+    expect(scoreTiming(later.state.signals, sales, between).points).toBe(batch.points);
+    expect(batch.points).toBe(0);
   });
 
   it("a signal that scores nothing publishes nothing", () => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { SignalEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
 import { AccountKey, canonicalJson, canonicalSignals, compareSignals, IsoDateTime, scoreTiming, Signal } from "@icpstream/scoring";
 import type { Rubric } from "@icpstream/scoring";
-import { assertSameAccount } from "./errors.js";
+import { assertSameAccount, PipelineError } from "./errors.js";
 import type { EpochMs } from "./instant.js";
 import { toEpochMs, toIso } from "./instant.js";
 import { outputEventId } from "./output-id.js";
@@ -63,8 +63,32 @@ function preferred(a: Signal, b: Signal): Signal {
   return canonicalJson(a) <= canonicalJson(b) ? a : b;
 }
 
-export function applySignal(state: TimingState | undefined, event: SignalEventV1, rubric: Rubric, now: EpochMs, position?: bigint): TimingTransition {
+/** How far after its own `observedAt` a signal may say it happened (clock skew between feeds), by default: a day. */
+export const DEFAULT_FUTURE_TOLERANCE_MS = 86_400_000;
+
+export interface TimingOptions {
+  /** Refuse a signal dated more than this after the instant it was observed (default a day). */
+  futureToleranceMs?: number;
+}
+
+/**
+ * A signal is refused when it says it happened more than `toleranceMs` after it was observed
+ * (a typo'd year, a feed that schedules events): it would sit in the state and start counting
+ * one day without anyone having seen it happen. Judged against the event's own `observedAt`,
+ * not the service clock, so a replay decides the same (the batch recompute applies it too).
+ * @throws PipelineError SIGNAL_IN_FUTURE, which the service dead-letters with the reason
+ */
+export function assertNotFutureDated(event: Pick<SignalEventV1, "eventId" | "occurredAt" | "observedAt">, toleranceMs = DEFAULT_FUTURE_TOLERANCE_MS): void {
+  const ahead = toEpochMs(event.occurredAt) - toEpochMs(event.observedAt);
+  if (ahead > toleranceMs) {
+    const days = Math.round((ahead / 86_400_000) * 100) / 100;
+    throw new PipelineError("SIGNAL_IN_FUTURE", `signal ${event.eventId} is dated ${event.occurredAt}, ${days} days after it was observed (${event.observedAt}); at most ${toleranceMs / 3_600_000} hours ahead is accepted`);
+  }
+}
+
+export function applySignal(state: TimingState | undefined, event: SignalEventV1, rubric: Rubric, now: EpochMs, position?: bigint, options: TimingOptions = {}): TimingTransition {
   assertSameAccount(state?.accountKey, event.accountKey, "a signal");
+  assertNotFutureDated(event, options.futureToleranceMs);
   const signal = toSignal(event);
   const current: TimingState = state ?? { v: 1, accountKey: event.accountKey, asOf: null, nextChangeAt: null, signals: [], published: {} };
   const asOfMs = evaluationInstant(current, now);

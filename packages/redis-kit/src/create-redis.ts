@@ -67,3 +67,13 @@ export function createRedis(url: string, options: CreateRedisOptions = {}): Redi
   client.on("ready", () => log?.info(where, "redis ready"));
   return client;
 }
+
+/**
+ * Whether the client reaches Redis now (readiness): rejects at once while the connection is
+ * not ready (connecting, reconnecting, closed) — a command would only wait in the offline
+ * queue — and otherwise sends a PING. A Redis that hangs never answers: the caller bounds the wait.
+ */
+export async function pingRedis(client: Pick<Redis, "status" | "ping">): Promise<void> {
+  if (client.status !== "ready") throw new Error(`redis connection ${client.status}`);
+  await client.ping();
+}

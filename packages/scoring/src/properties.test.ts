@@ -9,6 +9,8 @@ import { scoreBatch } from "./batch/score-batch.js";
 import { parseRubric } from "./rubric/load-rubric.js";
 import type { Rubric } from "./rubric/load-rubric.js";
 import { scoreAccountOnScorecard } from "./score-account.js";
+import { canonicalTimedSignals } from "./timing/canonical-signals.js";
+import { findDuplicates } from "./timing/duplicates.js";
 import { scoreTiming } from "./timing/timing-score.js";
 
 /**
@@ -68,26 +70,95 @@ const signalsArb = (accountKey: string, negative = true) =>
 const cardArb = fc.constantFrom(...cards);
 
 describe("properties of the engine", () => {
-  it("keeps fit, timing and total within 0–100", () => {
+  it("keeps the total within 0–100 and fit, timing and every component within −100–100", () => {
     const accountArb = profileArb.chain((p) => fc.tuple(fc.constant(p), signalsArb(p.accountKey)));
     fc.assert(
       fc.property(cardArb, accountArb, fc.integer({ min: -10 * DAY_MS, max: 400 * DAY_MS }), (c, [p, signals], shift) => {
         const s = scoreAccountOnScorecard(p, signals, c.card, c.rubric.version, AS_OF + shift);
-        for (const v of [s.fit.score, s.timing.score, s.result.total]) expect(v >= 0 && v <= 100).toBe(true);
+        expect(s.result.total >= 0 && s.result.total <= 100).toBe(true);
+        for (const v of [s.fit.score, s.timing.score, ...Object.values(s.result.components)]) expect(v >= -100 && v <= 100).toBe(true);
       }),
       { numRuns: 300 },
     );
   });
 
-  it("never lowers a score or a tier when a positive signal is added", () => {
+  it("never lowers a score or a tier when a positive signal is added (one that is not another sighting of a signal already there)", () => {
     fc.assert(
       fc.property(cardArb, profileArb, signalsArb("acme.com"), fieldsArb, ageArb, (c, p0, signals, fields, age) => {
         const p = { ...p0, accountKey: "acme.com" };
+        const added = toSignal(fields, age, "added-one", "acme.com");
+        const duplicates = findDuplicates(canonicalTimedSignals([...signals, added]));
+        fc.pre(![...duplicates].some(([id, of]) => id === added.eventId || of === added.eventId) && findDuplicates(canonicalTimedSignals(signals)).size === [...duplicates].filter(([id]) => id !== added.eventId).length);
         const before = scoreAccountOnScorecard(p, signals, c.card, c.rubric.version, AS_OF);
-        const after = scoreAccountOnScorecard(p, [...signals, toSignal(fields, age, "added-one", "acme.com")], c.card, c.rubric.version, AS_OF);
+        const after = scoreAccountOnScorecard(p, [...signals, added], c.card, c.rubric.version, AS_OF);
         expect(after.timing.score).toBeGreaterThanOrEqual(before.timing.score);
         expect(after.result.total).toBeGreaterThanOrEqual(before.result.total);
         expect(after.result.tier.rank).toBeLessThanOrEqual(before.result.tier.rank);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never raises a total when a negative signal is added", () => {
+    fc.assert(
+      fc.property(cardArb, profileArb, signalsArb("acme.com"), negativeArb, ageArb, (c, p0, signals, fields, age) => {
+        const p = { ...p0, accountKey: "acme.com" };
+        const before = scoreAccountOnScorecard(p, signals, c.card, c.rubric.version, AS_OF);
+        const after = scoreAccountOnScorecard(p, [...signals, toSignal(fields, age, "added-negative", "acme.com")], c.card, c.rubric.version, AS_OF);
+        expect(after.result.total).toBeLessThanOrEqual(before.result.total);
+        expect(after.timing.score).toBeLessThanOrEqual(before.timing.score);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("lifts a tier only for a strong-intent signal that is fresh: never for one older than its strong window", () => {
+    fc.assert(
+      fc.property(cardArb, profileArb, signalsArb("acme.com"), fc.integer({ min: 0, max: 120 * DAY_MS }), (c, p0, signals, shift) => {
+        const p = { ...p0, accountKey: "acme.com" };
+        const now = AS_OF + shift;
+        const s = scoreAccountOnScorecard(p, signals, c.card, c.rubric.version, now);
+        for (const a of s.result.adjustments) {
+          if (a.kind !== "strong_intent_lift") continue;
+          expect(Date.parse(a.signal.strongUntil)).toBeGreaterThanOrEqual(now);
+          expect(Date.parse(a.signal.occurredAt)).toBeLessThanOrEqual(now);
+        }
+        // With every strong signal past its window, nothing is lifted.
+        const stale = scoreAccountOnScorecard(p, signals, c.card, c.rubric.version, now + 400 * DAY_MS);
+        expect(stale.result.adjustments.some((a) => a.kind === "strong_intent_lift")).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never moves a strong-fit account below the second tier, with or without timing signals", () => {
+    // Accounts near the top of both shipped rubrics' fit, with some attributes left to chance.
+    const strongFitArb = fc
+      .record({
+        employeeCount: fc.integer({ min: 60, max: 900 }),
+        fundingStage: fc.constantFrom("seed", "series_a", "series_b"),
+        technologies: fc.subarray(["Salesforce", "HubSpot", "Outreach", "Gong", "Slack", "Zapier", "Apollo", "Pipedrive"], { minLength: 5 }),
+        roles: fc.subarray(["Head of RevOps", "VP Demand Gen", "Growth Lead", "Sales Operations Manager"], { minLength: 2 }),
+        champion: fc.boolean(),
+        layoffs: fc.boolean(),
+      })
+      .map((r) =>
+        AccountProfile.parse({
+          accountKey: "acme.com",
+          firmographics: { industry: "SaaS", employeeCount: r.employeeCount, revenueUsd: 60_000_000, country: "US", region: "NA", businessModel: "b2b", deliveryModel: "saas", fundingStage: r.fundingStage },
+          technographics: { technologies: r.technologies.map((name) => ({ name })), competitorContracts: [{ vendor: "legacyscore", strength: "weak" }] },
+          organisational: { buyingRolesPresent: r.roles, championIdentified: r.champion, budgetHolderIdentified: true, hasTechnicalTeam: true },
+          antiIcp: r.layoffs ? { recentLayoffs: true } : {},
+        }),
+      );
+    fc.assert(
+      fc.property(cardArb, strongFitArb, signalsArb("acme.com"), (c, p, signals) => {
+        const hold = c.card.holdWithoutTiming;
+        const withSignals = scoreAccountOnScorecard(p, signals, c.card, c.rubric.version, AS_OF);
+        fc.pre(hold !== false && withSignals.fit.score >= hold.minFit && !withSignals.fit.excluded && withSignals.fit.tierCaps.length === 0);
+        const without = scoreAccountOnScorecard(p, [], c.card, c.rubric.version, AS_OF);
+        expect(without.result.tier.rank).toBe(2);
+        expect(withSignals.result.tier.rank).toBeLessThanOrEqual(2);
       }),
       { numRuns: 300 },
     );

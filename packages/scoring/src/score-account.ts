@@ -2,7 +2,7 @@ import type { AccountProfile } from "./domain/account-profile.js";
 import type { Signal } from "./domain/signal.js";
 import { toEpochMs, toIso } from "./domain/time.js";
 import { combine } from "./combine/combine.js";
-import type { CombinedResult } from "./combine/combine.js";
+import type { Adjustment, CombinedResult } from "./combine/combine.js";
 import { scoreFit } from "./fit/fit-score.js";
 import type { FitResult } from "./fit/fit-score.js";
 import type { LoadedScorecard, Rubric, RubricVersion } from "./rubric/load-rubric.js";
@@ -44,6 +44,29 @@ export function topReasons(score: AccountScore, limit = 3): string[] {
     .filter(({ c }) => c.points !== 0)
     .sort((a, b) => Math.abs(b.c.points) - Math.abs(a.c.points) || (a.c.rule < b.c.rule ? -1 : 1))
     .map(({ c }) => `${c.label} ${c.points > 0 ? "+" : ""}${c.points}`);
-  const adjustments = score.result.adjustments.filter((a) => a.kind !== "excluded").map((a) => (a.kind === "strong_intent_lift" ? "strong intent: lifted one tier" : "no timing signal: held at second tier"));
+  const adjustments = score.result.adjustments.flatMap((a) => {
+    const text = adjustmentReason(a);
+    return text === undefined ? [] : [text];
+  });
   return [...exclusions, ...adjustments, ...contributions].slice(0, limit);
+}
+
+/**
+ * A tier adjustment as a short reason for one-line summaries (exclusions are told apart):
+ * `strong intent: demo request, 3 d old: lifted Tier 2 → Tier 1`. Shared with the streaming
+ * combiner, so a tier change says it in the same words.
+ */
+export function adjustmentReason(a: Adjustment): string | undefined {
+  switch (a.kind) {
+    case "excluded":
+      return undefined;
+    case "strong_intent_lift":
+      return `strong intent: ${a.signal.label}, ${Math.round(a.signal.ageDays * 10) / 10} d old: lifted ${a.fromName} → ${a.toName}`;
+    case "held_without_timing":
+      return `strong fit, no timing signal: held at ${a.toName}`;
+    case "strong_fit_floor":
+      return `strong fit: kept at ${a.toName}`;
+    case "tier_cap":
+      return `capped at ${a.toName}: ${a.reason.replace(/ caps the tier at .*$/, "")}`;
+  }
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { Partitioners, type Kafka, type Producer } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import { topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
-import { confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
-import { createLogger, createReadiness, createServiceMetrics, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
-import { createRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
+import { catalogPartitioner, confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
+import { consumerLagGauge, createLogger, createReadiness, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
+import { createRedis, pingRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
 import { parseClock, type Clock } from "./clock.js";
 import { parseServiceEnv, type ServiceEnv } from "./config.js";
@@ -83,6 +83,9 @@ function notLoadedRubric(service: string): Rubric {
 export async function runService<S extends TopicSpec>(definition: ServiceDefinition<S>, processEnv: Record<string, string | undefined> = process.env): Promise<RunningService> {
   const env = parseServiceEnv(processEnv);
   const logger = createLogger({ service: definition.name, level: env.LOG_LEVEL });
+  // From here on an error that escapes (the registry or Redis down at start) is logged
+  // through the logger's redaction and exits 1, instead of Node printing it whole.
+  exitOnFatalError(logger);
   const clock: Clock = parseClock(env.ICP_CLOCK);
   const rubric = definition.usesRubric === false ? notLoadedRubric(definition.name) : loadRubricFile(env.ICP_RUBRIC);
   const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
@@ -91,12 +94,12 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
   logger.info({ groupId, ...(definition.usesRubric === false ? {} : { rubric: rubric.version }), inputs: inputs.map((s) => s.topic), clock: env.ICP_CLOCK }, "starting");
 
   const metrics = createServiceMetrics(definition.name);
-  const readiness = createReadiness({ lagGauge: metrics.consumerLag });
+  const lagGauge = consumerLagGauge(metrics.consumerLag);
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `icpstream-${definition.name}` }, logger);
   // One in-flight request keeps each partition's outputs in the order they were decided.
-  // Java-compatible murmur2 partitioning: an account lands in the same partition number of
-  // every topic with the same partition count, whoever produced it.
-  const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  // The catalog's partitioner (murmur2, as the Java client): an account lands in the same
+  // partition number of every topic with the same partition count, whoever produced it.
+  const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: catalogPartitioner });
   await producer.connect();
   const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL }), { mode: env.ICP_SCHEMA_MODE });
   await codec.prepare(catalog);
@@ -125,30 +128,40 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
         metrics.errors.inc({ code: failure.code });
       },
       onProcessed: (topic, seconds) => metrics.processingLatency.observe({ topic }, seconds),
-      onLag: (topic, partition, lag) => readiness.setLag(topic, partition, lag),
+      onLag: (topic, partition, lag) => lagGauge.set(topic, partition, lag),
       onCatchUp: (partition, phase, detail) => {
         metrics.quietReplay.set({ partition: String(partition) }, phase === "started" ? 1 : 0);
         if (phase === "settled") metrics.replaySettledAccounts.inc(detail);
       },
-      onAssignment: (assignment) => readiness.setAssignedPartitions(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))),
+      onAssignment: (assignment) => lagGauge.assign(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))),
     },
   });
   const companion = definition.companion ? await definition.companion({ env, catalog, kafka, producer, codec, logger, clock, metrics }) : undefined;
-  readiness.setConnected(true);
+  // Ready when Redis and the broker answer and every assigned partition is caught up with
+  // its high watermark, read afresh on each probe (empty partitions: lag 0).
+  const readiness = createReadiness({
+    dependencies: { redis: () => pingRedis(redis) },
+    lag: async () => {
+      const lags = await consumer.lag();
+      for (const { topic, partition, lag } of lags ?? []) if (lag !== null) lagGauge.set(topic, partition, lag);
+      return lags;
+    },
+  });
+  readiness.setRunning(true);
 
   const ops = await startOpsServer({
     port: env.ICP_OPS_PORT ?? definition.defaultOpsPort,
     host: env.ICP_OPS_HOST,
     metrics: metrics.registry,
     logger,
-    health: { live: () => true, ready: readiness.snapshot },
+    health: { live: () => true, ready: readiness.check },
   });
   logger.info({ ops: ops.url }, "running");
 
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      readiness.setConnected(false);
+      readiness.setRunning(false);
       await consumer.stop();
       await companion?.stop();
       await producer.disconnect();

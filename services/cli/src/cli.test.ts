@@ -9,8 +9,10 @@ describe("icp rubric check", () => {
   it("prints a summary of a valid rubric", async () => {
     const t = memoryIo();
     expect(await runCli(["rubric", "check", "rubrics/enterprise.yaml"], t.io)).toBe(0);
-    expect(t.stdout()).toMatch(/^rubrics\/enterprise\.yaml: valid — version enterprise 2026-Q3 @ [0-9a-f]{12}/);
+    expect(t.stdout()).toMatch(/^rubrics\/enterprise\.yaml: valid — version enterprise 2026-Q4 @ [0-9a-f]{12}/);
     expect(t.stdout()).toContain("tiers: Tier 1 ≥75, Tier 2 ≥50, Tier 3 ≥0");
+    expect(t.stdout()).toContain("demo-request: strong intent while fresh (≤ 14 d)");
+    expect(t.stdout()).toContain("tier caps: entrenchedCompetitor → at most tier2");
   });
 
   it("prints the problems and exits 1 for an invalid rubric", async () => {
@@ -53,7 +55,15 @@ describe("icp score", () => {
     const rubric = "scorecards:\n  x:\n    name: Generous\n    fit: { firmographics: { max: 10, industry: [{ values: [software], points: 10 }] } }\n    timing: { layers: { t: { max: 10, rules: [{ id: d, signal: demo_request, points: 10 }] } } }\n    weights: { fit: 1 }\n    holdWithoutTiming: false\n    tiers: [{ id: top, name: Top, min: 50, action: call }, { id: rest, name: Rest, min: 0, action: wait }]\n";
     const t = memoryIo({ "a.csv": accounts, "r.yaml": rubric });
     await runCli(["score", "-a", "a.csv", "-r", "r.yaml", "--as-of", "2026-11-01", "-f", "csv"], t.io);
-    expect(t.stderr()).toContain("warning: Generous: Top holds 100.0% of 5 accounts; a healthy model puts 10–15% there");
+    expect(t.stderr()).toContain("warning: Generous: Top holds 100% of 5 accounts, above the healthy 10%–15%; raise Top's min (50): the thresholds are too generous");
+  });
+
+  it("warns when the top tier holds less than its healthy share, and says which way to move the threshold", async () => {
+    const accounts = ["domain,industry,employee_count", ...Array.from({ length: 10 }, (_, i) => `a${i}.com,${i < 5 ? "software" : "retail"},300`)].join("\n");
+    const rubric = "scorecards:\n  x:\n    name: Strict\n    fit: { firmographics: { max: 10, industry: [{ values: [software], points: 6 }] } }\n    timing: { layers: { t: { max: 10, rules: [{ id: d, signal: demo_request, points: 10 }] } } }\n    weights: { fit: 1 }\n    holdWithoutTiming: false\n    tiers: [{ id: top, name: Top, min: 90, action: call }, { id: rest, name: Rest, min: 0, action: wait }]\n";
+    const t = memoryIo({ "a.csv": accounts, "r.yaml": rubric });
+    await runCli(["score", "-a", "a.csv", "-r", "r.yaml", "--as-of", "2026-11-01", "-f", "csv"], t.io);
+    expect(t.stderr()).toContain("warning: Strict: Top holds 0% of 10 accounts, below the healthy 10%–15%; lower Top's min (90) or widen what earns it: the thresholds are too strict; a min of 60 would put about 12.5% there by total alone");
   });
 
   it("prints a table on a terminal", async () => {
@@ -83,10 +93,11 @@ describe("icp explain", () => {
     const t = memoryIo();
     expect(await runCli(["explain", "https://www.Northwind-Analytics.com/pricing", ...EXAMPLES, "-r", "rubrics/enterprise.yaml"], t.io)).toBe(0);
     const text = t.stdout();
-    expect(text).toContain("northwind-analytics.com — scorecard enterprise, rubric enterprise 2026-Q3 @ ");
+    expect(text).toContain("northwind-analytics.com — scorecard enterprise, rubric enterprise 2026-Q4 @ ");
     expect(text).toContain("+20     new funding round  [timing.triggers.funding]");
     expect(text).toContain("event sig-001, 17.67 d old");
-    expect(text).toMatch(/firmographics: 30 of max 30, capped from 31/);
+    expect(text).toMatch(/firmographics: 30 of max 30, capped from 33/);
+    expect(text).toMatch(/strong intent: pricing page visits, 3 × pricing_page_visit within 7 days \(sig-003, sig-004, sig-005\), event sig-003, [\d.]+ d old, strong until 2026-11-0/);
   });
 
   it("says when the account is not in the file", async () => {

@@ -1,6 +1,9 @@
 import { Command } from "commander";
+import { backtestCommand } from "./commands/backtest.js";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { explainCommand } from "./commands/explain.js";
 import { ingestCommand } from "./commands/ingest.js";
+import { learnCommand } from "./commands/learn.js";
 import { rebuildCommand } from "./commands/rebuild.js";
 import { rubricCommand } from "./commands/rubric-check.js";
 import { scoreCommand } from "./commands/score.js";
@@ -23,6 +26,9 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(explainCommand(io));
   program.addCommand(ingestCommand(io));
   program.addCommand(tailCommand(io));
+  program.addCommand(backtestCommand(io));
+  program.addCommand(calibrateCommand(io));
+  program.addCommand(learnCommand(io));
   program.addCommand(rebuildCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   return program;

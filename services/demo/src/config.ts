@@ -18,6 +18,12 @@ export const DemoEnv = z.object({
   ICP_CLOCK: z.string().default("system"),
   /** The clock's start instant S: the backfill ends there, the live feed starts there. */
   ICP_DEMO_CLOCK_START: z.iso.datetime({ offset: true }),
+  /** The file the services' clock reads (ICP_CLOCK=file:<it>); the view writes it. */
+  ICP_DEMO_CLOCK_FILE: z.string().min(1),
+  /** Simulated ms per wall ms once the clock runs (86400: one day per second). */
+  ICP_DEMO_CLOCK_FACTOR: z.coerce.number().positive(),
+  /** Longest wait, in wall seconds, for the history to be scored before the clock starts anyway. */
+  ICP_DEMO_HOLD_SECONDS: z.coerce.number().min(0).max(3600).default(300),
   ICP_DEMO_ACCOUNTS: z.coerce.number().int().min(1).max(200_000).default(3000),
   ICP_DEMO_SEED: z.coerce.number().int().default(1),
   /** Stop by itself after this many wall seconds; 0 = until Ctrl-C. */

@@ -9,8 +9,9 @@ import type { InputTopicId } from "@icpstream/ingest";
  *   feed with that window), so at S every account has a history and its tier, and as the
  *   clock runs the signals age across the 30/60/90-day decay boundaries;
  * - a **live** stream in the `liveDays` after S for the same accounts (the feed with another
- *   seed, its accounts mapped onto the backfill's), sent as the clock reaches each
- *   signal's time, so tiers also move up while others decay.
+ *   seed, generated for the backfill's profiles, so an account in motion before S behaves
+ *   alike after it), sent as the clock reaches each signal's time, so tiers also move up
+ *   while others decay.
  *
  * Only valid records: the feed's deliberately bad ones belong to dead-letter tests, not here.
  */
@@ -52,9 +53,8 @@ export function demoMarket(options: DemoMarketOptions): DemoMarket {
   const past = generateMarket({ seed: options.seed, accounts: options.accounts, start: iso(options.clockStartMs - options.backfillDays * DAY_MS), days: options.backfillDays });
   const backfill = signalsOf(past.signals, (e) => e);
   if (options.liveDays <= 0) return { profiles: past.profiles, backfill, live: [] };
-  const future = generateMarket({ seed: options.seed + 1, accounts: options.accounts, start: iso(options.clockStartMs), days: options.liveDays });
-  const accountOf = new Map(future.profiles.map((p, i) => [p.accountKey, past.profiles[i]?.accountKey ?? p.accountKey]));
-  const live = signalsOf(future.signals, (e) => ({ ...e, accountKey: accountOf.get(e.accountKey) ?? e.accountKey, eventId: `live-${e.eventId}` }));
+  const future = generateMarket({ seed: options.seed + 1, accounts: options.accounts, start: iso(options.clockStartMs), days: options.liveDays, profiles: past.profiles });
+  const live = signalsOf(future.signals, (e) => ({ ...e, eventId: `live-${e.eventId}` }));
   return { profiles: past.profiles, backfill, live };
 }
 

@@ -1,20 +1,29 @@
-import { parseClock } from "@icpstream/service-runtime";
 import { describe, expect, it } from "vitest";
+import { DemoClockDriver, historyScored } from "./clock-driver.js";
 import { DEMO_NAMESPACE, demoClock, positiveSetting, servicesToStart, wholeNumberSetting } from "./start-plan.js";
 
 describe("what npm start sets up", () => {
-  it("gives every process one accelerated clock: the start of the day at the anchor, one simulated day per wall second", () => {
+  it("gives every process one clock, a file the view writes: day 0 is the start of the day at the anchor, one simulated day per wall second", () => {
     const anchor = Date.parse("2026-11-23T14:40:00.000Z");
-    const clock = demoClock(anchor, 1);
-    expect(clock.startIso).toBe("2026-11-23T00:00:00.000Z");
-    const read = (wall: number) => parseClock(clock.spec, () => wall)();
-    expect(read(anchor)).toBe(Date.parse(clock.startIso));
-    expect(read(anchor + 30_000)).toBe(Date.parse("2026-12-23T00:00:00.000Z"));
-    expect(parseClock(demoClock(anchor, 0.5).spec, () => anchor + 2_000)()).toBe(Date.parse("2026-11-24T00:00:00.000Z"));
+    const clock = demoClock(anchor, 1, "/tmp/demo-clock");
+    expect(clock).toEqual({ spec: "file:/tmp/demo-clock", startIso: "2026-11-23T00:00:00.000Z", factor: 86_400, file: "/tmp/demo-clock" });
+    expect(demoClock(anchor, 0.5, "c").factor).toBe(43_200);
+  });
+
+  it("holds the clock at day 0 until the history is scored, then runs it at the demo's speed", () => {
+    const clock = demoClock(Date.parse("2026-11-23T14:40:00.000Z"), 1, "c");
+    const driver = new DemoClockDriver(Date.parse(clock.startIso), clock.factor);
+    expect(driver.now(1_000_000)).toBe(Date.parse("2026-11-23T00:00:00.000Z"));
+    driver.release(1_000_000);
+    driver.release(2_000_000);
+    expect(driver.now(1_030_000)).toBe(Date.parse("2026-12-23T00:00:00.000Z"));
+    expect(historyScored({ placed: 2999, expected: 3000, lastChangeWallMs: 0, wallMs: 10_000, quietMs: 2_000 })).toBe(false);
+    expect(historyScored({ placed: 3000, expected: 3000, lastChangeWallMs: 9_000, wallMs: 10_000, quietMs: 2_000 })).toBe(false);
+    expect(historyScored({ placed: 3000, expected: 3000, lastChangeWallMs: 8_000, wallMs: 10_000, quietMs: 2_000 })).toBe(true);
   });
 
   it("refuses a speed that is not positive", () => {
-    expect(() => demoClock(0, 0)).toThrow(/ICP_DEMO_SPEED/);
+    expect(() => demoClock(0, 0, "c")).toThrow(/ICP_DEMO_SPEED/);
     expect(() => positiveSetting("fast", "ICP_DEMO_SPEED")).toThrow(/ICP_DEMO_SPEED: expected a positive number/);
     expect(() => wholeNumberSetting("-1", "ICP_DEMO_OPS_PORT_BASE")).toThrow(/ICP_DEMO_OPS_PORT_BASE/);
   });

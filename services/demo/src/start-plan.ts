@@ -13,15 +13,19 @@ export const DEMO_NAMESPACE = {
 const DAY_MS = 86_400_000;
 
 /**
- * One clock for every process: it reads the start of the current UTC day when the wall
- * clock reads `anchorMs`, and runs `daysPerSecond` simulated days per wall second
- * (`accelerated:<ISO>@<anchor>x<factor>`, see service-runtime's parseClock).
+ * One clock for every process, held at day 0 until the market's history is scored: a file
+ * clock (`file:<path>`, see service-runtime's parseClock) that the demo view writes. Day 0
+ * is the start of the current UTC day at `anchorMs`; once released the view advances it
+ * `daysPerSecond` simulated days per wall second (`factor` ms of simulated time per wall ms).
+ * Held, because an accelerated clock started with the services would age the 90-day
+ * backfill while the pipeline is still reading it (at 1 day/s, a minute of backlog is 60
+ * days of decay) and the first summary would show a market that never existed.
  */
-export function demoClock(anchorMs: number, daysPerSecond: number): { spec: string; startIso: string; factor: number } {
+export function demoClock(anchorMs: number, daysPerSecond: number, clockFile: string): { spec: string; startIso: string; factor: number; file: string } {
   if (!(daysPerSecond > 0) || !Number.isFinite(daysPerSecond)) throw new RangeError(`ICP_DEMO_SPEED: expected a positive number of simulated days per wall second, got ${daysPerSecond}`);
   const startIso = new Date(Math.floor(anchorMs / DAY_MS) * DAY_MS).toISOString();
   const factor = Math.round((daysPerSecond * DAY_MS) / 1000);
-  return { spec: `accelerated:${startIso}@${Math.floor(anchorMs)}x${factor}`, startIso, factor };
+  return { spec: `file:${clockFile}`, startIso, factor, file: clockFile };
 }
 
 export interface ServiceToStart {

@@ -28,7 +28,7 @@ describe("the live view's board", () => {
     expect(board.summary("day 1").join("\n")).toContain("2 changes not shown");
   });
 
-  it("keeps one current tier per account and shows the distribution, warning when the top tier holds more than 15%", () => {
+  it("keeps one current tier per account and shows the distribution, warning when the top tier holds more than its healthy 10–15%", () => {
     const board = new TierBoard(rubric.scorecards, 10);
     board.record(change("a.com", null, "tier3"), 0);
     board.record(change("a.com", "tier3", "tier1"), 0);
@@ -36,10 +36,27 @@ describe("the live view's board", () => {
     const d = board.distribution(card);
     expect(d.total).toBe(2);
     expect(d.shares.map((s) => [s.tier, s.count])).toEqual([...card.tiers.map((t) => [t.id, t.id === "tier1" || t.id === "tier3" ? 1 : 0]), [card.excluded.id, 0]]);
-    expect(d.warning).toMatch(/Tier 1 holds 50.0% of 2 accounts/);
+    expect(d.health.status).toBe("above");
+    expect(d.warning).toMatch(/Tier 1 holds 50% of 2 accounts, above the healthy 10%–15%; raise Tier 1's min \(75\)/);
     const lines = board.summary("day 3 (2026-01-04)");
     expect(lines[0]).toMatch(/^── day 3 \(2026-01-04\) · 2 accounts · Tier 1 50.0% \(1\)/);
     expect(lines[1]).toMatch(/^ {3}warning: /);
     expect(board.summary("day 4").join("\n")).toContain("since last: 0 up, 0 down");
+  });
+
+  it("warns when the top tier holds less than its healthy share, saying to lower the threshold", () => {
+    const board = new TierBoard(rubric.scorecards, 10);
+    for (let i = 0; i < 20; i++) board.record(change(`a${i}.com`, null, "tier2"), 0);
+    board.record(change("a0.com", "tier2", "tier1"), 0);
+    const d = board.distribution(card);
+    expect(d.health).toMatchObject({ status: "below", share: 0.05 });
+    expect(d.warning).toMatch(/Tier 1 holds 5% of 20 accounts, below the healthy 10%–15%; lower Tier 1's min \(75\)/);
+  });
+
+  it("says nothing when the top tier is inside its band", () => {
+    const board = new TierBoard(rubric.scorecards, 10);
+    for (let i = 0; i < 8; i++) board.record(change(`a${i}.com`, null, i === 0 ? "tier1" : "tier3"), 0);
+    expect(board.distribution(card)).toMatchObject({ health: { status: "healthy", share: 0.125 } });
+    expect(board.distribution(card).warning).toBeUndefined();
   });
 });

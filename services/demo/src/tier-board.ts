@@ -1,6 +1,6 @@
 import type { TierChangedEventV1 } from "@icpstream/contracts";
-import type { LoadedScorecard } from "@icpstream/scoring";
-import { TOP_TIER_WARNING_SHARE } from "@icpstream/scoring";
+import { topTierHealth, topTierWarning } from "@icpstream/scoring";
+import type { LoadedScorecard, TopTierHealth } from "@icpstream/scoring";
 
 /**
  * The live view's memory: each account's current tier per scorecard (from the tier changes
@@ -29,6 +29,7 @@ export class TierBoard {
   private shownInWindow = 0;
   /** Since the last summary. */
   private recent = { placed: 0, up: 0, down: 0, moved: 0, hidden: 0 };
+  private placedTotal = 0;
 
   constructor(
     private readonly cards: readonly LoadedScorecard[],
@@ -42,6 +43,7 @@ export class TierBoard {
     byAccount.set(event.accountKey, event.tier.id);
     const kind: BoardDecision["kind"] = !event.previousTier ? "placed" : event.tier.rank < event.previousTier.rank ? "up" : event.tier.rank > event.previousTier.rank ? "down" : "moved";
     this.recent[kind]++;
+    if (kind === "placed") this.placedTotal++;
     if (kind === "placed" || kind === "moved") return { show: false, kind };
     if (nowMs - this.windowStart >= 1000) {
       this.windowStart = nowMs;
@@ -55,8 +57,13 @@ export class TierBoard {
     return { show: true, kind };
   }
 
+  /** First placements seen so far, over all scorecards (an account tiered for the first time). */
+  placedCount(): number {
+    return this.placedTotal;
+  }
+
   /** The distribution of a scorecard over its tiers (then excluded), in rubric order. */
-  distribution(card: LoadedScorecard): { total: number; shares: TierShareLine[]; warning?: string } {
+  distribution(card: LoadedScorecard): { total: number; shares: TierShareLine[]; health: TopTierHealth; warning?: string } {
     const byAccount = this.current.get(card.id) ?? new Map<string, string>();
     const counts = new Map<string, number>();
     for (const tier of byAccount.values()) counts.set(tier, (counts.get(tier) ?? 0) + 1);
@@ -65,12 +72,9 @@ export class TierBoard {
       const count = counts.get(t.id) ?? 0;
       return { tier: t.id, name: t.name, count, share: total === 0 ? 0 : count / total };
     });
-    const top = shares[0];
-    const warning =
-      top && top.share > TOP_TIER_WARNING_SHARE
-        ? `${top.name} holds ${(top.share * 100).toFixed(1)}% of ${total} accounts; a healthy model puts 10–15% there, so the thresholds may be too generous`
-        : undefined;
-    return { total, shares, ...(warning ? { warning } : {}) };
+    const health = topTierHealth(shares[0]?.share ?? 0, total, card);
+    const warning = topTierWarning(health, card, total);
+    return { total, shares, health, ...(warning ? { warning } : {}) };
   }
 
   /** One summary line per scorecard (plus a warning line when the top tier is too full); resets the recent counts. */
@@ -89,3 +93,4 @@ export class TierBoard {
     return lines;
   }
 }
+

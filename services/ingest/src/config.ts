@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BrokerList, parseEnv } from "@icpstream/kafka-kit";
+import { GATEWAY_DEFAULTS } from "./gateway.js";
 
 /**
  * The ingest services' settings, from the environment only. Parsed in `main`; an invalid
@@ -25,10 +26,18 @@ export const GatewayEnv = z
     ICP_GATEWAY_HOST: z.string().default("127.0.0.1"),
     /** Comma-separated API keys accepted in `x-api-key`. */
     ICP_GATEWAY_API_KEYS: list.default([]),
-    /** Comma-separated secrets for `x-icp-signature` (HMAC-SHA256 of the body); several allow rotation. */
+    /** Comma-separated secrets for `icp-signature` (t=<unix s>,v1=<HMAC-SHA256 of "<t>.<body>">); several allow rotation. */
     ICP_GATEWAY_HMAC_SECRETS: list.default([]),
+    /** How far a signature's time may be from the gateway's clock, either way: a captured request is refused after it. */
+    ICP_GATEWAY_SIGNATURE_TOLERANCE_S: z.coerce.number().int().min(1).max(3600).default(GATEWAY_DEFAULTS.signatureToleranceSeconds),
     ICP_GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
     ICP_GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** Requests handled at once; past it 429 with Retry-After. */
+    ICP_GATEWAY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(GATEWAY_DEFAULTS.maxInFlight),
+    /** Time for a whole request, headers and body; a client that stalls is cut off with 408. */
+    ICP_GATEWAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(GATEWAY_DEFAULTS.requestTimeoutMs),
+    /** Time for the request's headers (at most the request timeout). */
+    ICP_GATEWAY_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(GATEWAY_DEFAULTS.headersTimeoutMs),
   })
   .refine((e) => e.ICP_GATEWAY_API_KEYS.length + e.ICP_GATEWAY_HMAC_SECRETS.length > 0, {
     message: "set ICP_GATEWAY_API_KEYS or ICP_GATEWAY_HMAC_SECRETS: the gateway does not run unauthenticated",

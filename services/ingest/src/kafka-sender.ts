@@ -1,19 +1,33 @@
-import { Partitioners } from "kafkajs";
-import { TOPICS } from "@icpstream/contracts";
+import { TOPICS, catalogTopics } from "@icpstream/contracts";
 import type { TopicCatalog } from "@icpstream/contracts";
-import { EventProducer, RegistryCodec, confluentRegistry, createKafka } from "@icpstream/kafka-kit";
-import type { SchemaMode } from "@icpstream/kafka-kit";
+import { EventProducer, RegistryCodec, catalogPartitioner, confluentRegistry, createKafka, topicMaxMessageBytes } from "@icpstream/kafka-kit";
+import type { EncodedRecord, SchemaMode } from "@icpstream/kafka-kit";
 import type { Logger } from "pino";
 import type { SendEvents } from "./file-ingest.js";
+import type { InputTopicId } from "./to-events.js";
 
 /**
  * The producing side every ingest path shares: kafkajs producer + registry codec, the
- * catalog's schemas registered (or verified) before the first event, `send` resolving
- * only after the broker acknowledged.
+ * catalog's schemas registered (or verified) before the first event, the broker's message
+ * size read from the topics' `max.message.bytes`, `send` resolving only after the broker
+ * acknowledged.
  */
-export interface KafkaSender {
+export interface KafkaSender extends EventSink {
   send: SendEvents;
   close(): Promise<void>;
+}
+
+/**
+ * What the gateway needs to store a request's events all or nothing: encode every event
+ * first (validated, measured against the broker's message size), then send them together.
+ */
+export interface EventSink {
+  /** One event as a record. Throws KafkaKitError CONTRACT_VIOLATION, or OVERSIZED when it is larger than the broker takes. */
+  encode(topic: InputTopicId, event: unknown): Promise<EncodedRecord>;
+  /** Resolves once the broker acknowledged every record (acks = all); throws BROKER_UNAVAILABLE otherwise. */
+  sendEncoded(batches: readonly { topic: InputTopicId; records: readonly EncodedRecord[] }[]): Promise<void>;
+  /** The broker's limit on a record batch, in bytes. */
+  readonly maxMessageBytes: number;
 }
 
 export async function connectSender(
@@ -24,14 +38,27 @@ export async function connectSender(
   const kafka = createKafka({ brokers: config.brokers, clientId: config.clientId }, logger);
   const codec = new RegistryCodec(confluentRegistry({ url: config.registryUrl }), { mode: config.schemaMode });
   await codec.prepare(catalog);
+  const admin = kafka.admin();
+  await admin.connect();
+  let limit;
+  try {
+    limit = await topicMaxMessageBytes(admin, catalogTopics(catalog).map((spec) => spec.topic));
+  } finally {
+    await admin.disconnect();
+  }
+  if (!limit.reported) logger?.warn({ maxMessageBytes: limit.bytes }, "the broker did not report the topics' max.message.bytes; assuming Kafka's default");
   // Idempotent producer: a retried send after a lost acknowledgement is not written twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  // The catalog's partitioner (murmur2): consumers dead-letter a message found elsewhere.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: catalogPartitioner });
   await producer.connect();
-  const events = new EventProducer(producer, codec);
+  const events = new EventProducer(producer, codec, { maxMessageBytes: limit.bytes });
   return {
     send: async (topic, batch) => {
       await events.send(catalog[topic], batch as never[]);
     },
+    encode: (topic, event) => events.encode(catalog[topic], event as never),
+    sendEncoded: (batches) => events.sendEncoded(batches.map((b) => ({ topic: catalog[b.topic].topic, records: b.records }))),
+    maxMessageBytes: limit.bytes,
     close: () => producer.disconnect(),
   };
 }

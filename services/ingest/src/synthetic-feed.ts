@@ -3,12 +3,17 @@ import type { InputTopicId } from "./to-events.js";
 import { SIGNAL_TOPIC } from "./to-events.js";
 
 /**
- * A seeded synthetic market: thousands of accounts with a realistic firmographic spread
- * (log-normal headcount, industry and country mix, funding stage that follows size), and
- * a stream of signals that behaves like a market — hiring bursts, funding rounds followed
- * by hiring, intent surges with first-party engagement on top, negative behaviour — plus a
- * small share of bad records (invalid domains, out-of-range values, unknown types) for the
- * dead-letter paths. The same seed gives the same market, event for event.
+ * A seeded synthetic market, shaped like a prospect list a RevOps team scores: three segments
+ * — the core ICP (about a quarter: software and fintech companies of 200–2,000 people in the
+ * regions served, on a CRM the product plugs into, with a RevOps function), the adjacent
+ * (about a third: partly fitting) and the outside (the rest: wrong industry, size or model) —
+ * each with a realistic firmographic spread (log-normal headcount, industry and country mix,
+ * funding stage that follows size). The signals behave like a market: hiring bursts, funding
+ * rounds followed by hiring, intent surges with first-party engagement on top, negative
+ * behaviour; accounts that fit are more often in motion in the seller's category than those
+ * that do not (activity follows the profile, not a hidden label). A small share of bad records
+ * (invalid domains, out-of-range values, unknown types) feeds the dead-letter paths.
+ * The same seed gives the same market, event for event.
  */
 export interface MarketOptions {
   seed: number;
@@ -18,6 +23,8 @@ export interface MarketOptions {
   days: number;
   /** Share of bad records among the signals (default 0.01). */
   badShare?: number;
+  /** Generate signals for these accounts instead of new ones (a later window of the same market); `accounts` is then ignored. */
+  profiles?: readonly AccountProfileEventV1[];
 }
 
 export type MarketRecord =
@@ -44,19 +51,44 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const INDUSTRIES: [string, number][] = [
-  ["Computer Software", 30], ["Information Technology and Services", 18], ["Financial Services", 10], ["Marketing and Advertising", 8],
-  ["Hospital & Health Care", 7], ["Retail", 6], ["Manufacturing", 6], ["Education", 5], ["Gambling & Casinos", 1], ["Staffing and Recruiting", 4], ["Telecommunications", 5],
-];
-const COUNTRIES: [string, string, number][] = [["US", "NA", 45], ["GB", "EMEA", 10], ["DE", "EMEA", 9], ["FR", "EMEA", 6], ["CA", "NA", 6], ["NL", "EMEA", 4], ["AU", "APAC", 4], ["IN", "APAC", 6], ["BR", "LATAM", 4], ["SG", "APAC", 3], ["ES", "EMEA", 3]];
-const TECH: [string, string][] = [["Salesforce", "crm"], ["HubSpot", "crm"], ["Outreach", "sales engagement"], ["Salesloft", "sales engagement"], ["Gong", "conversation intelligence"], ["6sense", "intent"], ["Snowflake", "data"], ["Segment", "data"], ["Marketo", "marketing automation"], ["Zendesk", "support"]];
+type Segment = "core" | "adjacent" | "outside";
+const SEGMENTS: [Segment, number][] = [["core", 32], ["adjacent", 36], ["outside", 32]];
+
+const INDUSTRIES: Record<Segment, [string, number][]> = {
+  core: [["Computer Software", 55], ["Internet", 12], ["Financial Technology", 13], ["Information Technology and Services", 12], ["Marketing and Advertising", 8]],
+  adjacent: [["Computer Software", 25], ["Information Technology and Services", 20], ["Financial Services", 15], ["Marketing and Advertising", 12], ["Telecommunications", 8], ["Professional Services", 10], ["Staffing and Recruiting", 5], ["Education", 5]],
+  outside: [["Hospital & Health Care", 16], ["Retail", 16], ["Manufacturing", 16], ["Education", 12], ["Gambling & Casinos", 4], ["Staffing and Recruiting", 8], ["Telecommunications", 8], ["Computer Software", 10], ["Government Administration", 4], ["Restaurants", 6]],
+};
+const COUNTRIES: Record<Segment, [string, string, number][]> = {
+  core: [["US", "NA", 50], ["GB", "EMEA", 12], ["DE", "EMEA", 10], ["FR", "EMEA", 6], ["CA", "NA", 8], ["NL", "EMEA", 6], ["ES", "EMEA", 4], ["AU", "APAC", 4]],
+  adjacent: [["US", "NA", 40], ["GB", "EMEA", 10], ["DE", "EMEA", 9], ["FR", "EMEA", 6], ["CA", "NA", 6], ["NL", "EMEA", 4], ["AU", "APAC", 6], ["IN", "APAC", 8], ["BR", "LATAM", 5], ["SG", "APAC", 3], ["ES", "EMEA", 3]],
+  outside: [["US", "NA", 30], ["GB", "EMEA", 8], ["DE", "EMEA", 8], ["IN", "APAC", 14], ["BR", "LATAM", 12], ["SG", "APAC", 6], ["AU", "APAC", 8], ["FR", "EMEA", 6], ["ES", "EMEA", 4], ["CA", "NA", 4]],
+};
+/** Headcount: log-normal, median and spread per segment (core: ~600, adjacent: ~200, outside: ~60). */
+const HEADCOUNT: Record<Segment, [number, number]> = { core: [6.4, 0.75], adjacent: [5.3, 1.3], outside: [4.1, 1.5] };
+/** Chance of each kind of tool in the stack, per segment. */
+const STACK: Record<Segment, { crm: number; adjacent: number; other: number }> = { core: { crm: 0.85, adjacent: 0.5, other: 0.3 }, adjacent: { crm: 0.45, adjacent: 0.22, other: 0.25 }, outside: { crm: 0.15, adjacent: 0.05, other: 0.2 } };
+/** How often accounts of a segment are in motion in the seller's category, relative to the adjacent segment. */
+const ACTIVITY: Record<Segment, number> = { core: 5.5, adjacent: 1.2, outside: 0.45 };
+const CRMS: [string, string][] = [["Salesforce", "crm"], ["HubSpot", "crm"]];
+const ADJACENT_TECH: [string, string][] = [["Outreach", "sales engagement"], ["Salesloft", "sales engagement"], ["Gong", "conversation intelligence"], ["6sense", "intent"], ["Clari", "revenue intelligence"], ["ZoomInfo", "data"]];
+const OTHER_TECH: [string, string][] = [["Snowflake", "data"], ["Segment", "data"], ["Marketo", "marketing automation"], ["Zendesk", "support"], ["Slack", "collaboration"]];
 const COMPETITORS = ["LegacyScore", "ScoreCo", "LeadRank"];
 const ROLES = ["RevOps Lead", "VP Demand Gen", "Head of Growth", "VP Sales", "Marketing Ops Manager"];
-const HIRING_TITLES: [string, "sales" | "revops" | "marketing" | "engineering"][] = [["Head of Outbound", "sales"], ["RevOps Manager", "revops"], ["Demand Gen Lead", "marketing"], ["Account Executive", "sales"], ["SDR", "sales"], ["Senior Engineer", "engineering"]];
+const HIRING_TITLES: [string, "sales" | "revops" | "marketing" | "engineering"][] = [
+  ["Head of Outbound", "sales"],
+  ["RevOps Manager", "revops"],
+  ["Sr. Revenue Operations Analyst", "revops"],
+  ["Demand Gen Lead", "marketing"],
+  ["Head of Growth", "marketing"],
+  ["Outbound Sales Rep", "sales"],
+  ["Account Executive", "sales"],
+  ["SDR", "sales"],
+  ["Senior Engineer", "engineering"],
+];
 const TOPICS_OF_INTEREST = ["Sales Engagement", "Account Based Marketing", "Lead Scoring", "Revenue Operations", "Sales Intelligence"];
 const SYLLABLES = ["nor", "th", "wind", "ac", "me", "glo", "bex", "ini", "tech", "um", "bre", "lla", "vex", "ora", "zen", "data", "flow", "loop", "stack", "ly", "io", "ra", "qui", "ton", "mar", "pex", "sol", "vi"];
 const TLDS: [string, number][] = [["com", 70], ["io", 12], ["co", 6], ["ai", 5], ["de", 3], ["co.uk", 4]];
-
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
@@ -69,10 +101,25 @@ function weighted<T extends readonly unknown[]>(random: () => number, items: rea
   }
   return items[items.length - 1] as T;
 }
-/** Headcount: log-normal around ~120, from 2 to ~50k. */
-function headcount(random: () => number): number {
+/** Headcount: log-normal (the segment's median and spread), from 2 to ~50k. */
+function headcount(random: () => number, segment: Segment): number {
+  const [mu, sigma] = HEADCOUNT[segment];
   const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  return Math.max(2, Math.min(50_000, Math.round(Math.exp(4.8 + 1.5 * normal))));
+  return Math.max(2, Math.min(50_000, Math.round(Math.exp(mu + sigma * normal))));
+}
+
+/**
+ * How often an account is in motion in the seller's category, read off its profile (so a
+ * later window of the same market, generated from the profiles alone, behaves the same):
+ * a software or fintech company of 100–5,000 people on a CRM is the most active.
+ */
+function activityOf(profile: AccountProfileEventV1): number {
+  const f = profile.firmographics;
+  const software = ["Computer Software", "Internet", "Financial Technology", "Information Technology and Services", "Marketing and Advertising"].includes(f.industry ?? "");
+  const crm = profile.technographics.technologies.some((t) => t.category === "crm");
+  const sized = (f.employeeCount ?? 0) >= 100 && (f.employeeCount ?? 0) <= 5000;
+  const score = (software ? 1 : 0) + (crm ? 1 : 0) + (sized ? 1 : 0);
+  return score === 3 ? ACTIVITY.core : score === 2 ? ACTIVITY.adjacent : ACTIVITY.outside;
 }
 function fundingStageFor(employees: number, random: () => number): AccountProfileEventV1["firmographics"]["fundingStage"] {
   if (employees < 15) return pick(random, ["bootstrapped", "pre_seed", "seed"] as const);
@@ -93,17 +140,21 @@ export function generateMarket(options: MarketOptions): Market {
   const nextId = () => `syn-${options.seed}-${(counter++).toString(36)}`;
 
   const domains = new Set<string>();
-  const profiles: AccountProfileEventV1[] = [];
-  while (profiles.length < options.accounts) {
+  const profiles: AccountProfileEventV1[] = options.profiles ? [...options.profiles] : [];
+  while (!options.profiles && profiles.length < options.accounts) {
     const name = Array.from({ length: 2 + Math.floor(random() * 2) }, () => pick(random, SYLLABLES)).join("");
     const domain = `${name}${domains.size % 7 === 0 ? `-${domains.size}` : ""}.${weighted(random, TLDS)[0]}`;
     if (domains.has(domain)) continue;
     domains.add(domain);
-    const employees = headcount(random);
-    const [country, region] = weighted(random, COUNTRIES);
-    const technologies = TECH.filter(() => random() < 0.22).map(([n, category]) => ({ name: n, category }));
-    const competitor = random() < 0.25 ? [{ vendor: pick(random, COMPETITORS), strength: random() < 0.4 ? ("entrenched" as const) : ("weak" as const), ...(random() < 0.5 ? { contractEndsAt: iso(startMs + random() * 700 * 86_400_000).slice(0, 10) } : {}) }] : [];
+    const [segment] = weighted(random, SEGMENTS);
+    const employees = headcount(random, segment);
+    const [country, region] = weighted(random, COUNTRIES[segment]);
+    const stack = STACK[segment];
+    const crm: [string, string][] = random() < stack.crm ? [pick(random, CRMS)] : [];
+    const technologies = [...crm, ...ADJACENT_TECH.filter(() => random() < stack.adjacent), ...OTHER_TECH.filter(() => random() < stack.other)].map(([n, category]) => ({ name: n, category }));
+    const competitor = random() < 0.25 ? [{ vendor: pick(random, COMPETITORS), strength: random() < 0.35 ? ("entrenched" as const) : ("weak" as const), ...(random() < 0.5 ? { contractEndsAt: iso(startMs + random() * 700 * 86_400_000).slice(0, 10) } : {}) }] : [];
     const observed = startMs - Math.floor(random() * 30) * 86_400_000;
+    const core = segment === "core";
     profiles.push({
       type: "account_profile",
       eventId: nextId(),
@@ -114,20 +165,20 @@ export function generateMarket(options: MarketOptions): Market {
       schemaVersion: 1,
       name: name.charAt(0).toUpperCase() + name.slice(1),
       firmographics: {
-        industry: weighted(random, INDUSTRIES)[0],
+        industry: weighted(random, INDUSTRIES[segment])[0],
         employeeCount: employees,
         revenueUsd: Math.round(employees * (80_000 + random() * 220_000)),
         country,
         region,
-        businessModel: random() < 0.82 ? "b2b" : random() < 0.5 ? "b2c" : "b2b2c",
-        deliveryModel: random() < 0.65 ? "saas" : pick(random, ["services", "marketplace", "hardware", "other"] as const),
+        businessModel: random() < (core ? 0.95 : 0.78) ? "b2b" : random() < 0.5 ? "b2c" : "b2b2c",
+        deliveryModel: random() < (core ? 0.9 : 0.55) ? "saas" : pick(random, ["services", "marketplace", "hardware", "other"] as const),
         fundingStage: fundingStageFor(employees, random),
       },
       technographics: { technologies, competitorContracts: competitor },
       organisational: {
-        buyingRolesPresent: ROLES.filter(() => random() < (employees > 200 ? 0.35 : 0.12)),
-        ...(random() < 0.3 ? { championIdentified: random() < 0.5 } : {}),
-        ...(random() < 0.4 ? { budgetHolderIdentified: random() < 0.6 } : {}),
+        buyingRolesPresent: ROLES.filter(() => random() < (core ? 0.5 : employees > 200 ? 0.3 : 0.1)),
+        ...(random() < (core ? 0.6 : 0.3) ? { championIdentified: random() < (core ? 0.7 : 0.5) } : {}),
+        ...(random() < (core ? 0.6 : 0.4) ? { budgetHolderIdentified: random() < (core ? 0.75 : 0.6) } : {}),
         ...(random() < 0.6 ? { hasTechnicalTeam: random() < 0.8 } : {}),
       },
       antiIcp: {
@@ -150,9 +201,12 @@ export function generateMarket(options: MarketOptions): Market {
     const base = { accountKey: profile.accountKey };
     const when = () => startMs + random() * windowMs;
     const employees = profile.firmographics.employeeCount ?? 50;
+    // The window's chances below are for an adjacent account; `active` scales the category-related ones.
+    const active = activityOf(profile);
+    const chance = (p: number) => random() < Math.min(0.9, p * active);
     // Funding rounds, often followed within weeks by a hiring burst.
-    const funded = random() < 0.05;
-    let burstAt = random() < 0.1 ? when() : undefined;
+    const funded = chance(0.05);
+    let burstAt = chance(0.1) ? when() : undefined;
     if (funded) {
       const t = when();
       emit({ ...base, type: "funding_round", source: "crunchbase", round: pick(random, ["seed", "series_a", "series_b", "series_c"] as const), amountUsd: Math.round((1 + random() * 60) * 1e6) }, t);
@@ -166,25 +220,28 @@ export function generateMarket(options: MarketOptions): Market {
       }
       emit({ ...base, type: "hiring_spike", source: "jobs-feed", department: "sales", openRoles: postings + Math.floor(random() * 10), growthPct: Math.round(20 + random() * 80) }, burstAt + 7 * 86_400_000);
     }
-    if (random() < 0.02) emit({ ...base, type: "leadership_change", source: "news", title: pick(random, ["VP Sales", "Chief Revenue Officer", "Head of RevOps"]), department: "sales", change: "joined" }, when());
+    if (chance(0.02)) emit({ ...base, type: "leadership_change", source: "news", title: pick(random, ["VP Sales", "Chief Revenue Officer", "Head of RevOps"]), department: "sales", change: "joined" }, when());
     if (random() < 0.01) emit({ ...base, type: "acquisition", source: "crunchbase", role: random() < 0.7 ? "acquirer" : "acquired" }, when());
     if (random() < 0.015) emit({ ...base, type: "layoffs", source: "layoffs-feed", percentOfWorkforce: Math.round(3 + random() * 20), headcountAffected: Math.max(1, Math.round(employees * 0.1)) }, when());
-    if (random() < 0.02) emit({ ...base, type: "announcement", source: "press", kind: pick(random, ["product_launch", "expansion", "strategic_initiative", "partnership"] as const) }, when());
-    // Intent surges; accounts that surge often also engage first-party.
-    if (random() < 0.12) {
+    if (chance(0.02)) emit({ ...base, type: "announcement", source: "press", kind: pick(random, ["product_launch", "expansion", "strategic_initiative", "partnership"] as const) }, when());
+    // Intent surges; accounts that surge often also engage first-party. An account that fits
+    // researches longer and harder once it is in market (more weeks, higher surge scores).
+    if (chance(0.12)) {
       const t = when();
       const topic = pick(random, TOPICS_OF_INTEREST);
-      for (let w = 0; w < 1 + Math.floor(random() * 4); w++) emit({ ...base, type: "intent_topic_surge", source: "bombora", topic, score: Math.round(50 + random() * 50) }, t + w * 7 * 86_400_000);
+      const keen = active > 2;
+      const weeks = 1 + Math.floor(random() * (keen ? 8 : 4));
+      for (let w = 0; w < weeks; w++) emit({ ...base, type: "intent_topic_surge", source: "bombora", topic, score: Math.round(Math.min(100, 50 + random() * 50 + (keen ? 12 : 0))) }, t + w * 7 * 86_400_000);
       if (random() < 0.5) emit({ ...base, type: "category_research", source: "g2", category: "Sales Intelligence", activity: pick(random, ["category_page", "comparison", "pricing", "alternatives"] as const), pageViews: 1 + Math.floor(random() * 9) }, t + random() * 14 * 86_400_000);
-      if (random() < 0.4) {
+      if (random() < (keen ? 0.55 : 0.4)) {
         const visits = 1 + Math.floor(random() * 4);
         for (let v = 0; v < visits; v++) emit({ ...base, type: "pricing_page_visit", source: "website", url: "https://seller.example/pricing", visitorId: `v-${Math.floor(random() * 1e6)}` }, t + random() * 6 * 86_400_000);
       }
-      if (random() < 0.15) emit({ ...base, type: "demo_request", source: "website", contactTitle: pick(random, ROLES) }, t + random() * 10 * 86_400_000);
+      if (random() < (keen ? 0.3 : 0.15)) emit({ ...base, type: "demo_request", source: "website", contactTitle: pick(random, ROLES) }, t + random() * 10 * 86_400_000);
     }
-    if (random() < 0.06) emit({ ...base, type: "content_download", source: "website", asset: "ROI calculator", assetType: pick(random, ["roi_calculator", "case_study", "whitepaper"] as const) }, when());
-    if (random() < 0.04) emit({ ...base, type: "webinar_attended", source: "zoom", webinarId: `wb-${Math.floor(random() * 12)}` }, when());
-    if (random() < 0.03) emit({ ...base, type: "email_reply", source: "outreach", sentiment: pick(random, ["positive", "neutral", "negative"] as const) }, when());
+    if (chance(0.06)) emit({ ...base, type: "content_download", source: "website", asset: "ROI calculator", assetType: pick(random, ["roi_calculator", "case_study", "whitepaper"] as const) }, when());
+    if (chance(0.04)) emit({ ...base, type: "webinar_attended", source: "zoom", webinarId: `wb-${Math.floor(random() * 12)}` }, when());
+    if (chance(0.03)) emit({ ...base, type: "email_reply", source: "outreach", sentiment: pick(random, ["positive", "neutral", "negative"] as const) }, when());
     // Negative behaviour.
     if (random() < 0.05) emit({ ...base, type: "careers_page_visit", source: "website" }, when());
     if (random() < 0.02) emit({ ...base, type: "unsubscribe", source: "hubspot", channel: "email" }, when());

@@ -1,5 +1,5 @@
 import { topicCatalog } from "@icpstream/contracts";
-import { createLogger } from "@icpstream/observability";
+import { createLogger, exitOnFatalError } from "@icpstream/observability";
 import { SyntheticEnv, parseEnv } from "./config.js";
 import { connectSender } from "./kafka-sender.js";
 import { generateMarket } from "./synthetic-feed.js";
@@ -9,6 +9,7 @@ import type { InputTopicId } from "./to-events.js";
 // Bad records are not sent (the producer validates first); they are counted.
 const env = parseEnv(SyntheticEnv, process.env);
 const logger = createLogger({ service: "synthetic-feed", level: env.LOG_LEVEL });
+exitOnFatalError(logger);
 const start = env.ICP_SYNTHETIC_START ?? new Date(Date.now() - env.ICP_SYNTHETIC_DAYS * 86_400_000).toISOString();
 const market = generateMarket({ seed: env.ICP_SYNTHETIC_SEED, accounts: env.ICP_SYNTHETIC_ACCOUNTS, start, days: env.ICP_SYNTHETIC_DAYS });
 const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-synthetic-feed", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);

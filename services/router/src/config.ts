@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { parseRoutingConfig, type RoutingConfig } from "@icpstream/routing";
-import { parseWebhookConfig, resolveWebhookSecrets, type ResolvedWebhookEndpoint } from "./webhook-config.js";
+import { parseWebhookConfig, resolveWebhookSecrets, type ResolvedWebhookEndpoint } from "@icpstream/webhooks";
 
 /** The routing config shipped with the routing package; covers the shipped rubrics. */
 export const SHIPPED_ROUTING_CONFIG = fileURLToPath(new URL("../../../packages/routing/routing.example.yaml", import.meta.url));

@@ -1,11 +1,6 @@
 /**
- * @icpstream/router — the router service's parts: settings, the routing handler, webhook subscriptions and their delivery.
- * The composition root (`main.ts`) wires them to Kafka.
+ * @icpstream/router — the router service's parts: settings and the routing handler. Webhook
+ * delivery lives in @icpstream/webhooks; the composition root (`main.ts`) wires both to Kafka.
  */
-export * from "./webhook-config.js";
-export * from "./webhook-delivery.js";
-export * from "./webhook-delivery-metrics.js";
 export * from "./config.js";
 export * from "./handler.js";
-export * from "./webhook-dispatch.js";
-export * from "./settled-offsets.js";

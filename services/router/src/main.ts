@@ -1,8 +1,7 @@
 import { runService } from "@icpstream/service-runtime";
+import { createWebhookMetrics, startWebhookDispatch } from "@icpstream/webhooks";
 import { loadRouterSettings } from "./config.js";
 import { ROUTER_STREAM, routerHandler } from "./handler.js";
-import { createWebhookMetrics } from "./webhook-delivery-metrics.js";
-import { startWebhookDispatch } from "./webhook-dispatch.js";
 
 // Composition root of the router. Profiles and tier changes are co-partitioned by account
 // and consumed together (shard "routing"): the profile gives the territory, the tier change

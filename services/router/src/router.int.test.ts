@@ -12,7 +12,7 @@ import type { RoutingActionV1, TierChangedEventV1, TopicCatalog } from "@icpstre
 import { confluentRegistry, DLQ_HEADERS, headerText, RegistryCodec } from "@icpstream/kafka-kit";
 import { SIGNATURE_HEADER, verifyWebhook } from "@icpstream/routing";
 import { stackTest as test, uniqueName, waitFor, type StackFixture } from "@icpstream/testkit";
-import { WEBHOOK_DLQ_HEADERS } from "./webhook-dispatch.js";
+import { WEBHOOK_DLQ_HEADERS } from "@icpstream/webhooks";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));

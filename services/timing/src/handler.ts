@@ -1,6 +1,6 @@
 import type { TopicCatalog } from "@icpstream/contracts";
 import { output, type HandlerResult, type StatefulHandler } from "@icpstream/kafka-kit";
-import { applySignal, decodeTimingState, encodeState, RecentStates, reevaluate, republish, type TimingState, type TimingTransition } from "@icpstream/pipeline";
+import { applySignal, decodeTimingState, encodeState, RecentStates, reevaluate, republish, type TimingOptions, type TimingState, type TimingTransition } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
 
 export const TIMING_STATE_FIELD = "timing";
@@ -19,16 +19,17 @@ function effects(transition: TimingTransition, catalog: TopicCatalog, recent: Re
 }
 
 /**
- * Signal in → timing state updated, timing_scored out when the score moved. Clock tick →
+ * Signal in → timing state updated, timing_scored out when the score moved (a signal dated
+ * too far after it was observed is dead-lettered with SIGNAL_IN_FUTURE). Clock tick →
  * the same for accounts whose next decay boundary has passed, with no event at all. After a
  * quiet replay (lost Redis state) → each replayed account's timing published once, as of now.
  */
-export function timingHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandler<SignalInput> {
+export function timingHandler(rubric: Rubric, catalog: TopicCatalog, options: TimingOptions = {}): StatefulHandler<SignalInput> {
   const recent = new RecentStates<TimingState>(decodeTimingState);
   return {
     onEvent: (event, state, { now, position }) => {
       const current = recent.read(event.accountKey, state[TIMING_STATE_FIELD]);
-      const transition = applySignal(current, event, rubric, now, position);
+      const transition = applySignal(current, event, rubric, now, position, options);
       if (transition.ignored === "duplicate") return {};
       return effects(transition, catalog, recent);
     },

@@ -16,8 +16,8 @@ import type { FaultRow } from "./fault-report.js";
 /** The services' clock: a fixed instant after the last event of every feed, as the batch recompute sees it. */
 export const CLOCK = Date.parse("2026-10-01T00:00:00.000Z");
 
-/** ~1,100 accounts give ~3,000 input events over 120 days: enough to land faults mid-stream, small enough to stay within a minute a fault. */
-export function faultFeed(seed: number, accounts = 1_100): Feed {
+/** ~600 accounts give ~3,000 input events over 120 days: enough to land faults mid-stream, small enough to stay within a minute a fault. */
+export function faultFeed(seed: number, accounts = 600): Feed {
   return marketFeed({ seed, accounts, start: "2026-06-01T00:00:00.000Z", days: 120 });
 }
 

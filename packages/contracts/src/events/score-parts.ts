@@ -9,7 +9,15 @@ import { EventId } from "../envelope.js";
  * the wire explains itself exactly as `icp explain` does.
  */
 export const ScorecardId = z.string().regex(/^[a-z][a-z0-9_-]*$/, "expected a scorecard id (lower-case letters, digits, - and _)").max(64);
+/** A total: 0–100. */
 export const Score = z.number().min(0).max(100);
+/**
+ * A component of a total (fit, timing, a timing layer): −100–100. Negative when deductions
+ * or negative behaviour outweigh the rest, so that the total sees them; only the total is
+ * clamped to 0–100. (Before the scoring semantics of rubric version 2 these were 0–100, which
+ * this range includes: older events stay valid.)
+ */
+export const SignedScore = z.number().min(-100).max(100);
 
 /** The rubric that produced a score: sha256 of its canonical JSON, and its human label. */
 export const RubricVersionRef = z.object({
@@ -40,8 +48,8 @@ export type ContributionV1 = z.infer<typeof ContributionV1>;
 export const LayerScoreV1 = z.object({
   id: z.string().min(1).max(100),
   points: z.number(),
-  /** The layer as 0–100 (points over its max), for layers with a positive max. */
-  score: Score.optional(),
+  /** The layer as −100–100 (points over its max, or over |min| for a negative-only layer). */
+  score: SignedScore.optional(),
 });
 export type LayerScoreV1 = z.infer<typeof LayerScoreV1>;
 
@@ -58,6 +66,25 @@ export type QuadrantV1 = z.infer<typeof QuadrantV1>;
 // The wire's quadrants are the engine's quadrants, word for word: this fails to compile if they drift.
 const _sameQuadrants: [Quadrant, QuadrantV1] extends [QuadrantV1, Quadrant] ? true : never = true;
 void _sameQuadrants;
+
+/** A soft disqualifier that caps the tier: the account is never above `tierId`. */
+export const TierCapV1 = z.object({
+  tierId: z.string().min(1).max(64),
+  rule: z.string().min(1).max(200),
+  reason: z.string().min(1).max(500),
+});
+export type TierCapV1 = z.infer<typeof TierCapV1>;
+
+/** A fresh strong-intent signal: lifts the tier one step from the fit-based tier until `strongUntil`. */
+export const StrongSignalV1 = z.object({
+  rule: z.string().min(1).max(200),
+  label: z.string().min(1).max(500),
+  eventId: EventId,
+  occurredAt: IsoDateTime,
+  description: z.string().min(1).max(1000),
+  strongUntil: IsoDateTime,
+});
+export type StrongSignalV1 = z.infer<typeof StrongSignalV1>;
 
 /** The input events a score was computed from (the ones that changed it, newest last). */
 export const CausingEventIds = z.array(EventId).max(1000);

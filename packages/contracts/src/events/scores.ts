@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IsoDateTime } from "@icpstream/scoring";
 import { envelopeShape } from "../envelope.js";
-import { CausingEventIds, ContributionV1, LayerScoreV1, RubricVersionRef, Score, ScorecardId } from "./score-parts.js";
+import { CausingEventIds, ContributionV1, LayerScoreV1, RubricVersionRef, ScorecardId, SignedScore, StrongSignalV1, TierCapV1 } from "./score-parts.js";
 
 /**
  * `fit_scored` v1 — the fit service's score for one account on one scorecard, published
@@ -12,10 +12,12 @@ export const FitScoredEventV1 = z.object({
   ...envelopeShape(1),
   scorecard: ScorecardId,
   rubricVersion: RubricVersionRef,
-  fit: Score,
+  fit: SignedScore,
   /** Hard-disqualified: kept and scored, but tiered as excluded. */
   excluded: z.boolean(),
   exclusions: z.array(z.object({ rule: z.string().min(1), reason: z.string().min(1) })).default([]),
+  /** Soft disqualifiers that cap the tier (added in rubric semantics 2; absent on older events). */
+  tierCaps: z.array(TierCapV1).max(20).default([]),
   layers: z.array(LayerScoreV1).default([]),
   contributions: z.array(ContributionV1).default([]),
   causingEventIds: CausingEventIds,
@@ -31,9 +33,11 @@ export const TimingScoredEventV1 = z.object({
   ...envelopeShape(1),
   scorecard: ScorecardId,
   rubricVersion: RubricVersionRef,
-  timing: Score,
-  /** A live contribution from a rule marked strong: lifts the tier one step. */
+  timing: SignedScore,
+  /** A fresh match of a rule marked strong (inside its strong window): lifts the tier one step. */
   strongIntent: z.boolean(),
+  /** The fresh strong-intent signals, freshest first (added in rubric semantics 2; absent on older events). */
+  strongSignals: z.array(StrongSignalV1).max(50).default([]),
   /** Any live positive contribution. */
   hasTimingSignal: z.boolean(),
   /** The score stays constant until this instant unless an event arrives; null when nothing will age out. */

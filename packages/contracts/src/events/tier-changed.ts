@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { envelopeShape } from "../envelope.js";
-import { CausingEventIds, QuadrantV1, RubricVersionRef, Score, ScorecardId, TierRefV1 } from "./score-parts.js";
+import { CausingEventIds, QuadrantV1, RubricVersionRef, Score, ScorecardId, SignedScore, TierRefV1 } from "./score-parts.js";
 
 /**
  * `tier_changed` v1 — the public contract downstream sequencers and CRMs subscribe to:
@@ -26,11 +26,14 @@ export const TierChangedEventV1 = z.object({
   /** null the first time the account is tiered on this scorecard. */
   previousTier: TierRefV1.nullable(),
   tier: TierRefV1,
+  /** 0–100. */
   total: Score,
-  fit: Score,
-  timing: Score,
-  /** The weighted components (fit, timing or timing layers), each 0–100. */
-  components: z.record(z.string().min(1), Score).default({}),
+  /** −100–100 (see SignedScore). */
+  fit: SignedScore,
+  /** −100–100: negative when negative behaviour outweighs the rest. */
+  timing: SignedScore,
+  /** The weighted components (fit, timing or timing layers), each −100–100; the total is their weighted sum, clamped to 0–100. */
+  components: z.record(z.string().min(1), SignedScore).default({}),
   quadrant: QuadrantV1,
   excluded: z.boolean(),
   strongIntent: z.boolean(),

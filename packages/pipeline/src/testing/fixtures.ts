@@ -104,9 +104,9 @@ const EXTRA: Record<TestSignalType, Record<string, unknown>> = {
   job_posting: { title: "Office manager" },
 };
 
-export function signalEvent(type: TestSignalType, fields: { accountKey?: string; eventId: string; occurredAt?: string }): SignalEventV1 {
+export function signalEvent(type: TestSignalType, fields: { accountKey?: string; eventId: string; occurredAt?: string; observedAt?: string; extra?: Record<string, unknown> }): SignalEventV1 {
   const occurredAt = fields.occurredAt ?? daysBefore(1);
-  const value = { type, eventId: fields.eventId, accountKey: fields.accountKey ?? "acme.com", occurredAt, observedAt: occurredAt, source: "test", schemaVersion: 1, ...EXTRA[type] };
+  const value = { type, eventId: fields.eventId, accountKey: fields.accountKey ?? "acme.com", occurredAt, observedAt: fields.observedAt ?? occurredAt, source: "test", schemaVersion: 1, ...EXTRA[type], ...fields.extra };
   if (type === "funding_round") return FundingEventV1.parse(value);
   if (type === "job_posting") return HiringEventV1.parse(value);
   return IntentEventV1.parse(value);

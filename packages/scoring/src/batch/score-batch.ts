@@ -25,7 +25,27 @@ export interface ScorecardRanking {
   name: string;
   ranked: AccountScore[];
   distribution: TierShare[];
+  topTier: TopTierHealth;
   warnings: string[];
+}
+
+/**
+ * The top tier's share of the pool against the scorecard's healthy band (methodology: "Tier A
+ * should represent roughly 10-15% of your total account pool"; "if 60-70% of accounts score
+ * as Tier A, the thresholds are too generous").
+ */
+export interface TopTierHealth {
+  tier: string;
+  name: string;
+  /** Share of the pool, 0–1. */
+  share: number;
+  band: { min: number; max: number };
+  status: "below" | "healthy" | "above" | "empty";
+  /**
+   * Outside the band: the top tier's `min` that would put the middle of the band there,
+   * judged by total alone (holds, lifts and caps move some accounts); null otherwise.
+   */
+  suggestedMin: number | null;
 }
 
 export interface BatchResult {
@@ -36,9 +56,6 @@ export interface BatchResult {
   /** Extra copies of an account key: the copy with the smallest canonical JSON is scored. */
   duplicateProfiles: string[];
 }
-
-/** A healthy model puts roughly 10–15% of the pool in the top tier. */
-export const TOP_TIER_WARNING_SHARE = 0.15;
 
 /** Ranking order: tier, then total, fit and timing (highest first), then account key. Excluded accounts last. */
 export function compareScores(a: AccountScore, b: AccountScore): number {
@@ -51,7 +68,7 @@ export function compareScores(a: AccountScore, b: AccountScore): number {
   );
 }
 
-export function tierDistribution(ranked: readonly AccountScore[], card: Rubric["scorecards"][number]): { distribution: TierShare[]; warnings: string[] } {
+export function tierDistribution(ranked: readonly AccountScore[], card: Rubric["scorecards"][number]): { distribution: TierShare[]; topTier: TopTierHealth; warnings: string[] } {
   const counts = new Map<string, number>();
   for (const s of ranked) counts.set(s.result.tier.id, (counts.get(s.result.tier.id) ?? 0) + 1);
   const total = ranked.length;
@@ -60,14 +77,39 @@ export function tierDistribution(ranked: readonly AccountScore[], card: Rubric["
     const count = counts.get(t.id) ?? 0;
     return { tier: t.id, name: t.name, count, share: total === 0 ? 0 : Math.round((count / total) * 10_000) / 10_000 };
   });
-  const warnings: string[] = [];
-  const top = distribution[0];
-  if (top && top.share > TOP_TIER_WARNING_SHARE) {
-    warnings.push(
-      `${card.name}: ${top.name} holds ${(top.share * 100).toFixed(1)}% of ${total} accounts; a healthy model puts 10–15% there, so the thresholds may be too generous`,
-    );
+  const topTier = topTierHealth(distribution[0]?.share ?? 0, total, card, ranked.map((s) => s.result.total));
+  const warning = topTierWarning(topTier, card, total);
+  return { distribution, topTier, warnings: warning === undefined ? [] : [warning] };
+}
+
+/**
+ * The top tier's health: its share (0–1) of a pool of `poolSize` accounts against the
+ * scorecard's band; with the pool's totals, also the min that would fix it.
+ */
+export function topTierHealth(share: number, poolSize: number, card: Rubric["scorecards"][number], totals?: readonly number[]): TopTierHealth {
+  const top = card.tiers[0] as Rubric["scorecards"][number]["tiers"][number];
+  const band = card.topTierShare;
+  const status = poolSize === 0 ? "empty" : share < band.min ? "below" : share > band.max ? "above" : "healthy";
+  let suggestedMin: number | null = null;
+  if (totals && totals.length > 0 && (status === "below" || status === "above")) {
+    // The smallest whole-point min whose top tier (by total) holds no more than the band's middle.
+    const sorted = [...totals].sort((a, b) => b - a);
+    const wanted = Math.max(1, Math.round(((band.min + band.max) / 2) * sorted.length));
+    const at = sorted[Math.min(wanted, sorted.length) - 1] ?? 100;
+    suggestedMin = Math.min(100, Math.max(0, Math.ceil(at)));
   }
-  return { distribution, warnings };
+  return { tier: top.id, name: top.name, share, band, status, suggestedMin };
+}
+
+/** A warning for a top tier outside its band, saying which way to move the threshold; undefined when healthy. */
+export function topTierWarning(health: TopTierHealth, card: Rubric["scorecards"][number], pool: number): string | undefined {
+  if (health.status !== "below" && health.status !== "above") return undefined;
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const top = card.tiers[0];
+  const where = `${card.name}: ${health.name} holds ${pct(health.share)} of ${pool} accounts, ${health.status} the healthy ${pct(health.band.min)}–${pct(health.band.max)}`;
+  const move = health.status === "above" ? `raise ${health.name}'s min (${top?.min}): the thresholds are too generous` : `lower ${health.name}'s min (${top?.min}) or widen what earns it: the thresholds are too strict`;
+  const hint = health.suggestedMin !== null && health.suggestedMin !== top?.min ? `; a min of ${health.suggestedMin} would put about ${pct((health.band.min + health.band.max) / 2)} there by total alone` : "";
+  return `${where}; ${move}${hint}`;
 }
 
 export function scoreBatch(input: { profiles: readonly AccountProfile[]; signals: readonly Signal[]; rubric: Rubric; asOf: string | number; scorecards?: readonly string[] }): BatchResult {

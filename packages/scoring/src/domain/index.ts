@@ -10,3 +10,4 @@ export * from "./signal.js";
 export * from "./time.js";
 export * from "./event-id.js";
 export * from "./firmographic-values.js";
+export * from "./title.js";

@@ -17,7 +17,7 @@ function layerLines(layer: LayerResult, contributions: readonly Contribution[]):
   const own = contributions.filter((c) => c.layer === layer.id);
   if (own.length === 0) lines.push("      (nothing matched)");
   for (const c of own) {
-    const cap = c.points !== c.uncappedPoints ? ` (capped from ${c.uncappedPoints})` : "";
+    const cap = c.points !== c.uncappedPoints ? (c.points === 0 ? ` (not applied: the ${layer.id} limit is reached; ${signed(c.uncappedPoints)} before it)` : ` (capped from ${c.uncappedPoints})`) : "";
     lines.push(`      ${pad(signed(c.points), 7)} ${c.label}${cap}  [${c.rule}]`);
     for (const e of c.evidence) {
       const when = e.eventId ? `  event ${e.eventId}, ${e.ageDays ?? "?"} d old${e.factor !== undefined && e.factor !== 1 ? `, ×${e.factor}` : ""}` : "";
@@ -40,14 +40,18 @@ export function formatExplanation(score: AccountScore, weights: Record<string, n
     `  quadrant: ${QUADRANT_LABELS[r.quadrant]}`,
   ];
   if (r.baseTier.id !== r.tier.id || r.adjustments.length > 0) {
-    lines.push(`  base tier ${r.baseTier.name}; ${r.adjustments.map((a) => `${a.kind.replace(/_/g, " ")} ${a.from} → ${a.to}: ${a.reason}`).join("; ")}`);
+    lines.push(`  base tier ${r.baseTier.name} (by total), fit-based tier ${r.fitTier.name} (by fit alone)`);
+    for (const a of r.adjustments) lines.push(`    ${a.kind.replace(/_/g, " ")} ${a.from} → ${a.to}: ${a.reason}`);
   }
   lines.push(`  Fit ${score.fit.score} / 100 (${score.fit.points} of ${score.fit.outOf} points)`);
+  for (const cap of score.fit.tierCaps) lines.push(`    TIER CAP: never above ${cap.tierId}: ${cap.reason}  [${cap.rule}]`);
   for (const e of score.fit.exclusions) lines.push(`    EXCLUDED: ${e.reason} (${e.input})  [${e.rule}]`);
   for (const layer of score.fit.layers) lines.push(...layerLines(layer, score.fit.contributions));
   const next = score.timing.nextChangeAt ? `; next change on its own at ${score.timing.nextChangeAt}` : "; will not change on its own";
   lines.push(`  Timing ${score.timing.score} / 100 (${score.timing.points} of ${score.timing.outOf} points${next})`);
-  if (score.timing.strongIntent) lines.push("    strong intent is live");
+  for (const s of score.timing.strongSignals) lines.push(`    strong intent: ${s.label}, ${s.description}, event ${s.eventId}, ${s.ageDays} d old, strong until ${s.strongUntil}  [${s.rule}]`);
+  if (!score.timing.strongIntent) lines.push("    no fresh strong-intent signal");
+  for (const d of score.timing.duplicates) lines.push(`    counted once: event ${d.eventId} is another sighting of ${d.duplicateOf}`);
   for (const layer of score.timing.layers) lines.push(...layerLines(layer, score.timing.contributions));
   return lines.join("\n");
 }

@@ -96,7 +96,7 @@ describe("technographic rules", () => {
     const entrenched = scoreFit(tech([], [{ vendor: "LegacyScore", strength: "entrenched" }]), card);
     expect(weak.points).toBe(5);
     expect(entrenched.points).toBe(-8);
-    expect(entrenched.score).toBe(0);
+    expect(entrenched.score).toBe(-32);
   });
 
   it("ignore a competitor seen in the stack without a contract record unless the rubric says how to read it", () => {

@@ -2,8 +2,10 @@ import type { AccountProfile } from "../domain/account-profile.js";
 import { effectiveEmployeeCount, fundingStageMatches } from "../domain/firmographic-values.js";
 import { normalizeLabel, normalizedSet } from "../domain/label.js";
 import type { Contribution, Evidence, LayerResult } from "../explain/contribution.js";
-import { clamp, fromCenti, scaleToScore, toCenti } from "../points.js";
-import type { BandRule, FitRubric, HardDisqualifier, SoftDisqualifier, ValueRule } from "../rubric/rubric-schema.js";
+import { allocateCaps } from "../explain/allocate-caps.js";
+import { fromCenti, layerScore, scaleSigned, toCenti } from "../points.js";
+import { titleContains } from "../domain/title.js";
+import type { BandRule, FitRubric, HardDisqualifier, SoftDeduction, SoftDisqualifier, ValueRule } from "../rubric/rubric-schema.js";
 
 /**
  * Fit: who the account is. Computed from the profile alone, so it never depends on the
@@ -16,15 +18,24 @@ export interface Exclusion {
   input: string;
 }
 
+/** A soft disqualifier that caps the tier (rubric `maxTier`): the account is never above `tierId`. */
+export interface TierCap {
+  tierId: string;
+  rule: string;
+  reason: string;
+}
+
 export interface FitResult {
-  /** 0–100. */
+  /** −100–100: points over `outOf`; negative only when deductions outweigh every positive layer. */
   score: number;
-  /** Raw points after layer caps and deductions (may be negative before the 0–100 clamp). */
+  /** Raw points after layer caps and deductions (may be negative). */
   points: number;
   outOf: number;
   /** Hard-disqualified: kept and scored, but tiered as excluded. */
   excluded: boolean;
   exclusions: Exclusion[];
+  /** Soft disqualifiers that cap the tier; the strictest applies. */
+  tierCaps: TierCap[];
   layers: LayerResult[];
   contributions: Contribution[];
 }
@@ -39,8 +50,8 @@ interface Draft {
 
 const norm = normalizeLabel;
 const inValues = (values: readonly string[], value: string) => normalizedSet(values).has(norm(value));
-/** Whole-word match after normalization: "revops" is in "Head of RevOps"; "vp sales" is not in "SVP Sales". */
-export const containsWords = (text: string, phrase: string) => ` ${norm(text)} `.includes(` ${norm(phrase)} `);
+/** Whole-word match of a role phrase in a title, both normalised as job titles ("revops" is in "Head of Rev Ops"): see `normalizeTitle`. */
+export const containsWords = titleContains;
 
 function valueRule(attribute: string, rules: readonly ValueRule[] | undefined, value: string | undefined, matches: (values: readonly string[], value: string) => boolean = inValues): Draft[] {
   if (!rules || value === undefined) return [];
@@ -83,13 +94,17 @@ function group(rule: string, label: string, wanted: readonly string[], present: 
   return [{ rule, label, centi, uncapped, evidence: hits.map((h) => ({ description: describe(h), points: fromCenti(each) })) }];
 }
 
+/**
+ * A layer: positive drafts share `max`, negative ones `min` (see `allocateCaps`), so a
+ * deduction is never lost to a cap on the positives.
+ */
 function layer(id: string, drafts: Draft[], max: number | undefined, min: number | undefined): { layer: LayerResult; contributions: Contribution[]; centi: number } {
-  const uncapped = drafts.reduce((s, d) => s + d.centi, 0);
-  const centi = clamp(uncapped, min === undefined ? -Infinity : toCenti(min), max === undefined ? Infinity : toCenti(max));
+  const contributions = drafts.map((d) => ({ rule: d.rule, layer: id, label: d.label, points: fromCenti(d.centi), uncappedPoints: fromCenti(d.uncapped), evidence: d.evidence }));
+  const capped = allocateCaps(contributions, max === undefined ? Infinity : toCenti(max), min === undefined ? -Infinity : toCenti(min));
   return {
-    centi,
-    layer: { id, points: fromCenti(centi), uncappedPoints: fromCenti(uncapped), min, max, score: max && max > 0 ? fromCenti(scaleToScore(centi, toCenti(max))) : undefined },
-    contributions: drafts.map((d) => ({ rule: d.rule, layer: id, label: d.label, points: fromCenti(d.centi), uncappedPoints: fromCenti(d.uncapped), evidence: d.evidence })),
+    centi: capped.centi,
+    layer: { id, points: fromCenti(capped.centi), uncappedPoints: fromCenti(capped.uncappedCenti), min, max, score: layerScore(capped.centi, { max, min }) },
+    contributions: capped.contributions,
   };
 }
 
@@ -238,13 +253,15 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): Fit
   }
 
   const soft = rubric.antiIcp.soft;
+  const tierCaps: TierCap[] = [];
   if (soft) {
     const drafts: Draft[] = [];
-    for (const [kind, points] of Object.entries(soft.deductions) as [SoftDisqualifier, number][]) {
+    for (const [kind, deduction] of Object.entries(soft.deductions) as [SoftDisqualifier, SoftDeduction][]) {
       const input = softDisqualifier(kind, profile, rubric);
       if (input !== undefined) {
-        const centi = -toCenti(points);
-        drafts.push({ rule: `antiIcp.${kind}`, label: SOFT_LABELS[kind], centi, uncapped: centi, evidence: [{ description: input, points: fromCenti(centi) }] });
+        const centi = -toCenti(deduction.points);
+        if (centi !== 0) drafts.push({ rule: `antiIcp.${kind}`, label: SOFT_LABELS[kind], centi, uncapped: centi, evidence: [{ description: input, points: fromCenti(centi) }] });
+        if (deduction.maxTier !== undefined) tierCaps.push({ tierId: deduction.maxTier, rule: `antiIcp.${kind}`, reason: `${SOFT_LABELS[kind]} (${input})` });
       }
     }
     layers.push(layer("antiIcp", drafts, undefined, -soft.max));
@@ -258,11 +275,12 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): Fit
 
   const centi = layers.reduce((s, l) => s + l.centi, 0);
   return {
-    score: fromCenti(scaleToScore(centi, toCenti(rubric.outOf))),
+    score: fromCenti(scaleSigned(centi, toCenti(rubric.outOf))),
     points: fromCenti(centi),
     outOf: rubric.outOf,
     excluded: exclusions.length > 0,
     exclusions,
+    tierCaps,
     layers: layers.map((l) => l.layer),
     contributions: layers.flatMap((l) => l.contributions),
   };

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ScoringError } from "../errors.js";
 import { baseCard } from "../testing/fixtures.js";
-import { formatRubricVersion, parseRubric } from "./load-rubric.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { canonicalJson } from "./canonical-json.js";
+import { formatRubricVersion, parseRubric, SCORING_SEMANTICS } from "./load-rubric.js";
+import { RubricDocument } from "./rubric-schema.js";
 
 const yamlOf = (card: Record<string, unknown>, extra: Record<string, unknown> = {}) => stringify({ ...extra, scorecards: { enterprise: card } });
 
@@ -102,11 +106,42 @@ describe("parseRubric", () => {
     expect(formatRubricVersion(r.version)).toBe(`enterprise 2026-Q3 @ ${r.version.hash.slice(0, 12)}`);
   });
 
-  it("fills in the documented defaults: weights 0.6/0.4, trigger step decay, hold at fit 75", () => {
+  it("fills in the documented defaults: weights 0.6/0.4, trigger step decay to day 90, hold at fit 75, a 10–15% top tier", () => {
     const card = parseRubric(yamlOf(baseCard()), "a.yaml").scorecards[0]!;
     expect(card.weights).toEqual({ fit: 0.6, timing: 0.4 });
-    expect(card.timing.decay).toEqual({ kind: "step", steps: [{ upToDays: 30, factor: 1 }, { upToDays: 60, factor: 0.5 }, { upToDays: 90, factor: 0.25 }] });
+    expect(card.timing.decay).toEqual({ kind: "step", steps: [{ upToDays: 30, factor: 1 }, { upToDays: 60, factor: 0.5 }, { beforeDays: 90, factor: 0.25 }] });
     expect(card.holdWithoutTiming).toEqual({ minFit: 75 });
+    expect(card.topTierShare).toEqual({ min: 0.1, max: 0.15 });
     expect(card.excluded.id).toBe("excluded");
+  });
+
+  it("reads a soft deduction as points, or as points with a tier cap, and refuses a cap on a tier the scorecard lacks", () => {
+    const fit = (deductions: Record<string, unknown>) => ({ firmographics: { max: 30 }, antiIcp: { soft: { max: 10, deductions } } });
+    const card = parseRubric(yamlOf(baseCard({ fit: fit({ recentLayoffs: 5, entrenchedCompetitor: { points: 8, maxTier: "tier2" } }) })), "a.yaml").scorecards[0]!;
+    expect(card.fit.antiIcp.soft?.deductions).toEqual({ recentLayoffs: { points: 5 }, entrenchedCompetitor: { points: 8, maxTier: "tier2" } });
+    expect(() => parseRubric(yamlOf(baseCard({ fit: fit({ entrenchedCompetitor: { points: 8, maxTier: "gold" } }) })), "a.yaml")).toThrow(
+      'a.yaml: scorecards.enterprise.fit.antiIcp.soft.deductions.entrenchedCompetitor.maxTier: expected one of the scorecard\'s tier ids (tier1, tier2, tier3), got "gold"',
+    );
+  });
+
+  it("takes a decay step's end as upToDays (inclusive) or beforeDays (exclusive), one of the two", () => {
+    const timing = (steps: unknown[]) => ({ decay: { kind: "step", steps }, layers: { triggers: { max: 20, rules: [{ id: "funding", signal: "funding_round", points: 20 }] } } });
+    expect(() => parseRubric(yamlOf(baseCard({ timing: timing([{ upToDays: 30, beforeDays: 40, factor: 1 }]) })), "a.yaml")).toThrow("expected exactly one of upToDays (age ≤ days) or beforeDays (age < days)");
+    expect(() => parseRubric(yamlOf(baseCard({ timing: timing([{ upToDays: 30, factor: 1 }, { beforeDays: 30, factor: 0.5 }]) })), "a.yaml")).toThrow("expected the days to increase from step to step");
+  });
+
+  it("refuses a strong rule whose decay never gives full points unless it says how long it is strong", () => {
+    const timing = (rule: Record<string, unknown>) => ({ layers: { engagement: { max: 30, rules: [{ id: "demo", signal: "demo_request", points: 20, strong: true, ...rule }] } } });
+    const noFull = { decay: { kind: "step", steps: [{ upToDays: 30, factor: 0.5 }] } };
+    expect(() => parseRubric(yamlOf(baseCard({ timing: timing(noFull) })), "a.yaml")).toThrow("expected strongWithinDays: the rule's decay never gives full points");
+    expect(() => parseRubric(yamlOf(baseCard({ timing: timing({ ...noFull, strongWithinDays: 10 }) })), "a.yaml")).not.toThrow();
+    expect(() => parseRubric(yamlOf(baseCard({ timing: timing({ strong: undefined, strongWithinDays: 10 }) })), "a.yaml")).toThrow("expected strong next to strongWithinDays");
+  });
+
+  it("hashes the content together with the engine's scoring semantics, so a release that reads the file differently gives a new version", () => {
+    const a = parseRubric(yamlOf(baseCard()), "a.yaml");
+    const content = RubricDocument.parse({ scorecards: { enterprise: baseCard() } });
+    expect(a.version.hash).toBe(bytesToHex(sha256(utf8ToBytes(canonicalJson({ semantics: SCORING_SEMANTICS, ...content })))));
+    expect(a.version.hash).not.toBe(bytesToHex(sha256(utf8ToBytes(canonicalJson(content)))));
   });
 });

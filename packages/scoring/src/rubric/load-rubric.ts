@@ -9,13 +9,23 @@ import type { Scorecard } from "./rubric-schema.js";
 
 /**
  * A rubric's version: the sha256 of the canonical JSON of its parsed content (defaults
- * applied, label left out), plus the optional human label. Reformatting the file or
- * reordering keys keeps the hash; changing any rule, weight or default changes it.
+ * applied, label left out) together with `SCORING_SEMANTICS`, plus the optional human label.
+ * Reformatting the file or reordering keys keeps the hash; changing any rule, weight or
+ * default changes it, and so does a release of the engine that reads the same file
+ * differently (scores of one version are always comparable).
  */
 export interface RubricVersion {
   hash: string;
   label: string | undefined;
 }
+
+/**
+ * The engine's reading of rubric files. Raised when the same file starts to score differently:
+ * 2 — strong intent only while fresh and lifted from the fit-based tier, the hold line as a
+ * floor, signed components with the clamp on the total, exclusive `maxAgeDays` and resets,
+ * job-title normalisation and duplicate sightings counted once.
+ */
+export const SCORING_SEMANTICS = 2;
 
 export interface LoadedScorecard extends Scorecard {
   id: string;
@@ -42,7 +52,7 @@ export function rubricFromValue(value: unknown, source: string): Rubric {
     throw new ScoringError("RUBRIC_INVALID", problems.join("\n"), problems);
   }
   const { label, ...content } = result.data;
-  const hash = bytesToHex(sha256(utf8ToBytes(canonicalJson(content))));
+  const hash = bytesToHex(sha256(utf8ToBytes(canonicalJson({ semantics: SCORING_SEMANTICS, ...content }))));
   return {
     version: { hash, label },
     description: content.description,

@@ -150,14 +150,25 @@ export const SOFT_DISQUALIFIERS = [
   "noTechnicalTeam",
 ] as const;
 export type SoftDisqualifier = (typeof SOFT_DISQUALIFIERS)[number];
+/**
+ * One soft disqualifier: the points it deducts (a positive number), or `{ points, maxTier }`
+ * where `maxTier` also caps the tier (e.g. a prospect locked into a multi-year contract with
+ * the main competitor is not Tier 1 because of one demo request; GTM article, Anti-ICP).
+ * Always read back as the object form.
+ */
+const SoftDeduction = z
+  .union([Cap, z.strictObject({ points: Cap, maxTier: Id.optional() })], { error: "expected points (a number between 0 and 100) or { points, maxTier }" })
+  .transform((d) => (typeof d === "number" ? { points: d } : d));
+export type SoftDeduction = z.infer<typeof SoftDeduction>;
+
 const AntiIcp = z.strictObject({
   /** Any match excludes the account (kept and flagged, never dropped). Unknown values never match. */
   hard: z.array(HardDisqualifier).default([]),
-  /** Deductions, given as positive points to subtract, at most `max` in total. */
+  /** Deductions, given as positive points to subtract, at most `max` in total; a deduction may also cap the tier. */
   soft: z
     .strictObject({
       max: Cap,
-      deductions: z.partialRecord(z.enum(SOFT_DISQUALIFIERS, { error: `expected one of ${SOFT_DISQUALIFIERS.join(", ")}` }), Cap),
+      deductions: z.partialRecord(z.enum(SOFT_DISQUALIFIERS, { error: `expected one of ${SOFT_DISQUALIFIERS.join(", ")}` }), SoftDeduction),
     })
     .optional(),
 });
@@ -185,11 +196,27 @@ export type FitRubric = z.infer<typeof Fit>;
 
 const Days = positiveNumber("a positive number of days");
 /**
+ * One step of a step decay: `factor` of the points while the signal's age is at most
+ * `upToDays` (inclusive: exactly 30 days old is still "within 30 days"), or below
+ * `beforeDays` (exclusive: "nothing from day 90 on" is `beforeDays: 90` on the last step).
+ */
+const DecayStep = z
+  .strictObject({ upToDays: Days.optional(), beforeDays: Days.optional(), factor: numberBetween(0, 1) })
+  .check((ctx) => {
+    const { upToDays, beforeDays } = ctx.value;
+    if ((upToDays === undefined) === (beforeDays === undefined)) ctx.issues.push({ code: "custom", message: "expected exactly one of upToDays (age ≤ days) or beforeDays (age < days)", input: ctx.value });
+  });
+export type DecayStep = z.infer<typeof DecayStep>;
+/** The day count that ends a step, whichever way it is written. */
+export const stepDays = (step: DecayStep): number => step.upToDays ?? step.beforeDays ?? 0;
+
+/**
  * How a signal's points fade with its age:
- * - `step`: `factor` of the points while age ≤ `upToDays` of the first matching step, 0 after the last;
+ * - `step`: `factor` of the points while the age is within the first matching step
+ *   (`upToDays`: age ≤ days; `beforeDays`: age < days), 0 after the last step;
  * - `half_life`: halves every `halfLifeDays`, counted in whole days of age (so the score
- *   changes at well-defined instants), 0 after `maxAgeDays`;
- * - `none`: full points, 0 after `maxAgeDays` if given.
+ *   changes at well-defined instants), 0 from `maxAgeDays` on (exactly `maxAgeDays` old is 0);
+ * - `none`: full points, 0 from `maxAgeDays` on if given.
  */
 export const Decay = z.discriminatedUnion(
   "kind",
@@ -197,12 +224,12 @@ export const Decay = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal("step"),
       steps: z
-        .array(z.strictObject({ upToDays: Days, factor: numberBetween(0, 1) }))
+        .array(DecayStep)
         .min(1)
         .check((ctx) => {
           ctx.value.forEach((step, i) => {
             const prev = ctx.value[i - 1];
-            if (prev && step.upToDays <= prev.upToDays) ctx.issues.push({ code: "custom", message: "expected upToDays to increase from step to step", path: [i, "upToDays"], input: step.upToDays });
+            if (prev && stepDays(step) <= stepDays(prev)) ctx.issues.push({ code: "custom", message: "expected the days to increase from step to step", path: [i, step.upToDays === undefined ? "beforeDays" : "upToDays"], input: stepDays(step) });
             if (prev && step.factor > prev.factor) ctx.issues.push({ code: "custom", message: "expected factor not to increase from step to step (decay never raises points)", path: [i, "factor"], input: step.factor });
           });
         }),
@@ -214,13 +241,18 @@ export const Decay = z.discriminatedUnion(
 );
 export type Decay = z.infer<typeof Decay>;
 
-/** The references' trigger decay: full points for 30 days, half to 60, a quarter to 90, nothing after 90. */
+/**
+ * The decay of rules and layers that name none: the GTM article's trigger decay ("full points
+ * within 30 days, half points at 60, zero at 90"): full while ≤ 30 days old, half while
+ * ≤ 60, a quarter from then until day 90 (the article leaves 60–90 open; rubrics should say
+ * what they mean there), nothing from day 90 on.
+ */
 export const DEFAULT_DECAY: Decay = {
   kind: "step",
   steps: [
     { upToDays: 30, factor: 1 },
     { upToDays: 60, factor: 0.5 },
-    { upToDays: 90, factor: 0.25 },
+    { beforeDays: 90, factor: 0.25 },
   ],
 };
 
@@ -256,8 +288,16 @@ const TimingRule = z.strictObject({
   cap: Cap.optional(),
   /** A counting rule: `count` matching signals within `withinDays` are worth `points` (e.g. 3 pricing visits in 7 days). */
   burst: z.strictObject({ count: z.number().int().min(2, { error: "expected a whole number ≥ 2" }), withinDays: Days, points: Points }).optional(),
-  /** Marks live matches as strong intent (lifts the tier): `true`, or a condition like `{ score: { min: 80 } }`; `burst` marks a live burst only. */
+  /** Marks matches as strong intent (lifts the tier one step while fresh): `true`, or a condition like `{ score: { min: 80 } }`; `burst` marks a burst only. */
   strong: z.union([z.literal(true), z.literal("burst"), Where], { error: "expected true, burst or a condition" }).optional(),
+  /**
+   * How long a strong match stays strong, in days of age (inclusive). Default: the
+   * full-points window of the rule's decay (30 days under the default step decay; the first
+   * day under a half-life), and for a burst its counting window (`withinDays`, counted from
+   * the burst's first signal: "3 pricing visits in the last 7 days"). A remainder decayed to
+   * a fraction is never strong (methodology: strong intent moves an account one tier up).
+   */
+  strongWithinDays: Days.optional(),
   decay: Decay.optional(),
 });
 export type TimingRule = z.infer<typeof TimingRule>;
@@ -297,6 +337,10 @@ const Timing = z
         checkWhere(rule.signal, rule.where, ctx, [...path, "where"]);
         if (rule.strong !== undefined && rule.strong !== true && rule.strong !== "burst") checkWhere(rule.signal, rule.strong, ctx, [...path, "strong"]);
         if (rule.strong === "burst" && !rule.burst) ctx.addIssue({ code: "custom", message: "expected a burst when strong is burst", path: [...path, "strong"], input: rule.strong });
+        if (rule.strongWithinDays !== undefined && rule.strong === undefined) ctx.addIssue({ code: "custom", message: "expected strong next to strongWithinDays (the window of what?)", path: [...path, "strongWithinDays"], input: rule.strongWithinDays });
+        if (rule.strong !== undefined && rule.strong !== "burst" && rule.strongWithinDays === undefined && fullPointsWindow(rule.decay ?? layer.decay ?? timing.decay) === null) {
+          ctx.addIssue({ code: "custom", message: "expected strongWithinDays: the rule's decay never gives full points, so it has no default strong window", path: [...path, "strong"], input: rule.strong });
+        }
       });
     }
   })
@@ -350,6 +394,29 @@ function checkWhere(type: SignalType, where: Where | undefined, ctx: z.core.$Ref
 
 // ── Combination and tiers ───────────────────────────────────────────────────────────
 
+/**
+ * The age window in which a decay gives full points (factor 1): `{ days, inclusive }`,
+ * `{ days: Infinity }` when it never ends, or null when no age gets full points.
+ * Step: up to the last leading step with factor 1; half-life: the first whole day;
+ * none: until `maxAgeDays` (exclusive).
+ */
+export function fullPointsWindow(decay: Decay): { days: number; inclusive: boolean } | null {
+  switch (decay.kind) {
+    case "step": {
+      let window: { days: number; inclusive: boolean } | null = null;
+      for (const step of decay.steps) {
+        if (step.factor !== 1) break;
+        window = step.upToDays !== undefined ? { days: step.upToDays, inclusive: true } : { days: step.beforeDays ?? 0, inclusive: false };
+      }
+      return window;
+    }
+    case "half_life":
+      return { days: 1, inclusive: false };
+    case "none":
+      return decay.maxAgeDays === undefined ? { days: Infinity, inclusive: true } : { days: decay.maxAgeDays, inclusive: false };
+  }
+}
+
 const Tier = z.strictObject({ id: Id, name: Label, min: Score, action: Label });
 export type Tier = z.infer<typeof Tier>;
 
@@ -371,10 +438,26 @@ export const Scorecard = z
     excluded: z.strictObject({ id: Id, name: Label, action: Label }).default({ id: "excluded", name: "Excluded", action: "Monitor only; recycle when conditions change" }),
     /** High fit is fit ≥ fitHigh; high timing is timing ≥ timingHigh. */
     quadrant: z.strictObject({ fitHigh: Score, timingHigh: Score }).default({ fitHigh: 60, timingHigh: 50 }),
-    /** A live strong-intent signal moves the account one tier up (never past the top). */
+    /**
+     * A fresh strong-intent signal moves the account one tier up from its fit-based tier (the
+     * tier its fit score alone reaches), never into the top tier when fit is below the
+     * quadrant's fit line (methodology: "a Tier C account by firmographic fit alone can move to Tier B").
+     */
     strongIntentLift: z.boolean({ error: "expected true or false" }).default(true),
-    /** An account with fit ≥ minFit and no live timing signal is held at the second tier. `false` turns it off. */
+    /**
+     * The hold line: an account with fit ≥ minFit is never below the second tier, and with no
+     * live timing signal it sits exactly there, as "nurture for timing" (methodology: "a strong
+     * ICP-fit account with zero engagement … might stay at Tier B rather than Tier A"). `false` turns it off.
+     */
     holdWithoutTiming: z.union([z.literal(false), z.strictObject({ minFit: Score })], { error: "expected false or { minFit }" }).default({ minFit: 75 }),
+    /**
+     * The healthy share of the pool in the top tier, 0–1 (methodology: "Tier A should represent
+     * roughly 10-15% of your total account pool"); outside it, batches and the live pipeline warn.
+     */
+    topTierShare: z
+      .strictObject({ min: numberBetween(0, 1), max: numberBetween(0, 1) })
+      .refine((b) => b.min <= b.max, { error: "expected min ≤ max" })
+      .default({ min: 0.1, max: 0.15 }),
   })
   .superRefine((card, ctx) => {
     card.tiers.forEach((tier, i) => {
@@ -383,6 +466,12 @@ export const Scorecard = z
     });
     const last = card.tiers[card.tiers.length - 1];
     if (last && last.min !== 0) ctx.addIssue({ code: "custom", message: "expected the last tier to start at 0", path: ["tiers", card.tiers.length - 1, "min"], input: last.min });
+    const tierIds = card.tiers.map((t) => t.id);
+    for (const [kind, deduction] of Object.entries(card.fit.antiIcp.soft?.deductions ?? {})) {
+      if (deduction?.maxTier !== undefined && !tierIds.includes(deduction.maxTier)) {
+        ctx.addIssue({ code: "custom", message: `expected one of the scorecard's tier ids (${tierIds.join(", ")})`, path: ["fit", "antiIcp", "soft", "deductions", kind, "maxTier"], input: deduction.maxTier });
+      }
+    }
     const ids = [...card.tiers.map((t) => t.id), card.excluded.id];
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i) ctx.addIssue({ code: "custom", message: `expected tier ids to be unique ("${id}" is used twice)`, path: i < card.tiers.length ? ["tiers", i, "id"] : ["excluded", "id"], input: id });
@@ -393,8 +482,8 @@ export const Scorecard = z
       const layer = card.timing.layers[key];
       if (key !== "fit" && key !== "timing" && !layer) {
         ctx.addIssue({ code: "custom", message: `expected fit, timing or a timing layer id (${Object.keys(card.timing.layers).join(", ")})`, path: ["weights", key], input: key });
-      } else if (layer && !(layer.max && layer.max > 0)) {
-        ctx.addIssue({ code: "custom", message: `expected a layer with a max above 0 to weigh`, path: ["weights", key], input: key });
+      } else if (layer && !(layer.max && layer.max > 0) && !(layer.min !== undefined && layer.min < 0)) {
+        ctx.addIssue({ code: "custom", message: `expected a layer with a max above 0 (or a negative layer with a min below 0) to weigh`, path: ["weights", key], input: key });
       }
     }
     if (Math.abs(sum - 1) > 1e-9) ctx.addIssue({ code: "custom", message: `expected weights that sum to 1 (they sum to ${Math.round(sum * 1e6) / 1e6})`, path: ["weights"], input: card.weights });

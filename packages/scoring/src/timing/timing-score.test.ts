@@ -107,9 +107,18 @@ describe("first-party engagement counting rules", () => {
   });
 
   it("three pricing-page visits within 7 days are strong", () => {
-    const result = scoreTiming([visit(1), visit(4), visit(8)], card, AS_OF);
+    const result = scoreTiming([visit(1), visit(4), visit(6)], card, AS_OF);
     expect(result).toMatchObject({ points: 15, strongIntent: true });
     expect(result.contributions[0]?.evidence[0]?.description).toContain("3 × pricing_page_visit within 7 days");
+    expect(result.strongSignals[0]).toMatchObject({ rule: "timing.engagement.pricing", ageDays: 6 });
+  });
+
+  it("a burst of three visits stays strong only while the three fall in the last 7 days", () => {
+    const result = scoreTiming([visit(1), visit(4), visit(8)], card, AS_OF);
+    expect(result).toMatchObject({ points: 15, strongIntent: false, strongSignals: [] });
+    const fresh = scoreTiming([visit(1), visit(4), visit(6)], card, AS_OF);
+    expect(fresh.strongSignals[0]?.strongUntil).toBe(new Date(Date.parse(daysAgo(6)) + 7 * DAY_MS).toISOString());
+    expect(fresh.nextChangeAt).toBe(new Date(Date.parse(daysAgo(6)) + 7 * DAY_MS + 1).toISOString());
   });
 
   it("three pricing-page visits spread over 8 days are not", () => {
@@ -120,7 +129,13 @@ describe("first-party engagement counting rules", () => {
     const visits = [visit(80), visit(81), visit(82)];
     expect(scoreTiming(visits, card, AS_OF).points).toBe(15);
     expect(scoreTiming(visits, card, AS_OF_MS + 11 * DAY_MS).points).toBe(0);
-    expect(scoreTiming(visits, card, AS_OF).nextChangeAt).toBe(new Date(Date.parse(daysAgo(80)) + 90 * DAY_MS + 1).toISOString());
+    expect(scoreTiming(visits, card, AS_OF).nextChangeAt).toBe(new Date(Date.parse(daysAgo(80)) + 90 * DAY_MS).toISOString());
+  });
+
+  it("a behavioural layer is reset from exactly 90 days of inactivity on (methodology: no activity in the past 90 days)", () => {
+    const visits = [visit(10)];
+    expect(scoreTiming(visits, card, AS_OF_MS + 80 * DAY_MS - 1).points).toBe(4);
+    expect(scoreTiming(visits, card, AS_OF_MS + 80 * DAY_MS).points).toBe(0);
   });
 });
 
@@ -140,8 +155,27 @@ describe("negative behaviour", () => {
     expect(result.points).toBe(10);
   });
 
-  it("never takes the score below zero", () => {
-    expect(scoreTiming([signal({ type: "competitor_visitor" })], card, AS_OF).score).toBe(0);
+  it("shows only the deductions that were applied when the layer's floor is reached", () => {
+    const result = scoreTiming([signal({ type: "careers_page_visit" }), signal({ type: "careers_page_visit" }), signal({ type: "competitor_visitor" })], card, AS_OF);
+    const negative = result.contributions.filter((c) => c.layer === "negative");
+    expect(negative.map((c) => [c.rule, c.points, c.uncappedPoints])).toEqual([
+      ["timing.negative.careers", 0, -6],
+      ["timing.negative.competitor", -10, -10],
+    ]);
+    expect(negative.reduce((sum, c) => sum + c.points, 0)).toBe(result.layers.find((l) => l.id === "negative")?.points);
+  });
+
+  it("takes the timing score below zero when there is nothing positive, so the total sees it", () => {
+    expect(scoreTiming([signal({ type: "competitor_visitor" })], card, AS_OF)).toMatchObject({ points: -10, score: -50 });
+  });
+
+  it("is never hidden by a positive layer's cap in a mixed layer", () => {
+    const mixed = scorecard({
+      timing: { layers: { engagement: { max: 10, rules: [{ id: "demo", signal: "demo_request", points: 20 }, { id: "careers", signal: "careers_page_visit", points: -4 }] } } },
+    });
+    const result = scoreTiming([signal({ type: "demo_request" }), signal({ type: "careers_page_visit" })], mixed, AS_OF);
+    expect(result.points).toBe(6);
+    expect(result.contributions.map((c) => c.points)).toEqual([10, -4]);
   });
 
   it("does not count as a timing signal", () => {

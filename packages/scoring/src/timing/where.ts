@@ -1,5 +1,6 @@
 import { fundingStageMatches } from "../domain/firmographic-values.js";
 import { normalizeLabel, normalizedSet } from "../domain/label.js";
+import { normalizeTitle } from "../domain/title.js";
 import type { Signal } from "../domain/signal.js";
 import type { Condition, Where } from "../rubric/rubric-schema.js";
 
@@ -22,9 +23,13 @@ function matchesCondition(value: unknown, condition: Condition): boolean {
     return condition.some((accepted) => accepted === value);
   }
   if ("contains" in condition) {
+    // Whole words, with job-title normalisation ("Sr. RevOps Mgr" contains "revenue operations manager").
     if (typeof value !== "string") return false;
-    const text = ` ${normalizeLabel(value)} `;
-    return condition.contains.some((phrase) => text.includes(` ${normalizeLabel(phrase)} `));
+    const text = ` ${normalizeTitle(value)} `;
+    return condition.contains.some((phrase) => {
+      const wanted = normalizeTitle(phrase);
+      return wanted.length > 0 && text.includes(` ${wanted} `);
+    });
   }
   if (typeof value !== "number") return false;
   return (condition.min === undefined || value >= condition.min) && (condition.max === undefined || value <= condition.max);

@@ -1,13 +1,23 @@
-import { formatRubricVersion } from "@icpstream/scoring";
-import type { Decay, Rubric } from "@icpstream/scoring";
+import { formatRubricVersion, fullPointsWindow } from "@icpstream/scoring";
+import type { Decay, Rubric, TimingRule } from "@icpstream/scoring";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { loadRubric } from "../load.js";
 
 function decayText(decay: Decay): string {
-  if (decay.kind === "step") return `step ${decay.steps.map((s) => `≤${s.upToDays}d ×${s.factor}`).join(", ")}, then 0`;
-  if (decay.kind === "half_life") return `half-life ${decay.halfLifeDays}d${decay.maxAgeDays ? `, 0 after ${decay.maxAgeDays}d` : ""}`;
-  return decay.maxAgeDays ? `none, 0 after ${decay.maxAgeDays}d` : "none";
+  if (decay.kind === "step") return `step ${decay.steps.map((s) => (s.upToDays !== undefined ? `≤${s.upToDays}d ×${s.factor}` : `<${s.beforeDays}d ×${s.factor}`)).join(", ")}, then 0`;
+  if (decay.kind === "half_life") return `half-life ${decay.halfLifeDays}d${decay.maxAgeDays ? `, 0 from ${decay.maxAgeDays}d` : ""}`;
+  return decay.maxAgeDays ? `none, 0 from ${decay.maxAgeDays}d` : "none";
+}
+
+/** How long a strong rule's matches stay strong, in words: `14 d`, `the burst's 7 d`, `< 1 d (half-life)`. */
+function strongWindowText(rule: TimingRule, decay: Decay): string {
+  if (rule.strongWithinDays !== undefined) return `${rule.strongWithinDays} d`;
+  if (rule.strong === "burst" && rule.burst) return `${rule.burst.withinDays} d from the burst's first signal`;
+  const window = fullPointsWindow(decay);
+  if (window === null) return "never";
+  if (window.days === Infinity) return "always";
+  return `${window.inclusive ? "≤" : "<"} ${window.days} d`;
 }
 
 export function rubricSummary(rubric: Rubric, path: string): string {
@@ -26,9 +36,20 @@ export function rubricSummary(rubric: Rubric, path: string): string {
       const bound = [layer.max !== undefined ? `≤${layer.max}` : "", layer.min !== undefined ? `≥${layer.min}` : ""].filter(Boolean).join(" ");
       const reset = layer.resetAfterInactiveDays ? `, reset after ${layer.resetAfterInactiveDays}d inactive` : "";
       lines.push(`      ${id} ${bound}: ${layer.rules.map((r) => `${r.id} (${r.signal} ${r.points > 0 ? "+" : ""}${r.points})`).join(", ")}${layer.decay ? `; decay ${decayText(layer.decay)}` : ""}${reset}`);
+      for (const rule of layer.rules) {
+        const decay = rule.decay ?? layer.decay ?? card.timing.decay;
+        if (rule.decay) lines.push(`        ${rule.id}: decay ${decayText(rule.decay)}`);
+        if (rule.strong !== undefined) {
+          const window = strongWindowText(rule, decay);
+          const short = rule.strongWithinDays === undefined && rule.strong !== "burst" && decay.kind === "half_life";
+          lines.push(`        ${rule.id}: strong intent while fresh (${window})${short ? " — warning: under a half-life only the first day has full points; set strongWithinDays" : ""}`);
+        }
+      }
     }
     lines.push(`    total = ${Object.entries(card.weights).map(([k, w]) => `${k} × ${w}`).join(" + ")}`);
-    lines.push(`    tiers: ${card.tiers.map((t) => `${t.name} ≥${t.min}`).join(", ")}; ${card.excluded.name} for hard disqualifiers`);
+    lines.push(`    tiers: ${card.tiers.map((t) => `${t.name} ≥${t.min}`).join(", ")}; ${card.excluded.name} for hard disqualifiers; healthy top tier ${card.topTierShare.min * 100}–${card.topTierShare.max * 100}% of the pool`);
+    const caps = Object.entries(card.fit.antiIcp.soft?.deductions ?? {}).filter(([, d]) => d?.maxTier !== undefined);
+    if (caps.length > 0) lines.push(`    tier caps: ${caps.map(([kind, d]) => `${kind} → at most ${d?.maxTier}`).join(", ")}`);
     const hold = card.holdWithoutTiming === false ? "off" : `fit ≥${card.holdWithoutTiming.minFit}`;
     lines.push(`    strong-intent lift ${card.strongIntentLift ? "on" : "off"}; hold at second tier without timing: ${hold}; quadrant at fit ${card.quadrant.fitHigh} / timing ${card.quadrant.timingHigh}`);
   }

@@ -61,7 +61,8 @@ export function explainCardFromState(state: LiveAccountState, card: LoadedScorec
     lines.push(`  total ${result.total} = ${formula}`);
     lines.push(`  quadrant: ${QUADRANT_LABELS[result.quadrant]}`);
     if (result.baseTier.id !== result.tier.id || result.adjustments.length > 0) {
-      lines.push(`  base tier ${result.baseTier.name}; ${result.adjustments.map((a) => `${a.kind.replace(/_/g, " ")} ${a.from} → ${a.to}: ${a.reason}`).join("; ")}`);
+      lines.push(`  base tier ${result.baseTier.name} (by total), fit-based tier ${result.fitTier.name} (by fit alone)`);
+      for (const a of result.adjustments) lines.push(`    ${a.kind.replace(/_/g, " ")} ${a.from} → ${a.to}: ${a.reason}`);
     }
     if (stored.tier && (stored.tier.id !== result.tier.id || stored.tier.quadrant !== result.quadrant)) {
       lines.push(`  note: the last published tier change said ${stored.tier.name} (${stored.tier.quadrant})`);
@@ -70,6 +71,7 @@ export function explainCardFromState(state: LiveAccountState, card: LoadedScorec
     const profile = state.fit ? `; profile ${state.fit.profile.eventId} of ${state.fit.profile.occurredAt}` : "";
     lines.push(`  Fit ${fit.score} / 100 (scored ${fit.occurredAt}${profile})`);
     for (const e of fit.exclusions) lines.push(`    EXCLUDED: ${e.reason}  [${e.rule}]`);
+    for (const cap of fit.tierCaps ?? []) lines.push(`    TIER CAP: never above ${cap.tierId}: ${cap.reason}  [${cap.rule}]`);
     if (fit.reasons.length > 0) lines.push("    largest contributions:");
     for (const r of fit.reasons) lines.push(`      ${r.text}${r.rule ? `  [${r.rule}]` : ""}`);
   }
@@ -89,7 +91,9 @@ function timingLines(state: LiveAccountState, card: LoadedScorecard, combinerTim
   if (combinerTiming !== undefined && combinerTiming !== result.score) {
     lines.push(`    note: the combiner last applied timing ${combinerTiming}; this newer score has not reached it yet`);
   }
-  if (result.strongIntent) lines.push("    strong intent is live");
+  for (const s of result.strongSignals) lines.push(`    strong intent: ${s.label}, ${s.description}, event ${s.eventId}, ${s.ageDays} d old, strong until ${s.strongUntil}  [${s.rule}]`);
+  if (!result.strongIntent) lines.push("    no fresh strong-intent signal");
+  for (const d of result.duplicates) lines.push(`    counted once: event ${d.eventId} is another sighting of ${d.duplicateOf}`);
   for (const layer of result.layers) lines.push(...layerLines(layer, result.contributions));
   return lines;
 }

@@ -1,11 +1,12 @@
 /**
  * Which offsets of a consumed topic may be committed when messages finish out of order.
  *
- * Webhook delivery takes a message, queues its deliveries and reads on; the deliveries end
- * later, in any order (one endpoint is slow, one account waits for its earlier action, a
- * retry backs off). A partition's offset may only move past a message once that message
- * and every earlier one of the partition are settled — each of their deliveries delivered
- * or dead-lettered — so that a crash redelivers whatever was still open, never skips it.
+ * A consumer with manual commit (`runConsumer({ commit: "manual" })`, e.g. webhook delivery)
+ * takes a message, starts its work and reads on; the work ends later, in any order (one
+ * endpoint is slow, one account waits for its earlier action, a retry backs off). A
+ * partition's offset may only move past a message once that message and every earlier one
+ * of the partition are settled, so that a crash redelivers whatever was still open, never
+ * skips it.
  *
  * Per partition this keeps the offsets taken and not yet settled, in the order they were
  * taken (offsets only grow within a partition), and the last offset taken. The commit point

@@ -1,8 +1,7 @@
-import type { Consumer, IHeaders, Kafka, Producer } from "kafkajs";
+import type { IHeaders, Kafka, Producer } from "kafkajs";
 import type { RoutingActionV1, TopicCatalog } from "@icpstream/contracts";
-import { classifyError, deadLetterMessage, DLQ_HEADERS, EVENT_HEADERS, withRetries, type RegistryCodec } from "@icpstream/kafka-kit";
+import { DLQ_HEADERS, EVENT_HEADERS, runConsumer, type RegistryCodec } from "@icpstream/kafka-kit";
 import type { PinoLogger } from "@icpstream/observability";
-import { SettledOffsets, type OffsetTicket } from "./settled-offsets.js";
 import type { ResolvedWebhookEndpoint } from "./webhook-config.js";
 import { WebhookDeliverer, type DeadLetterReason, type Settlement, type WebhookDeliveryMetrics } from "./webhook-delivery.js";
 
@@ -14,10 +13,10 @@ import { WebhookDeliverer, type DeadLetterReason, type Settlement, type WebhookD
  * Its own consumer group (`<ICP_GROUP_PREFIX>router-webhooks`) starts from the beginning
  * of the topic the first time, so nothing published before it joined is skipped.
  *
- * Offsets are committed by hand (kafkajs `autoCommit` off), when deliveries end rather than
- * when they are queued: a partition's offset moves past an action only once every webhook
- * of that action and of every earlier action of the partition is settled — delivered (2xx)
- * or dead-lettered with the dead-letter record written (`SettledOffsets`). A crash (even
+ Offsets are committed by hand (kafka-kit's `runConsumer` with `commit: "manual"`), when
+ * deliveries end rather than when they are queued: a partition's offset moves past an action
+ * only once every webhook of that action and of every earlier action of the partition is
+ * settled — delivered (2xx) or dead-lettered with the dead-letter record written. A crash (even
  * SIGKILL) therefore loses nothing queued in memory: the next run reads again from the
  * oldest action not settled and sends its webhooks again. Delivery is at least once;
  * receivers drop repeats by `icp-delivery-id`, the action's idempotency key, the same on
@@ -93,7 +92,7 @@ export interface WebhookDispatch {
   stop(): Promise<void>;
 }
 
-/** Attempts at decoding an action while the registry fails retryably, before the message is handed back to kafkajs. */
+/** Attempts at decoding an action while the registry fails retryably, before the message is handed back to kafkajs (`runConsumer`'s retries). */
 const DECODE_ATTEMPTS = 5;
 /** First wait between decode attempts, doubling: a registry blip, not an outage. */
 const DECODE_RETRY_MS = 200;
@@ -116,118 +115,38 @@ export async function startWebhookDispatch(options: WebhookDispatchOptions): Pro
     },
   });
 
-  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
-  const consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)) });
-  const offsets = new SettledOffsets();
-  const commits = offsetCommits(consumer, spec.topic, offsets, logger);
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    offsets.reset();
-    logger.info({ groupId, partitions: payload.memberAssignment[spec.topic] ?? [] }, "webhook delivery joined its group; tracking offsets afresh");
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-
-  /** Set by `stop`: messages fetched from then on are left for the next run. */
-  let stopping = false;
-  const settleOffset = (ticket: OffsetTicket | undefined) => {
-    if (ticket && offsets.settle(ticket)) void commits.request();
-  };
-
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      // Read first: a message of a generation that ended while it was decoded is not tracked.
-      const epoch = offsets.epoch;
-      if (stopping) return;
-      const key = message.key ? message.key.toString("utf8") : null;
-      const log = logger.child({ topic, partition, offset: message.offset, key });
-      let action: RoutingActionV1;
-      try {
-        action = await withRetries(() => codec.decode(spec, message.value, message.key), DECODE_ATTEMPTS, DECODE_RETRY_MS, log);
-      } catch (error) {
-        const failure = classifyError(error);
-        // Still failing after the retries: kafkajs takes this message again; nothing after it is committed.
-        if (failure.retryable) throw error;
-        if (stopping) return;
-        log.warn({ code: failure.code, reason: failure.message }, "dead-lettered");
-        await producer.send({ topic: spec.deadLetterTopic, acks: -1, messages: [deadLetterMessage(message, failure, { topic, partition, offset: message.offset, group: groupId }, new Date(options.clock()).toISOString())] });
-        settleOffset(offsets.track(partition, message.offset, epoch));
-        return;
-      }
-      if (stopping) return;
-      const ticket = offsets.track(partition, message.offset, epoch);
-      if (!ticket) return;
+  const runner = await runConsumer({
+    kafka,
+    producer,
+    codec,
+    spec,
+    groupId,
+    logger,
+    fromBeginning: true,
+    commit: "manual",
+    maxAttempts: DECODE_ATTEMPTS,
+    retryDelayMs: DECODE_RETRY_MS,
+    now: () => new Date(options.clock()),
+    ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+    handler: async (action, context) => {
       deliverer.enqueue(action, {
         onSettled: (settlement) => {
-          if (commitsPast(settlement)) settleOffset(ticket);
-          else log.error({ deliveryId: action.idempotencyKey, endpoints: settlement.unrecorded }, "a webhook was neither delivered nor dead-lettered; the partition's offset stays below it so that a restart sends it again");
+          if (commitsPast(settlement)) context.settle();
+          else context.logger.error({ deliveryId: action.idempotencyKey, endpoints: settlement.unrecorded }, "a webhook was neither delivered nor dead-lettered; the partition's offset stays below it so that a restart sends it again");
         },
       });
     },
+    beforeLeave: async () => {
+      const report = await deliverer.drain(options.drainTimeoutMs);
+      if (report.drained) logger.info("webhook deliveries drained");
+      else logger.warn({ left: report.left.length }, "webhook deliveries left at shutdown were dead-lettered");
+    },
   });
   logger.info({ groupId, endpoints: options.endpoints.map((e) => e.id) }, "delivering routing actions to webhooks");
-
-  let stopped: Promise<void> | undefined;
-  return {
-    deliverer,
-    stop: () =>
-      (stopped ??= (async () => {
-        stopping = true;
-        // Paused, the consumer still heartbeats, so the group keeps our partitions while we drain and commit.
-        try {
-          consumer.pause([{ topic: spec.topic }]);
-        } catch (error) {
-          // Not in a group (kafkajs is restarting the consumer after a crash): nothing is fetched anyway.
-          logger.warn({ err: error }, "could not pause webhook consumption for the stop");
-        }
-        const report = await deliverer.drain(options.drainTimeoutMs);
-        if (report.drained) logger.info("webhook deliveries drained");
-        else logger.warn({ left: report.left.length }, "webhook deliveries left at shutdown were dead-lettered");
-        await commits.request();
-        await consumer.disconnect();
-      })()),
-  };
+  return { deliverer, stop: () => runner.stop() };
 }
 
 /** Whether an action's settlement lets its offset be committed: every endpoint delivered it or has it on record as a dead letter. */
 export function commitsPast(settlement: Settlement): boolean {
   return settlement.unrecorded.length === 0;
-}
-
-/**
- * Commits what `offsets` says is due, one request at a time: a request made while one is
- * out is folded into a follow-up that reads the newest commit points. Never rejects; a
- * failed commit stays due (the next request tries again).
- */
-function offsetCommits(consumer: Consumer, topic: string, offsets: SettledOffsets, logger: PinoLogger): { request(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  let again = false;
-  const commitDue = async () => {
-    const epoch = offsets.epoch;
-    const due = offsets.due();
-    if (due.length === 0) return;
-    try {
-      await consumer.commitOffsets(due.map((commit) => ({ topic, partition: commit.partition, offset: commit.offset })));
-      offsets.committed(due, epoch);
-    } catch (error) {
-      logger.warn({ err: error, commits: due }, "could not commit webhook offsets; the next settlement or the stop tries again");
-    }
-  };
-  const loop = async () => {
-    try {
-      while (again) {
-        again = false;
-        await commitDue();
-      }
-    } finally {
-      running = undefined;
-    }
-  };
-  return {
-    request() {
-      again = true;
-      running ??= loop();
-      return running;
-    },
-  };
 }

@@ -1,0 +1,250 @@
+import type { KafkaMessage } from "kafkajs";
+import type { Logger } from "pino";
+import type { EventOf, TopicSpec } from "@icpstream/contracts";
+import type { PartitionStateStore, StateWrite } from "@icpstream/redis-kit";
+import type { RegistryCodec } from "../codec.js";
+import type { DeadLetterSender } from "../dead-letter.js";
+import { decodeMessage, type DecodeRetry } from "../decode-message.js";
+import { classifyError, type ClassifiedError } from "../errors.js";
+import { withRetries } from "../retry.js";
+import { writesFor } from "./apply-results.js";
+import type { HandlerResult, StatefulConsumerHooks, StatefulHandler } from "./handler.js";
+import type { Outbox, Sendable } from "./publish-outbox.js";
+import type { QuietReplay } from "./replay-quietly.js";
+import type { AppliedHere} from "./shard.js";
+import { CATCHUP_ACCOUNTS, positionOf, reached, type ShardState } from "./shard.js";
+
+/**
+ * Room: apply a batch.
+ *
+ * A run of consecutive messages of one partition (at most MAX_CHUNK) is one unit, in three
+ * steps: decode them all (`decodeChunk`; what cannot be used is set aside for the dead-letter
+ * topic), compute their effects in order from the state of every account they touch, read in
+ * one round trip (`computeChunk`; a later message of an account sees what its earlier one
+ * left), and apply every write, the outbox and the offset of the last message in one atomic
+ * step, then publish the outbox (`commitChunk`). Messages at or below the stored offset are
+ * dropped before anything is computed, so a redelivery changes nothing. A dead-lettered
+ * message contributes nothing but its offset, which the batch's offset covers, so a poison
+ * message never stalls its partition. During a quiet replay outputs are not even encoded,
+ * and the accounts touched are noted instead.
+ */
+export interface BatchPorts<S extends TopicSpec> {
+  groupId: string;
+  stream: string;
+  store: Pick<PartitionStateStore, "read" | "readShared" | "apply" | "loadStoredOffsets">;
+  codec: Pick<RegistryCodec, "decode">;
+  handler: Pick<StatefulHandler<S>, "onEvent">;
+  deadLetter: DeadLetterSender;
+  outbox: Pick<Outbox, "encode" | "flush" | "flushStored">;
+  replay: Pick<QuietReplay, "settleIfReached">;
+  appliedHere: AppliedHere;
+  clock: () => number;
+  logger: Logger;
+  hooks: Pick<StatefulConsumerHooks, "onEventIn" | "onProcessed">;
+  retry: DecodeRetry;
+}
+
+/**
+ * Whether the shard is still ours after a batch: "fenced" (another holder) or "behind"
+ * (Redis lost what we applied) say to claim it again.
+ */
+export type BatchOutcome = "ok" | "fenced" | "behind";
+
+export type ApplyBatch<S extends TopicSpec> = (state: ShardState, spec: S, partition: number, chunk: readonly KafkaMessage[]) => Promise<BatchOutcome>;
+
+interface Decoded<S extends TopicSpec> {
+  message: KafkaMessage;
+  event?: EventOf<S>;
+  failure?: ClassifiedError;
+}
+
+/** What a chunk's messages decided, ready for one atomic apply. */
+interface ChunkEffects {
+  writes: StateWrite[];
+  schedule: { accountKey: string; at: number | null }[];
+  outbox: Record<string, string>;
+  ready: Map<string, Sendable>;
+  deadLetters: { message: KafkaMessage; failure: ClassifiedError; log: Logger }[];
+}
+
+const accountOf = (event: unknown) => (event as { accountKey: string }).accountKey;
+
+/**
+ * Shard-wide state as the later messages of a chunk must see it: what Redis holds, with what
+ * earlier messages of the same chunk set or removed (not yet applied) laid over it.
+ */
+class SharedOverlay {
+  private readonly written = new Map<string, { set: Record<string, string>; del: Set<string> }>();
+  constructor(private readonly load: (name: string) => Promise<Record<string, string>>) {}
+
+  async read(name: string): Promise<Record<string, string>> {
+    const current = { ...(await this.load(name)) };
+    const written = this.written.get(name);
+    if (written) {
+      for (const field of written.del) delete current[field];
+      Object.assign(current, written.set);
+    }
+    return current;
+  }
+
+  record(changes: HandlerResult["shared"]): void {
+    for (const [name, change] of Object.entries(changes ?? {})) {
+      const written = this.written.get(name) ?? { set: {}, del: new Set<string>() };
+      for (const [field, value] of Object.entries(change.set ?? {})) {
+        written.del.delete(field);
+        written.set[field] = value;
+      }
+      for (const field of change.del ?? []) {
+        delete written.set[field];
+        written.del.add(field);
+      }
+      this.written.set(name, written);
+    }
+  }
+}
+
+export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBatch<S> {
+  const { store, logger, hooks } = ports;
+
+  const decodeChunk = async (state: ShardState, spec: S, partition: number, messages: readonly KafkaMessage[]): Promise<Decoded<S>[]> => {
+    const partitionCount = state.partitionCounts.get(spec.topic);
+    if (partitionCount === undefined) throw new Error(`shard ${state.shard.stream}/${partition} was claimed without the partition count of ${spec.topic}`);
+    const where = { partition, partitionCount };
+    const decoded: Decoded<S>[] = [];
+    for (const message of messages) {
+      hooks.onEventIn?.(spec.topic);
+      try {
+        decoded.push({ message, event: await decodeMessage(ports.codec, spec, message, where, ports.retry, logger) });
+      } catch (error) {
+        const failure = classifyError(error);
+        if (failure.retryable) throw error;
+        decoded.push({ message, failure });
+      }
+    }
+    return decoded;
+  };
+
+  const computeChunk = async (state: ShardState, spec: S, partition: number, decoded: readonly Decoded<S>[], quiet: boolean, touched: Set<string>): Promise<ChunkEffects> => {
+    const accountKeys = [...new Set(decoded.flatMap((d) => (d.event ? [accountOf(d.event)] : [])))];
+    const working = accountKeys.length > 0 ? await store.read(state.shard, accountKeys) : new Map<string, Record<string, string>>();
+    const shared = new SharedOverlay((name) => store.readShared(state.shard, name));
+    const effects: ChunkEffects = { writes: [], schedule: [], outbox: {}, ready: new Map(), deadLetters: [] };
+
+    const now = ports.clock();
+    for (const { message, event, failure } of decoded) {
+      const messageLog = () => logger.child({ topic: spec.topic, partition, offset: message.offset, ...(event ? { eventId: (event as { eventId?: string }).eventId } : {}) });
+      if (!event) {
+        effects.deadLetters.push({ message, failure: failure as ClassifiedError, log: messageLog() });
+        continue;
+      }
+      const accountKey = accountOf(event);
+      let result: HandlerResult;
+      let outbox: Record<string, string>;
+      try {
+        let log: Logger | undefined;
+        result = await ports.handler.onEvent(event, working.get(accountKey) ?? {}, {
+          shard: state.shard,
+          topic: spec.topic,
+          partition,
+          offset: message.offset,
+          position: positionOf(state.offsets, { topic: spec.topic, offset: message.offset }),
+          now,
+          // A child logger per message costs more than the rest of a cheap handler: made when used.
+          get logger() {
+            return (log ??= messageLog());
+          },
+          readShared: (name) => shared.read(name),
+        });
+        outbox = quiet ? {} : await ports.outbox.encode(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`, effects.ready);
+      } catch (error) {
+        const classified = classifyError(error);
+        if (classified.retryable) throw error;
+        effects.deadLetters.push({ message, failure: classified, log: messageLog() });
+        continue;
+      }
+      effects.writes.push(...writesFor(accountKey, result, outbox));
+      if (quiet) touched.add(accountKey);
+      if (result.scheduleAt !== undefined) effects.schedule.push({ accountKey, at: result.scheduleAt });
+      Object.assign(effects.outbox, outbox);
+      if (result.state) {
+        const next = { ...(working.get(accountKey) ?? {}), ...(result.state.set ?? {}) };
+        for (const field of result.state.del ?? []) delete next[field];
+        working.set(accountKey, next);
+      }
+      shared.record(result.shared);
+    }
+    return effects;
+  };
+
+  const commitChunk = async (state: ShardState, spec: S, partition: number, stored: string | null, last: KafkaMessage, effects: ChunkEffects, touched: ReadonlySet<string>): Promise<BatchOutcome> => {
+    // Dead letters go out before the offset that covers them is recorded (a crash in between
+    // sends them again: at-least-once, like every output).
+    for (const { message, failure, log } of effects.deadLetters) {
+      await ports.deadLetter(spec.deadLetterTopic, message, failure, { topic: spec.topic, partition, offset: message.offset, group: ports.groupId }, log);
+    }
+    const writes = touched.size > 0 ? [...effects.writes, { hash: { shared: CATCHUP_ACCOUNTS }, set: Object.fromEntries([...touched].map((k) => [k, "1"])) }] : effects.writes;
+    const source = { topic: spec.topic, offset: last.offset, after: stored };
+    const { schedule } = effects;
+    let applied: Awaited<ReturnType<PartitionStateStore["apply"]>>;
+    try {
+      applied = await withRetries(
+        () => store.apply(state.shard, { generation: state.generation, source, writes, ...(schedule.length > 0 ? { schedule } : {}) }),
+        ports.retry.maxAttempts,
+        ports.retry.delayMs,
+        logger,
+      );
+    } catch (error) {
+      state.uncertain = true;
+      throw error;
+    }
+    if (applied.status === "fenced") return "fenced";
+    if (applied.status === "behind") {
+      logger.error({ topic: spec.topic, partition, stored: applied.storedOffset, expected: stored }, "Redis holds an older offset than this consumer applied (acknowledged writes lost): replaying from what it holds");
+      return "behind";
+    }
+    if (applied.status === "duplicate" && BigInt(applied.storedOffset) < BigInt(last.offset)) {
+      // Part of this batch was applied by an attempt we lost track of: redo it from what Redis holds.
+      state.uncertain = true;
+      throw new Error(`shard ${state.shard.group}/${state.shard.stream}/${partition}: ${spec.topic} stored at ${applied.storedOffset}, inside the batch ending at ${last.offset}`);
+    }
+    state.offsets.set(spec.topic, last.offset);
+    ports.appliedHere.set(spec.topic, partition, last.offset);
+    // Applied: the outbox holds exactly what this batch wrote. A duplicate is our own earlier
+    // attempt whose answer was lost: whatever of this batch's outbox Redis still holds goes out.
+    const fields = Object.keys(effects.outbox);
+    if (fields.length > 0) {
+      const flush = applied.status === "applied" ? () => ports.outbox.flush(state, effects.outbox, effects.ready) : () => ports.outbox.flushStored(state, fields);
+      await withRetries(flush, ports.retry.maxAttempts, ports.retry.delayMs, logger);
+    }
+    return "ok";
+  };
+
+  return async (state, spec, partition, chunk) => {
+    const started = performance.now();
+    // An apply whose answer was lost may have landed: what Redis holds decides where we are.
+    if (state.uncertain) {
+      const stored = (await store.loadStoredOffsets(ports.groupId, spec.topic, [partition], ports.stream)).get(partition) ?? null;
+      const here = ports.appliedHere.get(spec.topic, partition);
+      if (here !== undefined && !reached(stored, here)) return "behind";
+      state.offsets.set(spec.topic, stored);
+      state.uncertain = false;
+    }
+    const stored = state.offsets.get(spec.topic) ?? null;
+    const messages = stored === null ? chunk : chunk.filter((m) => BigInt(m.offset) > BigInt(stored));
+    const last = messages.at(-1);
+    if (!last) {
+      await ports.replay.settleIfReached(state);
+      return "ok";
+    }
+    const quiet = state.catchUp !== null;
+    const touched = new Set<string>();
+    const decoded = await decodeChunk(state, spec, partition, messages);
+    const effects = await computeChunk(state, spec, partition, decoded, quiet, touched);
+    const outcome = await commitChunk(state, spec, partition, stored, last, effects, touched);
+    if (outcome !== "ok") return outcome;
+    const seconds = (performance.now() - started) / 1000 / messages.length;
+    for (let i = 0; i < messages.length; i++) hooks.onProcessed?.(spec.topic, seconds);
+    await ports.replay.settleIfReached(state);
+    return "ok";
+  };
+}

@@ -1,0 +1,88 @@
+import type { Logger } from "pino";
+import type { EventInputOf, EventOf, TopicSpec } from "@icpstream/contracts";
+import type { ShardRef } from "@icpstream/redis-kit";
+import type { ClassifiedError } from "../errors.js";
+
+/**
+ * The port a stateful service implements (what it decides), and the hooks it may watch
+ * (what happened). The consumer (`runStatefulConsumer`) does the rest.
+ */
+export interface Output {
+  spec: TopicSpec;
+  event: unknown;
+}
+
+/** Typed helper to build an output: `output(TOPICS.tierChanged, event)` checks the event against the topic. */
+export function output<T extends TopicSpec>(spec: T, event: EventInputOf<T>): Output {
+  return { spec, event };
+}
+
+export interface HandlerResult {
+  /** Fields to set / remove in the account's state hash. */
+  state?: { set?: Record<string, string>; del?: string[] };
+  outputs?: readonly Output[];
+  /** When the account next needs a clock-driven re-evaluation (epoch ms); null unschedules; undefined leaves it. */
+  scheduleAt?: number | null;
+  /**
+   * Shard-wide state by name (e.g. the router's round-robin cursors), written in the same
+   * atomic step. The names `outbox`, `catchup` and `catchup-accounts` are reserved.
+   */
+  shared?: Readonly<Record<string, { set?: Record<string, string>; del?: string[] }>>;
+}
+
+export interface EventContext {
+  shard: ShardRef;
+  topic: string;
+  partition: number;
+  offset: string;
+  /**
+   * How far the shard has read its inputs, this message included: the sum over its topics
+   * of (applied offset + 1). It grows with every message, and a replay of the same log
+   * reaches the same value at the same point, so outputs can carry it to order themselves
+   * where their instants are equal (a late duplicate from a fenced member then loses).
+   */
+  position: bigint;
+  /** The service clock (epoch ms), read once per batch slice: its messages are decided at the instant it starts. */
+  now: number;
+  logger: Logger;
+  /** Reads shard-wide state by name (see `HandlerResult.shared`). */
+  readShared(name: string): Promise<Record<string, string>>;
+}
+
+export interface AccountContext {
+  shard: ShardRef;
+  now: number;
+  logger: Logger;
+  /** The shard's position: see `EventContext.position`. */
+  position: bigint;
+}
+
+/** Settles one account after a quiet replay: its effects are written and its outputs published. */
+export type CatchUpSettler = (accountKey: string, state: Record<string, string>, context: AccountContext) => HandlerResult | Promise<HandlerResult>;
+
+export interface StatefulHandler<S extends TopicSpec> {
+  /** Computes the effects of one event from the account's current state. Pure apart from `logger`. */
+  onEvent(event: EventOf<S>, state: Record<string, string>, context: EventContext): HandlerResult | Promise<HandlerResult>;
+  /** Clock-driven re-evaluation of an account whose scheduled time has come. */
+  onDue?(accountKey: string, state: Record<string, string>, context: AccountContext): HandlerResult | Promise<HandlerResult>;
+  /**
+   * Opt-in quiet replay after lost state (see `replay-quietly.ts`). `begin` is called once
+   * per shard when its replay reached the target, with every account the replay touched;
+   * the settler it returns is called once per account, in slices.
+   */
+  catchUp?: {
+    begin(shard: ShardRef, accountKeys: readonly string[], context: { now: number; logger: Logger }): CatchUpSettler | Promise<CatchUpSettler>;
+  };
+}
+
+export interface StatefulConsumerHooks {
+  onEventIn?(topic: string): void;
+  onEventOut?(topic: string, count: number): void;
+  onDeadLetter?(topic: string, failure: ClassifiedError): void;
+  onProcessed?(topic: string, seconds: number): void;
+  onLag?(topic: string, partition: number, lag: number): void;
+  /** The group's new assignment for this member: topic → partitions. */
+  onAssignment?(assignment: Readonly<Record<string, readonly number[]>>): void;
+  /** A shard claimed in a quiet replay (detail: its topics with a target) or done with one (detail: accounts settled). */
+  onCatchUp?(partition: number, phase: "started" | "settled", detail: number): void;
+}

@@ -1,0 +1,132 @@
+import { ProfileHistory, DEFAULT_MIN_CLOSED_DEALS, DEFAULT_TARGET_TOP_SHARE } from "@icpstream/backtest";
+import type { Opportunity, ProfileSnapshot, ReportOptions } from "@icpstream/backtest";
+import { summaryLines } from "@icpstream/imports";
+import type { Imported } from "@icpstream/imports";
+import type { Rubric, Signal } from "@icpstream/scoring";
+import { CliError } from "./io.js";
+import type { CliIo } from "./io.js";
+import { inputFormat, loadInputs, loadRubric, parseAsOf } from "./load.js";
+import type { InputOptions } from "./load.js";
+import { formatRowError, parseOutcomes, parseProfileSnapshots } from "./outcome-input.js";
+import type { RowError } from "./outcome-input.js";
+
+/**
+ * File reading shared by `icp backtest`, `icp calibrate` and `icp learn`: rubrics,
+ * accounts, signals (the same readers as `icp score`), outcomes and optional dated profile
+ * snapshots (outcome-input.ts). Bad rows are reported on stderr with file and line and
+ * skipped; the run goes on.
+ */
+export interface OutcomeCliOptions extends InputOptions {
+  rubric: string[];
+  outcomes: string[];
+  outcomesFormat?: string;
+  profileHistory?: string;
+  asOf?: string;
+  scorecard?: string[];
+  currency?: string;
+  minClosed?: number;
+  targetShare?: string;
+  resamples?: number;
+  seed?: number;
+  quiet?: boolean;
+}
+
+export interface OutcomeInputs {
+  rubrics: Rubric[];
+  rubricPaths: string[];
+  history: ProfileHistory;
+  signals: Signal[];
+  opportunities: Opportunity[];
+  asOf: string;
+  reportOptions: ReportOptions;
+  /** One line per input file, for the report's footer. */
+  sources: string[];
+}
+
+/** `10-15`, `10%-15%` or `0.10-0.15` → { low: 0.1, high: 0.15 }. */
+export function parseTargetShare(value: string | undefined): { low: number; high: number } {
+  if (value === undefined) return { ...DEFAULT_TARGET_TOP_SHARE };
+  const m = /^\s*(\d*\.?\d+)\s*%?\s*[-–]\s*(\d*\.?\d+)\s*%?\s*$/.exec(value);
+  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  const scale = a > 1 || b > 1 || value.includes("%") ? 100 : 1;
+  const low = a / scale;
+  const high = b / scale;
+  if (!(low > 0 && high < 1 && low <= high)) throw new CliError(`--target-share: expected a range such as 10-15 (percent of the pool in the top tier), got "${value}"`);
+  return { low, high };
+}
+
+export async function loadOutcomeInputs(io: CliIo, options: OutcomeCliOptions): Promise<OutcomeInputs> {
+  if (options.rubric.length === 0) throw new CliError("--rubric: expected at least one rubric file");
+  if (options.outcomes.length === 0) throw new CliError("--outcomes: expected at least one outcomes file");
+  const asOf = parseAsOf(options.asOf, io);
+  const targetTopShare = parseTargetShare(options.targetShare);
+  if (options.currency !== undefined && !/^[A-Za-z]{3}$/.test(options.currency)) throw new CliError(`--currency: expected an ISO 4217 code such as USD, got "${options.currency}"`);
+  const currency = options.currency?.toUpperCase();
+  const rubrics: Rubric[] = [];
+  for (const path of options.rubric) rubrics.push(await loadRubric(io, path));
+  for (const id of options.scorecard ?? []) {
+    if (!rubrics.some((r) => r.scorecards.some((c) => c.id === id))) throw new CliError(`--scorecard: no rubric defines "${id}"`);
+  }
+
+  const inputs = await loadInputs(io, options);
+  const outcomes = [];
+  for (const file of options.outcomes) {
+    outcomes.push({ file, parsed: parseOutcomes(await io.readText(file), { source: file, format: inputFormat(file, options.outcomesFormat), ...(currency ? { defaultCurrency: currency } : {}) }) });
+  }
+  const snapshots: ProfileSnapshot[] = [];
+  const history = options.profileHistory === undefined ? undefined : parseProfileSnapshots(await io.readText(options.profileHistory), { source: options.profileHistory, format: inputFormat(options.profileHistory, undefined) });
+  if (history) snapshots.push(...history.items);
+
+  const lines: string[] = [];
+  const report = (file: string, p: { rows: number; rejected: RowError[] }) => {
+    lines.push(`${file}: read ${p.rows} rows, rejected ${p.rejected.length}`);
+    for (const e of p.rejected.slice(0, 20)) lines.push(`  ${formatRowError(e)}`);
+    if (p.rejected.length > 20) lines.push(`  … and ${p.rejected.length - 20} more rejected rows`);
+  };
+  const reportImported = (p: Imported<unknown>, noun: string) => lines.push(...summaryLines(p.source, { rows: p.rows, imported: p.items.length, rejected: p.rejects, warnings: p.warnings }, noun));
+  reportImported(inputs.accounts, "accounts");
+  inputs.signals.forEach((s) => reportImported(s, "signals"));
+  for (const { file, parsed } of outcomes) {
+    report(file, parsed);
+    lines.push(...parsed.warnings.map((w) => `warning: ${w}`));
+  }
+  if (history && options.profileHistory) report(options.profileHistory, history);
+
+  const opportunities: Opportunity[] = [];
+  const seen = new Set<string>();
+  for (const { file, parsed } of outcomes) {
+    for (const o of parsed.items) {
+      if (seen.has(o.opportunityId)) {
+        lines.push(`warning: ${file}: opportunity ${o.opportunityId} appears in an earlier outcomes file; the first is used`);
+        continue;
+      }
+      seen.add(o.opportunityId);
+      opportunities.push(o);
+    }
+  }
+  if (!options.quiet) io.stderr(`${lines.join("\n")}\n`);
+
+  const sources = [
+    ...options.rubric.map((p, i) => `rubric ${p} (${rubrics[i]?.version.hash.slice(0, 12)})`),
+    `accounts ${options.accounts}`,
+    ...inputs.signalFiles.map((f) => `signals ${f}`),
+    ...options.outcomes.map((f) => `outcomes ${f}`),
+    ...(options.profileHistory ? [`profile history ${options.profileHistory}`] : []),
+  ];
+  return {
+    rubrics,
+    rubricPaths: options.rubric,
+    history: ProfileHistory.from({ undated: inputs.accounts.items, snapshots }),
+    signals: inputs.signals.flatMap((s) => s.items),
+    opportunities,
+    asOf,
+    reportOptions: {
+      ...(currency ? { currency } : {}),
+      minClosedDeals: options.minClosed ?? DEFAULT_MIN_CLOSED_DEALS,
+      targetTopShare,
+      ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    },
+    sources,
+  };
+}
