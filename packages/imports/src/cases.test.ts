@@ -130,6 +130,6 @@ describe("the reported export cases", () => {
     expect(r.items[0]).toMatchObject({ type: "job_posting", department: "revops", title: "Revenue Operations Manager" });
     const profiles = accounts("hire-account.csv").items;
     const score = scoreBatch({ profiles, signals: r.items, rubric, asOf: "2026-11-01T00:00:00Z" }).rankings[0]?.ranked[0];
-    expect(score?.timing.contributions.map((c) => c.rule)).toContain("timing.hiring.gtm-roles");
+    expect(score?.timing.contributions.flatMap((c) => c.evidence.map((e) => e.eventId))).toContain("j1");
   });
 });
