@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Rule packages do no I/O: time comes in as a parameter, never from the process.
-    files: ["packages/scoring/src/**/*.ts", "packages/routing/src/**/*.ts", "packages/contracts/src/**/*.ts", "packages/pipeline/src/**/*.ts", "packages/backtest/src/**/*.ts"],
+    files: ["packages/scoring/src/**/*.ts", "packages/imports/src/**/*.ts", "packages/routing/src/**/*.ts", "packages/contracts/src/**/*.ts", "packages/pipeline/src/**/*.ts", "packages/backtest/src/**/*.ts"],
     ignores: ["**/*.test.ts", "**/cli/**"],
     rules: {
       "no-restricted-imports": [

@@ -14,7 +14,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
-import { parseAccounts, parseSignals } from "@icpstream/scoring";
+import { parseAccounts, parseSignals } from "@icpstream/imports";
 import { processIo, runScore } from "@icpstream/cli";
 import { seededRandom } from "@icpstream/ingest";
 

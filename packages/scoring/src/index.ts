@@ -7,10 +7,12 @@ export * from "./errors.js";
 
 export { RubricDocument, Scorecard, Decay, DEFAULT_DECAY, SOFT_DISQUALIFIERS, EXCLUSION_FACTS, signalFieldKind, fullPointsWindow } from "./rubric/rubric-schema.js";
 export type { Condition, Where, Tier, TimingRule, TimingLayer, TimingRubric, FitRubric, HardDisqualifier, SoftDisqualifier, SoftDeduction, DecayStep } from "./rubric/rubric-schema.js";
-export { parseRubric, rubricFromValue, findScorecard, formatRubricVersion, SCORING_SEMANTICS } from "./rubric/load-rubric.js";
+export { parseRubric, rubricFromValue, findScorecard, formatRubricVersion, SCORING_SEMANTICS, MAX_RUBRIC_CHARS } from "./rubric/load-rubric.js";
+export { parseConfigYaml, MAX_YAML_ALIASES } from "./rubric/safe-yaml.js";
+export type { ConfigYamlOptions } from "./rubric/safe-yaml.js";
 export type { Rubric, RubricVersion, LoadedScorecard } from "./rubric/load-rubric.js";
 export { canonicalJson } from "./rubric/canonical-json.js";
-export { formatIssues, formatPath } from "./rubric/issue-format.js";
+export { formatIssues, formatPath, issueMessage } from "./rubric/issue-format.js";
 
 export type { Contribution, Evidence, LayerResult } from "./explain/contribution.js";
 export { scoreFit } from "./fit/fit-score.js";
@@ -28,14 +30,7 @@ export type { AccountScore } from "./score-account.js";
 export { scoreBatch, compareScores, tierDistribution, topTierHealth, topTierWarning } from "./batch/score-batch.js";
 export type { BatchResult, ScorecardRanking, TierShare, TopTierHealth } from "./batch/score-batch.js";
 
-export { parseAccounts, parseSignals } from "./input/read-inputs.js";
-export type { Parsed } from "./input/read-inputs.js";
-export { readRecords, formatRowError, formatFromName } from "./input/records.js";
-export type { InputFormat, RowError, RawRecord } from "./input/records.js";
-export { parseMapping, MappingDocument } from "./input/mapping.js";
-export type { Mapping } from "./input/mapping.js";
-export { ACCOUNT_COLUMNS, ACCOUNT_KEY_COLUMNS, accountFromRecord, derivedEventId } from "./input/account-rows.js";
-export { signalFromRecord } from "./input/signal-rows.js";
 export { formatExplanation } from "./explain/format-explanation.js";
+export { describeProfileInputs } from "./explain/input-notes.js";
 export { outputRow, OUTPUT_COLUMNS } from "./batch/output-rows.js";
 export type { OutputRow } from "./batch/output-rows.js";

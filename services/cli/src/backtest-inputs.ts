@@ -1,12 +1,14 @@
 import { ProfileHistory, DEFAULT_MIN_CLOSED_DEALS, DEFAULT_TARGET_TOP_SHARE } from "@icpstream/backtest";
 import type { Opportunity, ProfileSnapshot, ReportOptions } from "@icpstream/backtest";
-import { formatRowError } from "@icpstream/scoring";
-import type { Rubric, RowError, Signal } from "@icpstream/scoring";
+import { summaryLines } from "@icpstream/imports";
+import type { Imported } from "@icpstream/imports";
+import type { Rubric, Signal } from "@icpstream/scoring";
 import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
 import { inputFormat, loadInputs, loadRubric, parseAsOf } from "./load.js";
 import type { InputOptions } from "./load.js";
-import { parseOutcomes, parseProfileSnapshots } from "./outcome-input.js";
+import { formatRowError, parseOutcomes, parseProfileSnapshots } from "./outcome-input.js";
+import type { RowError } from "./outcome-input.js";
 
 /**
  * File reading shared by `icp backtest`, `icp calibrate` and `icp learn`: rubrics,
@@ -81,8 +83,9 @@ export async function loadOutcomeInputs(io: CliIo, options: OutcomeCliOptions): 
     for (const e of p.rejected.slice(0, 20)) lines.push(`  ${formatRowError(e)}`);
     if (p.rejected.length > 20) lines.push(`  … and ${p.rejected.length - 20} more rejected rows`);
   };
-  report(options.accounts, inputs.accounts);
-  inputs.signals.forEach((s, i) => report(inputs.signalFiles[i] ?? "signals", s));
+  const reportImported = (p: Imported<unknown>, noun: string) => lines.push(...summaryLines(p.source, { rows: p.rows, imported: p.items.length, rejected: p.rejects, warnings: p.warnings }, noun));
+  reportImported(inputs.accounts, "accounts");
+  inputs.signals.forEach((s) => reportImported(s, "signals"));
   for (const { file, parsed } of outcomes) {
     report(file, parsed);
     lines.push(...parsed.warnings.map((w) => `warning: ${w}`));

@@ -29,15 +29,17 @@ describe("icp rubric check", () => {
 });
 
 describe("icp score", () => {
-  it("writes a ranked CSV with tier, quadrant and reasons, and reports rejected rows", async () => {
+  it("writes a ranked CSV with tier, quadrant and reasons, and reports rejected rows and unknown values by reason", async () => {
     const t = memoryIo();
     expect(await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "-f", "csv"], t.io)).toBe(0);
     const rows = parse(t.stdout(), { columns: true }) as Record<string, string>[];
     expect(rows[0]).toMatchObject({ rank: "1", domain: "northwind-analytics.com", tier: "tier1", quadrant: "top_priority" });
     expect(rows.map((r) => Number(r.rank))).toEqual(rows.map((_, i) => i + 1));
     expect(rows.filter((r) => r.tier === "excluded").map((r) => r.domain).sort()).toEqual(["acorn-labs.dev", "tailspin-health.com"]);
-    expect(t.stderr()).toContain("examples/accounts.csv:19: employee_count: expected a whole number, got \"lots\"");
-    expect(t.stderr()).toContain("read 18 rows, rejected 2 (examples/accounts.csv)");
+    expect(rows.map((r) => r.domain)).toContain("fourth-coffee.com");
+    expect(t.stderr()).toContain("examples/accounts.csv: 18 rows read, 17 accounts imported, 1 rejected, 1 warnings");
+    expect(t.stderr()).toContain('examples/accounts.csv:19: employee_count: value "lots" not understood (expected a whole number or a range such as 51-200); employeeCount left unknown');
+    expect(t.stderr()).toMatch(/ {5}1 {2}invalid_domain \(domain ×1\)/);
     expect(t.stderr()).toMatch(/Enterprise sales-led \[enterprise\] as of 2026-11-01T00:00:00.000Z: Tier 1 \d+/);
   });
 
@@ -68,7 +70,7 @@ describe("icp score", () => {
     const t = memoryIo({}, { tty: true });
     await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "--limit", "3"], t.io);
     expect(t.stdout()).toContain("northwind-analytics");
-    expect(t.stderr()).toContain("showing the top 3 of 16 rows");
+    expect(t.stderr()).toContain("showing the top 3 of 17 rows");
   });
 
   it("gives the same output for the same inputs and as-of time", async () => {
@@ -102,5 +104,105 @@ describe("icp explain", () => {
     const t = memoryIo();
     expect(await runCli(["explain", "nobody.com", ...EXAMPLES, "-r", "rubrics/enterprise.yaml"], t.io)).toBe(1);
     expect(t.stderr()).toContain("nobody.com: not in examples/accounts.csv");
+  });
+});
+
+describe("icp score on vendor exports", () => {
+  const accounts = "domain,name,employee_count,revenue_usd\nacme.com,Acme,fifty-ish,$10M-$50M\nhttps://www.linkedin.com/company/globex,Globex,20,\nnot a domain,Broken,5,\n";
+
+  it("writes every rejected row and every unknown value to --rejects and --warnings files, CSV or NDJSON", async () => {
+    const t = memoryIo({ "a.csv": accounts });
+    expect(await runCli(["score", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "csv", "--rejects", "rejects.csv", "--warnings", "warnings.ndjson"], t.io)).toBe(0);
+    const rejects = parse(t.written["rejects.csv"] ?? "", { columns: true }) as Record<string, string>[];
+    expect(rejects.map((r) => [r.kind, r.file, r.line, r.column, r.reason])).toEqual([
+      ["reject", "a.csv", "3", "domain", "profile_url"],
+      ["reject", "a.csv", "4", "domain", "invalid_domain"],
+    ]);
+    const warnings = (t.written["warnings.ndjson"] ?? "").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(warnings).toEqual([{ kind: "warning", file: "a.csv", line: 2, column: "employee_count", value: "fifty-ish", reason: "not_understood", message: expect.stringContaining("not understood") }]);
+    expect(t.stderr()).toContain("a.csv: 3 rows read, 1 accounts imported, 2 rejected, 1 warnings");
+    expect(t.stderr()).toMatch(/1 {2}profile_url \(domain ×1\)/);
+  });
+
+  it("exits 1 past --max-rejected, as a count or a share, after writing its output", async () => {
+    const over = memoryIo({ "a.csv": accounts });
+    expect(await runCli(["score", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "csv", "--max-rejected", "1"], over.io)).toBe(1);
+    expect(over.stdout()).toContain("acme.com");
+    expect(over.stderr()).toContain("icp: 2 of 3 rows were rejected, more than --max-rejected 1");
+    const share = memoryIo({ "a.csv": accounts });
+    expect(await runCli(["score", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "csv", "--max-rejected", "50%"], share.io)).toBe(1);
+    const within = memoryIo({ "a.csv": accounts });
+    expect(await runCli(["score", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "csv", "--max-rejected", "70%"], within.io)).toBe(0);
+  });
+
+  it("exits 1 when every row of a file was rejected", async () => {
+    const t = memoryIo({ "a.csv": "website,name\nhttps://www.linkedin.com/company/first-co,First\nhttps://www.linkedin.com/company/second-co,Second\n" });
+    expect(await runCli(["score", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "csv"], t.io)).toBe(1);
+    expect(t.stderr()).toContain("icp: every row of a.csv was rejected");
+  });
+
+  it("reads UTF-16 files with ; detected, and two signal files from two vendors through their own mappings", async () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, ...[..."domain;name\nacme.com;Acme\n"].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const bombora = "Domain,Topic Name,Composite Score,Date\nacme.com,Lead Scoring,85,2026-10-26\n";
+    const g2 = "Day,Company Domain,Category Name,Signal Type\n2026-10-27,acme.com,Lead Scoring,compare\n";
+    const t = memoryIo({ "a.csv": utf16, "bombora.csv": bombora, "g2.csv": g2 });
+    const code = await runCli(["score", "-a", "a.csv", "-s", "bombora.csv", "-s", "g2.csv", "--signals-mapping", "examples/mappings/bombora-surge.yaml", "--signals-mapping", "examples/mappings/g2-intent.yaml", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "ndjson"], t.io);
+    expect(code).toBe(0);
+    const row = JSON.parse(t.stdout().trim()) as { domain: string; top_reasons: string };
+    expect(row.domain).toBe("acme.com");
+    expect(row.top_reasons).toContain("third-party topic surge");
+    expect(row.top_reasons).toContain("researching our category on a review site");
+  });
+
+  it("reads a file with the delimiter given by --delimiter", async () => {
+    const t = memoryIo({ "a.txt": "domain|name\nacme.com|Acme, Inc.\n" });
+    expect(await runCli(["score", "-a", "a.txt", "--delimiter", "|", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "ndjson"], t.io)).toBe(0);
+    expect(JSON.parse(t.stdout().trim())).toMatchObject({ domain: "acme.com", name: "Acme, Inc." });
+  });
+
+  it("escapes cells a spreadsheet would run as formulas in CSV output (CSV injection through a company name)", async () => {
+    const t = memoryIo({ "a.csv": 'domain,name\nacme.com,"=HYPERLINK(""http://evil.example"",""x"")"\nglobex.com,+1 555 0100\nhooli.com,@SUM(A1)\ninitech.com,-cmd\n' });
+    await runCli(["score", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "csv"], t.io);
+    const names = (parse(t.stdout(), { columns: true }) as Record<string, string>[]).map((r) => r.name).sort();
+    expect(names).toEqual(["'+1 555 0100", "'-cmd", "'=HYPERLINK(\"http://evil.example\",\"x\")", "'@SUM(A1)"]);
+    const raw = memoryIo({ "a.csv": "domain,name\nacme.com,=1+1\n" });
+    await runCli(["score", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "csv", "--no-formula-escape"], raw.io);
+    expect((parse(raw.stdout(), { columns: true }) as Record<string, string>[])[0]?.name).toBe("=1+1");
+  });
+});
+
+describe("icp explain on vendor exports", () => {
+  it("shows an attribute left unknown with its value and why, and the range rule", async () => {
+    const t = memoryIo({ "a.csv": "domain,employee_count,revenue_usd\nacme.com,fifty-ish,$10M-$50M\n" });
+    expect(await runCli(["explain", "acme.com", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01"], t.io)).toBe(0);
+    expect(t.stdout()).toContain('employee count unknown (value "fifty-ish" not understood');
+    expect(t.stdout()).toContain("revenue given as a range 10000000–50000000 USD; rubric bands match its midpoint 30000000");
+  });
+
+  it("says why an account is missing when its row was rejected", async () => {
+    const t = memoryIo({ "a.csv": "domain\nacme.com;globex.com\nhooli.com\n" });
+    expect(await runCli(["explain", "acme.com", "-a", "a.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01"], t.io)).toBe(1);
+    expect(t.stderr()).toContain("acme.com: not in a.csv (line 2 was rejected:");
+  });
+});
+
+describe("safe configuration files", () => {
+  it("refuses a rubric with a YAML alias bomb, naming the file, instead of a raw ReferenceError", async () => {
+    const levels = Array.from({ length: 10 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(", ")}]`);
+    const t = memoryIo({ "bomb.yaml": ["l0: &l0 [x, x, x, x, x, x, x, x, x]", ...levels, "scorecards: *l10"].join("\n") });
+    expect(await runCli(["rubric", "check", "bomb.yaml"], t.io)).toBe(1);
+    expect(t.stderr()).toMatch(/^bomb\.yaml: refused: its YAML aliases expand to too many nodes/);
+  });
+
+  it("refuses a rubric over the size limit before parsing it (a 50 MB rubric)", async () => {
+    const t = memoryIo({ "big.yaml": `# ${"x".repeat(2 * 1024 * 1024)}\nscorecards: {}\n` });
+    expect(await runCli(["rubric", "check", "big.yaml"], t.io)).toBe(1);
+    expect(t.stderr()).toMatch(/^big\.yaml: 2\.0 MiB is more than a rubric may hold \(1\.0 MiB\)/);
+  });
+
+  it("refuses a huge input file with no line break early, with a clear message", async () => {
+    const t = memoryIo({ "blob.csv": new Uint8Array(3 * 1024 * 1024).fill(0x41) });
+    expect(await runCli(["score", "-a", "blob.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01"], t.io)).toBe(1);
+    expect(t.stderr()).toContain("blob.csv: no line break in the first 1024 KiB");
   });
 });

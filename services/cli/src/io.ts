@@ -6,6 +6,8 @@ import { readFile, writeFile } from "node:fs/promises";
  */
 export interface CliIo {
   readText(path: string): Promise<string>;
+  /** The file's bytes, for input files whose encoding the reader decides (imports). */
+  readBytes(path: string): Promise<Uint8Array>;
   writeText(path: string, text: string): Promise<void>;
   stdout(text: string): void;
   stderr(text: string): void;
@@ -15,14 +17,25 @@ export interface CliIo {
   now(): Date;
 }
 
+function readError(path: string, error: unknown): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new CliError(code === "ENOENT" ? `${path}: no such file` : code === "EISDIR" ? `${path}: is a directory, not a file` : `${path}: cannot read (${code ?? (error as Error).message})`);
+}
+
 export function processIo(): CliIo {
   return {
     readText: async (path) => {
       try {
         return await readFile(path, "utf8");
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new CliError(code === "ENOENT" ? `${path}: no such file` : `${path}: cannot read (${code ?? (error as Error).message})`);
+        throw readError(path, error);
+      }
+    },
+    readBytes: async (path) => {
+      try {
+        return await readFile(path);
+      } catch (error) {
+        throw readError(path, error);
       }
     },
     writeText: (path, text) => writeFile(path, text, "utf8"),

@@ -1,9 +1,11 @@
-import { formatFromName, parseAccounts, parseMapping, parseRubric, parseSignals } from "@icpstream/scoring";
-import type { AccountProfile, InputFormat, Mapping, Parsed, Rubric, Signal } from "@icpstream/scoring";
+import { formatFromName, parseAccounts, parseMapping, parseSignals } from "@icpstream/imports";
+import type { Imported, InputFormat, Mapping, MappingKind } from "@icpstream/imports";
+import { parseRubric } from "@icpstream/scoring";
+import type { AccountProfile, Rubric, Signal } from "@icpstream/scoring";
 import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
 
-/** File reading for the commands; all parsing is the scoring package's. */
+/** File reading for the commands; all parsing is the imports and scoring packages'. */
 export async function loadRubric(io: CliIo, path: string): Promise<Rubric> {
   return parseRubric(await io.readText(path), path);
 }
@@ -16,8 +18,8 @@ export function inputFormat(path: string, explicit: string | undefined): InputFo
   return format;
 }
 
-async function loadMapping(io: CliIo, path: string | undefined, kind: "accounts" | "signals"): Promise<Mapping | undefined> {
-  if (path === undefined) return undefined;
+export async function loadMapping(io: CliIo, path: string | undefined, kind: MappingKind): Promise<Mapping | undefined> {
+  if (path === undefined || path === "none" || path === "-") return undefined;
   const mapping = parseMapping(await io.readText(path), path);
   if (mapping.kind !== kind) throw new CliError(`${path}: this mapping is for ${mapping.kind}, not ${kind}`);
   return mapping;
@@ -29,24 +31,40 @@ export interface InputOptions {
   accountsMapping?: string;
   signals?: string[];
   signalsFormat?: string;
-  signalsMapping?: string;
+  /** One mapping for every signals file, or one per file in the order of --signals (`none` for a file in our columns). */
+  signalsMapping?: string[] | string;
+  /** CSV delimiter for every input (default: detected per file). */
+  delimiter?: string;
+  /** Numbers in the inputs use a decimal comma (12,5). */
+  decimalComma?: boolean;
+  /** Encoding of the inputs (default UTF-8; UTF-16 is recognised). */
+  encoding?: string;
 }
 
 export interface LoadedInputs {
-  accounts: Parsed<AccountProfile>;
-  signals: Parsed<Signal>[];
+  accounts: Imported<AccountProfile>;
+  signals: Imported<Signal>[];
   signalFiles: string[];
 }
 
+/** Which mapping reads which signals file: one for all, or one per file in order. */
+export function signalMappingPaths(files: readonly string[], mappings: readonly string[]): (string | undefined)[] {
+  if (mappings.length === 0) return files.map(() => undefined);
+  if (mappings.length === 1) return files.map(() => mappings[0]);
+  if (mappings.length === files.length) return [...mappings];
+  throw new CliError(`--signals-mapping: give one mapping for every signals file, or one per --signals file in the same order (${files.length} files, ${mappings.length} mappings; use "none" for a file in icpstream's own columns)`);
+}
+
 export async function loadInputs(io: CliIo, options: InputOptions): Promise<LoadedInputs> {
-  const accountsText = await io.readText(options.accounts);
+  const common = { delimiter: options.delimiter, decimalComma: options.decimalComma, encoding: options.encoding };
   const accountsMapping = await loadMapping(io, options.accountsMapping, "accounts");
-  const accounts = parseAccounts(accountsText, { source: options.accounts, format: inputFormat(options.accounts, options.accountsFormat), ...(accountsMapping ? { mapping: accountsMapping } : {}) });
-  const signalsMapping = await loadMapping(io, options.signalsMapping, "signals");
+  const accounts = parseAccounts(await io.readBytes(options.accounts), { source: options.accounts, format: inputFormat(options.accounts, options.accountsFormat), mapping: accountsMapping, ...common });
   const signalFiles = options.signals ?? [];
-  const signals: Parsed<Signal>[] = [];
-  for (const file of signalFiles) {
-    signals.push(parseSignals(await io.readText(file), { source: file, format: inputFormat(file, options.signalsFormat), ...(signalsMapping ? { mapping: signalsMapping } : {}) }));
+  const mappingPaths = signalMappingPaths(signalFiles, options.signalsMapping === undefined ? [] : Array.isArray(options.signalsMapping) ? options.signalsMapping : [options.signalsMapping]);
+  const signals: Imported<Signal>[] = [];
+  for (const [i, file] of signalFiles.entries()) {
+    const mapping = await loadMapping(io, mappingPaths[i], "signals");
+    signals.push(parseSignals(await io.readBytes(file), { source: file, format: inputFormat(file, options.signalsFormat), mapping, ...common }));
   }
   return { accounts, signals, signalFiles };
 }

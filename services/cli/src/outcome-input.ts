@@ -1,17 +1,19 @@
 import { Opportunity, foldOutcomeEvents } from "@icpstream/backtest";
 import type { ProfileSnapshot } from "@icpstream/backtest";
 import { OutcomeEventV1 } from "@icpstream/contracts";
-import { accountFromRecord, readRecords, tryNormalizeAccountKey } from "@icpstream/scoring";
-import type { InputFormat, RawRecord, RowError } from "@icpstream/scoring";
+import { accountFromFields, formatIssue, readRecords as readImportRecords } from "@icpstream/imports";
+import type { InputFormat } from "@icpstream/imports";
+import { tryNormalizeAccountKey } from "@icpstream/scoring";
 
 /**
  * A MINIMAL reader for outcome files and dated profile snapshots, for `icp backtest`,
  * `icp calibrate` and `icp learn`. It uses the scoring package's row reader (CSV with a
  * header, or NDJSON) and reports every bad row as `file:line: column: expected …, got …`.
  *
- * It is deliberately small and kept in this one file: vendor exports (a Salesforce
+ * It reads rows and profile snapshots through @icpstream/imports (the same decoding,
+ * dialects and account rules as accounts files); vendor opportunity exports (a Salesforce
  * opportunity report, a HubSpot deals export), mapping files, other date formats and
- * currencies belong to the imports package, and this file moves onto it when that lands.
+ * currencies are still to move into that package.
  *
  * Outcome rows (CSV, or NDJSON with the same keys):
  *   domain (or account_key, website), opportunity_id, created_at, closed_at (required when
@@ -26,6 +28,28 @@ import type { InputFormat, RawRecord, RowError } from "@icpstream/scoring";
  * Profile snapshot rows: the accounts columns plus `as_of` (or `snapshot_at`), the instant
  * the profile was known; NDJSON `account_profile` events use their `occurredAt`.
  */
+/** A row that could not be read (its file, the line it starts on, the column, why). */
+export interface RowError {
+  source: string;
+  line: number;
+  field: string | undefined;
+  message: string;
+}
+interface RawRecord {
+  line: number;
+  fields: Record<string, unknown>;
+}
+
+export function formatRowError(e: RowError): string {
+  return `${e.source}:${e.line}: ${e.field ? `${e.field}: ` : ""}${e.message}`;
+}
+
+/** Rows read through @icpstream/imports, their rejects in this file's form. */
+function readRecords(text: string, format: InputFormat, source: string): { records: RawRecord[]; errors: RowError[] } {
+  const { records, rejects } = readImportRecords(text, { source, format });
+  return { records, errors: rejects.map((r) => ({ source: r.source, line: r.line, field: r.column, message: r.message })) };
+}
+
 export interface ParsedOutcomes {
   items: Opportunity[];
   rejected: RowError[];
@@ -175,10 +199,9 @@ export function parseProfileSnapshots(text: string, options: { source: string; f
       rejected.push({ source: options.source, line: record.line, field, message: "expected the date this profile was known, but it is missing" });
       continue;
     }
-    const profile = accountFromRecord(record, options.source);
+    const profile = accountFromFields(record.fields, record.line, { source: options.source });
     if (!profile.ok) {
-      const [e] = profile.errors;
-      if (e) rejected.push(profile.errors.length > 1 ? { ...e, message: `${e.message} (and ${profile.errors.length - 1} more)` } : e);
+      rejected.push({ source: options.source, line: record.line, field: profile.reject.column, message: formatIssue(profile.reject).replace(/^[^:]*:\d+: (?:[^:]*: )?/, "") });
       continue;
     }
     items.push({ at: at.value, profile: profile.value });

@@ -1,9 +1,12 @@
-import { OUTPUT_COLUMNS, QUADRANT_LABELS, formatRowError, outputRow, scoreBatch } from "@icpstream/scoring";
-import type { BatchResult, OutputRow, Parsed, Rubric } from "@icpstream/scoring";
+import { escapeFormula } from "@icpstream/imports";
+import { OUTPUT_COLUMNS, QUADRANT_LABELS, outputRow, scoreBatch } from "@icpstream/scoring";
+import type { BatchResult, OutputRow, Rubric } from "@icpstream/scoring";
 import Table from "cli-table3";
 import { stringify } from "csv-stringify/sync";
 import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
+import { checkMaxRejected, enforceLimits, importSummary, writeIssueFiles } from "./import-report.js";
+import type { ImportedFile, ReportOptions } from "./import-report.js";
 import { loadInputs, loadRubric, parseAsOf } from "./load.js";
 import type { InputOptions } from "./load.js";
 
@@ -13,7 +16,7 @@ import type { InputOptions } from "./load.js";
  */
 export type OutputFormat = "table" | "csv" | "ndjson";
 
-export interface ScoreOptions extends InputOptions {
+export interface ScoreOptions extends InputOptions, ReportOptions {
   rubric: string[];
   asOf?: string;
   scorecard?: string[];
@@ -23,6 +26,8 @@ export interface ScoreOptions extends InputOptions {
   reasons?: number;
   /** Skip the stderr summary (the bench prints its own). */
   quiet?: boolean;
+  /** Escape CSV cells a spreadsheet would run as formulas (default true; --no-formula-escape turns it off). */
+  formulaEscape?: boolean;
 }
 
 export interface ScoreRun {
@@ -31,20 +36,21 @@ export interface ScoreRun {
   scoredRows: number;
 }
 
-export function renderRows(rows: OutputRow[], format: OutputFormat): string {
+/**
+ * The ranked rows as table, CSV or NDJSON. CSV cells that start with =, +, -, @, a tab or a
+ * carriage return are prefixed with a quote (OWASP's CSV-injection rule) unless
+ * `formulaEscape` is false: names and domains come from third-party exports.
+ */
+export function renderRows(rows: OutputRow[], format: OutputFormat, formulaEscape = true): string {
   if (format === "ndjson") return rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length > 0 ? "\n" : "");
-  if (format === "csv") return stringify(rows, { header: true, columns: [...OUTPUT_COLUMNS], cast: { boolean: (b) => (b ? "true" : "false") } });
+  if (format === "csv") return stringify(rows, { header: true, columns: [...OUTPUT_COLUMNS], cast: { boolean: (b) => (b ? "true" : "false"), string: (s) => (formulaEscape ? escapeFormula(s) : s) } });
   const table = new Table({ head: ["#", "domain", "scorecard", "tier", "total", "fit", "timing", "quadrant", "top reasons"], wordWrap: true, colWidths: [6, 24, 12, 12, 7, 7, 7, 20, 60] });
   for (const r of rows) table.push([String(r.rank), String(r.domain), String(r.scorecard), String(r.tier_name), String(r.total), String(r.fit), String(r.timing), QUADRANT_LABELS[r.quadrant as keyof typeof QUADRANT_LABELS].split(" (")[0] ?? "", String(r.top_reasons)]);
   return `${table.toString()}\n`;
 }
 
-function summarize(io: CliIo, parsed: Parsed<unknown>[], batches: BatchResult[], shown: number, total: number) {
-  const lines: string[] = [];
-  const rejected = parsed.flatMap((p) => p.rejected);
-  for (const p of parsed) if (p.rows > 0 || p.rejected.length > 0) lines.push(`read ${p.rows} rows, rejected ${p.rejected.length}${p.rejected[0] ? ` (${p.rejected[0].source})` : ""}`);
-  for (const e of rejected.slice(0, 20)) lines.push(`  ${formatRowError(e)}`);
-  if (rejected.length > 20) lines.push(`  … and ${rejected.length - 20} more rejected rows`);
+function summarize(io: CliIo, files: readonly ImportedFile[], batches: BatchResult[], shown: number, total: number, options: ReportOptions) {
+  const lines = importSummary(files, options);
   const orphans = batches[0]?.signalsWithoutProfile ?? 0;
   if (orphans > 0) lines.push(`${orphans} signals name an account that is not in the accounts file; they were not scored`);
   for (const batch of batches) {
@@ -63,6 +69,7 @@ export async function runScore(io: CliIo, options: ScoreOptions): Promise<ScoreR
   if (!["table", "csv", "ndjson"].includes(format)) throw new CliError(`--format: expected table, csv or ndjson, got "${options.format}"`);
   if (options.rubric.length === 0) throw new CliError("--rubric: expected at least one rubric file");
   const asOf = parseAsOf(options.asOf, io);
+  checkMaxRejected(options.maxRejected);
   const rubrics: Rubric[] = [];
   for (const path of options.rubric) rubrics.push(await loadRubric(io, path));
   for (const id of options.scorecard ?? []) {
@@ -76,11 +83,13 @@ export async function runScore(io: CliIo, options: ScoreOptions): Promise<ScoreR
   const limit = format === "table" ? (options.limit ?? 50) : (options.limit ?? Infinity);
   const total = batches.reduce((n, b) => n + b.rankings.reduce((m, r) => m + r.ranked.length, 0), 0);
   const rows = batches.flatMap((b) => b.rankings.flatMap((r) => r.ranked.slice(0, limit).map((s, i) => outputRow(s, i + 1, names.get(s.accountKey), options.reasons ?? 3))));
-  const text = renderRows(rows, format);
+  const text = renderRows(rows, format, options.formulaEscape !== false);
   if (options.output) await io.writeText(options.output, text);
   else io.stdout(text);
 
-  const parsed: Parsed<unknown>[] = [inputs.accounts, ...inputs.signals];
-  if (!options.quiet) summarize(io, parsed, batches, rows.length, total);
-  return { batches, rejectedRows: parsed.reduce((n, p) => n + p.rejected.length, 0), scoredRows: total };
+  const files: ImportedFile[] = [inputs.accounts, ...inputs.signals].map((f, i) => ({ source: f.source, rows: f.rows, imported: f.items.length, rejects: f.rejects, warnings: f.warnings, noun: i === 0 ? "accounts" : "signals" }));
+  await writeIssueFiles(io, files, options);
+  if (!options.quiet) summarize(io, files, batches, rows.length, total, options);
+  enforceLimits(files, options);
+  return { batches, rejectedRows: files.reduce((n, f) => n + f.rejects.length, 0), scoredRows: total };
 }

@@ -3,16 +3,26 @@ import type { CliIo } from "./io.js";
 import { CliError } from "./io.js";
 
 /** An in-memory CliIo for tests: virtual files first, then the repository's real files. */
-export function memoryIo(files: Record<string, string> = {}, opts: { tty?: boolean; now?: string } = {}) {
+export function memoryIo(files: Record<string, string | Uint8Array> = {}, opts: { tty?: boolean; now?: string } = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const written: Record<string, string> = {};
   const root = new URL("../../../", import.meta.url);
   const io: CliIo = {
     readText: async (path) => {
-      if (path in files) return files[path] as string;
+      const file = files[path];
+      if (file !== undefined) return typeof file === "string" ? file : new TextDecoder().decode(file);
       try {
         return await readFile(new URL(path, root), "utf8");
+      } catch {
+        throw new CliError(`${path}: no such file`);
+      }
+    },
+    readBytes: async (path) => {
+      const file = files[path];
+      if (file !== undefined) return typeof file === "string" ? new TextEncoder().encode(file) : file;
+      try {
+        return await readFile(path.startsWith("/") ? path : new URL(path, root));
       } catch {
         throw new CliError(`${path}: no such file`);
       }

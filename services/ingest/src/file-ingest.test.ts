@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { TOPICS } from "@icpstream/contracts";
-import { parseMapping } from "@icpstream/scoring";
+import { parseMapping } from "@icpstream/imports";
 import { ingestFile } from "./file-ingest.js";
 import type { InputTopicId } from "./to-events.js";
 
@@ -67,5 +67,31 @@ describe("file ingest", () => {
     await ingestFile({ text, fileName: "a.csv", format: "csv", type: "accounts", observedAt: "2026-10-20T00:00:00Z", send: a.send });
     await ingestFile({ text, fileName: "a.csv", format: "csv", type: "accounts", observedAt: "2026-10-21T00:00:00Z", send: b.send });
     expect((a.sent[0]!.events[0] as { eventId: string }).eventId).toBe((b.sent[0]!.events[0] as { eventId: string }).eventId);
+  });
+
+  it("rejects one oversized row by its line and sends every row after it (an oversized row no longer aborts the run)", async () => {
+    const rows = Array.from({ length: 700 }, (_, i) => `c${i}.example,Company ${i}`);
+    rows.splice(600, 0, `huge.example,${"x".repeat(300 * 1024)}`);
+    const { sent, send } = recorder();
+    const result = await ingestFile({ text: `domain,name\n${rows.join("\n")}\n`, fileName: "big.csv", format: "csv", type: "accounts", observedAt: "2026-10-20T00:00:00Z", send });
+    expect(result.rows).toBe(701);
+    expect(result.sent).toBe(700);
+    expect(sent.flatMap((b) => b.events)).toHaveLength(700);
+    expect(result.rejected).toEqual([expect.objectContaining({ line: 602, reason: "row_too_large" })]);
+  });
+
+  it("rejects an event larger than a Kafka message before sending anything of it", async () => {
+    const { sent, send } = recorder();
+    const result = await ingestFile({ text: `domain,name\nacme.com,Acme\nwide.com,${"w".repeat(2000)}\n`, fileName: "a.csv", format: "csv", type: "accounts", observedAt: "2026-10-20T00:00:00Z", send, maxEventBytes: 1500 });
+    expect(result.sent).toBe(1);
+    expect(sent.flatMap((b) => b.events).map((e) => (e as { accountKey: string }).accountKey)).toEqual(["acme.com"]);
+    expect(result.rejected).toEqual([expect.objectContaining({ line: 3, reason: "event_too_large" })]);
+  });
+
+  it("keeps a row whose attribute is not understood, with a warning, instead of rejecting it", async () => {
+    const { send } = recorder();
+    const result = await ingestFile({ text: "domain,employee_count\nacme.com,fifty-ish\n", fileName: "a.csv", format: "csv", type: "accounts", observedAt: "2026-10-20T00:00:00Z", send });
+    expect(result.sent).toBe(1);
+    expect(result.warnings).toEqual([expect.objectContaining({ line: 2, column: "employee_count", value: "fifty-ish", reason: "not_understood" })]);
   });
 });

@@ -1,69 +1,89 @@
-import { parseAccounts, parseSignals } from "@icpstream/scoring";
-import type { InputFormat, Mapping, RowError } from "@icpstream/scoring";
+import { parseAccounts, parseSignals } from "@icpstream/imports";
+import type { ImportIssue, ImportOptions, InputFormat, Mapping } from "@icpstream/imports";
 import type { InputTopicId, SignalTopicId } from "./to-events.js";
 import { SIGNAL_TOPIC, profileEvent, signalEvent } from "./to-events.js";
 
 /**
  * File ingest: an export (CSV or NDJSON, optionally through a mapping file for Apollo,
- * Clay, HubSpot…) → events, sent in batches. Rows become profiles and signals through the
- * scoring package's row parsers — the one place that happens — so a file that `icp score`
- * accepts is a file `icp ingest` accepts. A bad row is rejected with its line and reason;
- * the others go on.
+ * HubSpot, Clay, Crunchbase, Salesforce, Bombora, G2…) → events, sent in batches. Rows
+ * become profiles and signals through @icpstream/imports — the same parsers as `icp score`
+ * — so a file that `icp score` accepts is a file `icp ingest` accepts, with the same
+ * rejects and warnings. A row that cannot be sent (over the row limit, an event larger
+ * than a Kafka message, a signal of another type than `--type`) is rejected with its line
+ * and reason before anything is sent; the others go on.
  */
 export type IngestType = "accounts" | "signals" | SignalTopicId;
 export const INGEST_TYPES: readonly IngestType[] = ["accounts", "signals", "hiring", "funding", "intent"];
 
 export type SendEvents = (topic: InputTopicId, events: unknown[]) => Promise<void>;
 
+/** Below Kafka's default message limit (1 MiB) with room for the registry header and record overhead. */
+export const DEFAULT_MAX_EVENT_BYTES = 900_000;
+
 export interface IngestFileOptions {
-  text: string;
-  /** The file name, for error messages (`file:line: field: …`). */
+  /** The file's text or bytes (bytes: encoding detected, BOM dropped). */
+  text: string | Uint8Array;
+  /** The file name, for error messages (`file:line: column: …`). */
   fileName: string;
   format: InputFormat;
   type: IngestType;
   mapping?: Mapping | undefined;
+  delimiter?: string | undefined;
+  decimalComma?: boolean | undefined;
+  encoding?: string | undefined;
   /** Source for rows that name none (default: the mapping's name or "file"). */
   source?: string | undefined;
   observedAt: string;
   send: SendEvents;
   batchSize?: number;
+  maxEventBytes?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface IngestResult {
   rows: number;
   sent: number;
-  rejected: RowError[];
+  rejected: ImportIssue[];
+  warnings: ImportIssue[];
 }
+
+const encoder = new TextEncoder();
 
 export async function ingestFile(options: IngestFileOptions): Promise<IngestResult> {
   const { type, observedAt } = options;
   const source = options.source ?? "file";
-  const parseOptions = { source: options.fileName, format: options.format, ...(options.mapping ? { mapping: options.mapping } : {}) };
-  const batches = new Map<InputTopicId, unknown[]>();
-  let rows: number;
-  let rejected: RowError[];
-  let items: { topic: InputTopicId; event: unknown }[];
-  if (type === "accounts") {
-    const parsed = parseAccounts(options.text, parseOptions);
-    ({ rows, rejected } = parsed);
-    items = parsed.items.map((profile) => ({ topic: "firmographic", event: profileEvent(profile, { observedAt, source }) }));
-  } else {
-    const parsed = parseSignals(options.text, parseOptions);
-    ({ rows, rejected } = parsed);
-    rejected = [...rejected];
-    items = [];
-    for (const [i, signal] of parsed.items.entries()) {
-      const topic = SIGNAL_TOPIC[signal.type];
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const parseOptions: ImportOptions = { source: options.fileName, format: options.format, mapping: options.mapping, delimiter: options.delimiter, decimalComma: options.decimalComma, encoding: options.encoding };
+  const parsed = type === "accounts" ? parseAccounts(options.text, parseOptions) : parseSignals(options.text, parseOptions);
+  const rejected = [...parsed.rejects];
+  const items: { topic: InputTopicId; event: unknown }[] = [];
+  for (const [i, item] of parsed.items.entries()) {
+    const line = parsed.lines[i] ?? 0;
+    let topic: InputTopicId;
+    let event: unknown;
+    if (type === "accounts") {
+      topic = "firmographic";
+      event = profileEvent(item as Parameters<typeof profileEvent>[0], { observedAt, source });
+    } else {
+      const signal = item as Parameters<typeof signalEvent>[0];
+      topic = SIGNAL_TOPIC[signal.type];
       if (type !== "signals" && topic !== type) {
-        // The parser does not keep line numbers for accepted rows; name the event instead.
-        rejected.push({ source: options.fileName, line: 0, field: "type", message: `${signal.type} (event ${signal.eventId}, item ${i + 1}) is a ${topic} event, not ${type}` });
+        rejected.push({ source: options.fileName, line, column: "type", value: signal.type, reason: "wrong_topic", message: `a ${signal.type} is a ${topic} event, not ${type}; skipped` });
         continue;
       }
-      items.push({ topic, event: signalEvent(signal, { observedAt, source }) });
+      event = signalEvent(signal, { observedAt, source });
     }
+    const bytes = encoder.encode(JSON.stringify(event)).length;
+    if (bytes > maxEventBytes) {
+      rejected.push({ source: options.fileName, line, column: undefined, value: undefined, reason: "event_too_large", message: `its event would be ${bytes} bytes, more than a Kafka message may hold (${maxEventBytes}); skipped` });
+      continue;
+    }
+    items.push({ topic, event });
   }
+  rejected.sort((a, b) => a.line - b.line);
+
   const batchSize = options.batchSize ?? 500;
+  const batches = new Map<InputTopicId, unknown[]>();
   let sent = 0;
   const flush = async (topic: InputTopicId) => {
     const batch = batches.get(topic);
@@ -81,5 +101,5 @@ export async function ingestFile(options: IngestFileOptions): Promise<IngestResu
     if (batch.length >= batchSize) await flush(topic);
   }
   for (const topic of batches.keys()) await flush(topic);
-  return { rows, sent, rejected };
+  return { rows: parsed.rows, sent, rejected, warnings: parsed.warnings };
 }

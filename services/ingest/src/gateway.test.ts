@@ -228,6 +228,38 @@ describe("the ingest gateway: status codes that say whether to retry", () => {
     expect(response.json().message).toContain("no top-level domain");
   });
 
+  it("names the reason a rejects file would give: a LinkedIn page is not an account (profile_url)", async () => {
+    const { post, sent } = gateway();
+    const response = await post("/v1/signals", JSON.stringify({ ...surge, domain: "https://www.linkedin.com/company/acme" }), apiKey);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().problems).toEqual([expect.objectContaining({ field: "accountKey", reason: "profile_url", message: expect.stringContaining("LinkedIn page") })]);
+    expect(sent).toEqual([]);
+  });
+
+  it("reads a signal type in vendor wording as files do (Pricing Page Visit)", async () => {
+    const { post, sent } = gateway();
+    const response = await post("/v1/signals", JSON.stringify({ type: "Pricing Page Visit", domain: "acme.com", occurredAt: "2026-10-20T09:00:00Z" }), apiKey);
+    expect(response.statusCode).toBe(202);
+    expect(sent[0]?.events[0]).toMatchObject({ type: "pricing_page_visit", accountKey: "acme.com" });
+  });
+
+  it("refuses a body that is not valid UTF-8 with 400 (invalid UTF-8 bytes in ids)", async () => {
+    const { app, sent } = gateway();
+    const body = Buffer.concat([Buffer.from('{"type":"demo_request","domain":"acme.com","occurredAt":"2026-10-20T09:00:00Z","eventId":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const response = await app.inject({ method: "POST", url: "/v1/signals", payload: body, headers: { "content-type": "application/json", "x-api-key": API_KEY } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe("INVALID_UTF8");
+    expect(sent).toEqual([]);
+  });
+
+  it("refuses a NUL character in an event id with 422", async () => {
+    const { post, sent } = gateway();
+    const response = await post("/v1/signals", JSON.stringify({ type: "demo_request", domain: "acme.com", occurredAt: "2026-10-20T09:00:00Z", eventId: "evt\u0000injected" }), apiKey);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().problems).toEqual([expect.objectContaining({ field: "eventId", reason: "invalid_field" })]);
+    expect(sent).toEqual([]);
+  });
+
   it("refuses malformed JSON with 400", async () => {
     const { post } = gateway();
     expect((await post("/v1/signals", "{", apiKey)).statusCode).toBe(400);

@@ -6,8 +6,8 @@ import { TOPICS } from "@icpstream/contracts";
 import { classifyError } from "@icpstream/kafka-kit";
 import type { EncodedRecord } from "@icpstream/kafka-kit";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifyWebhook } from "@icpstream/routing";
-import { SIGNAL_TYPES, derivedEventId, formatPath, tryNormalizeAccountKey } from "@icpstream/scoring";
-import type { SignalType } from "@icpstream/scoring";
+import { accountKeyFromValue, identifierProblem, signalTypeFromValue } from "@icpstream/imports";
+import { derivedEventId, formatPath } from "@icpstream/scoring";
 import { exceedsJsonDepth } from "./json-depth.js";
 import type { EventSink } from "./kafka-sender.js";
 import { SIGNAL_TOPIC } from "./to-events.js";
@@ -85,6 +85,8 @@ interface Problem {
   index?: number;
   field: string;
   message: string;
+  /** The reason code a rejects file would give (@icpstream/imports), when there is one. */
+  reason?: string;
 }
 
 export class RequestError extends Error {
@@ -144,11 +146,11 @@ export function verifySignature(header: string, body: Buffer, options: Pick<Gate
 function topicFor(family: Family, record: Record<string, unknown>): InputTopicId {
   if (family === "profiles") return "firmographic";
   if (family === "outcomes") return "outcome";
-  const type = record.type;
-  if (typeof type !== "string" || !(SIGNAL_TYPES as readonly string[]).includes(type)) {
-    throw new RequestError(422, "INVALID_EVENT", `type: expected one of ${SIGNAL_TYPES.join(", ")}, got ${JSON.stringify(type)}`, [{ field: "type", message: "unknown signal type" }]);
-  }
-  return SIGNAL_TOPIC[type as SignalType];
+  // Vendor wording is read as files read it: "Pricing Page Visit" is pricing_page_visit.
+  const type = signalTypeFromValue(record.type);
+  if (!type.ok) throw new RequestError(422, "INVALID_EVENT", `type: ${type.message}`, [{ field: "type", message: type.message, reason: type.reason }]);
+  record.type = type.value;
+  return SIGNAL_TOPIC[type.value];
 }
 
 /** When a request was received, and when it was signed (undefined for an API key). */
@@ -171,10 +173,12 @@ export function toEvent(family: Family, input: unknown, options: Pick<GatewayOpt
   const topic = topicFor(family, record);
   const domain = record.accountKey ?? record.domain;
   delete record.domain;
-  if (typeof domain !== "string") throw new RequestError(422, "INVALID_EVENT", "accountKey: expected the account's domain", [{ field: "accountKey", message: "expected the account's domain" }]);
-  const key = tryNormalizeAccountKey(domain);
-  if (!key.ok) throw new RequestError(422, "INVALID_ACCOUNT_KEY", `accountKey: ${key.reason}`, [{ field: "accountKey", message: key.reason }]);
-  record.accountKey = key.key;
+  if (typeof domain !== "string") throw new RequestError(422, "INVALID_EVENT", "accountKey: expected the account's domain", [{ field: "accountKey", message: "expected the account's domain", reason: "no_domain" }]);
+  const key = accountKeyFromValue(domain);
+  if (!key.ok) throw new RequestError(422, "INVALID_ACCOUNT_KEY", `accountKey: ${key.message}`, [{ field: "accountKey", message: key.message, reason: key.reason }]);
+  record.accountKey = key.value;
+  const badId = identifierProblem(record);
+  if (badId) throw new RequestError(422, "INVALID_EVENT", `${badId.field}: ${badId.message}`, [{ field: badId.field, message: badId.message, reason: "invalid_field" }]);
   if (family === "profiles") record.type = "account_profile";
   // The sender's observedAt is replaced below, so it is no part of what they sent.
   delete record.observedAt;
@@ -274,9 +278,15 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     const signedAt = context.credential.kind === "signature" ? verifySignature(context.credential.header, raw, options, context.receivedAt) : undefined;
     const tooDeep = exceedsJsonDepth(raw, maxDepth);
     if (tooDeep !== undefined) throw new RequestError(422, "NESTED_TOO_DEEP", `the body nests objects and arrays deeper than ${maxDepth} levels (at byte ${tooDeep})`);
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+    } catch {
+      throw new RequestError(400, "INVALID_UTF8", "the body is not valid UTF-8");
+    }
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString("utf8"));
+      body = JSON.parse(text);
     } catch (error) {
       throw new RequestError(400, "MALFORMED_JSON", `the body is not JSON: ${(error as Error).message}`);
     }

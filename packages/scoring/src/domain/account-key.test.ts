@@ -10,8 +10,15 @@ describe("normalizeAccountKey", () => {
     ["http://acme.co.uk:8080/pricing?utm=x#top", "acme.co.uk"],
     ["www2.acme.io", "acme.io"],
     ["jane.doe@Acme.com", "acme.com"],
-    ["https://user:pw@app.acme.com/", "app.acme.com"],
+    ["https://user:pw@app.acme.com/", "acme.com"],
     ["bücher.de", "xn--bcher-kva.de"],
+    ["xn--bcher-kva.de", "xn--bcher-kva.de"],
+    ["www.foo.co.uk", "foo.co.uk"],
+    ["shop.foo.co.uk", "foo.co.uk"],
+    ["www.www.acme.com", "acme.com"],
+    ["WWW.WWW2.Acme.com", "acme.com"],
+    ["acme.github.io", "acme.github.io"],
+    ["https://www.linkedin.com/", "linkedin.com"],
   ])("turns %j into %j", (input, expected) => {
     expect(normalizeAccountKey(input)).toBe(expected);
   });
@@ -27,6 +34,8 @@ describe("normalizeAccountKey", () => {
     ["acme.c0m", "invalid top-level domain"],
     ["acme..com", "empty label"],
     ["http://acme.com:99999/", "not a valid domain"],
+    ["co.uk", "public suffix"],
+    ["acme.com\u0000", "control character"],
   ])("rejects %j with a reason mentioning %j", (input, reason) => {
     const result = tryNormalizeAccountKey(input);
     expect(result.ok).toBe(false);
@@ -40,6 +49,28 @@ describe("normalizeAccountKey", () => {
     } catch (error) {
       expect((error as ScoringError).code).toBe("INVALID_ACCOUNT_KEY");
     }
+  });
+
+  it.each([
+    ["https://www.linkedin.com/company/first-co-example", "LinkedIn"],
+    ["linkedin.com/company/acme", "LinkedIn"],
+    ["https://www.facebook.com/acmeinc", "Facebook"],
+    ["https://x.com/acme", "X (Twitter)"],
+    ["https://twitter.com/acme", "X (Twitter)"],
+    ["https://www.crunchbase.com/organization/acme", "Crunchbase"],
+    ["https://app.apollo.io/#/companies/5f2a", "Apollo"],
+  ])("never keys an account by a profile page: %j is a %s page", (input, site) => {
+    const result = tryNormalizeAccountKey(input);
+    expect(result).toMatchObject({ ok: false, code: "profile_url" });
+    if (!result.ok) expect(result.reason).toContain(`a ${site} page`);
+  });
+
+  it.each(["acme.com;acme.io", "acme.com, globex.com", "acme.com globex.com", "acme.com|globex.com"])("says a cell holds two domains: %j", (input) => {
+    expect(tryNormalizeAccountKey(input)).toMatchObject({ ok: false, code: "several_domains", reason: expect.stringContaining("holds 2 domains") });
+  });
+
+  it("keeps a query with commas in a URL as one domain", () => {
+    expect(normalizeAccountKey("https://acme.com/pricing?utm=a,b")).toBe("acme.com");
   });
 
   it("is idempotent on every key it produces", () => {

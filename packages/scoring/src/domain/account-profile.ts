@@ -19,7 +19,14 @@ export type BusinessModel = z.infer<typeof BusinessModel>;
 export const DeliveryModel = z.enum(["saas", "services", "marketplace", "hardware", "on_premise_software", "other"]);
 export type DeliveryModel = z.infer<typeof DeliveryModel>;
 
-/** Latest funding stage, as Crunchbase-style sources report it. */
+/**
+ * Latest funding stage, in the words Crunchbase, Apollo and HubSpot use: pre-seed … Series J,
+ * a venture round whose series nobody reported (`venture_unknown`: Apollo's "Venture (Round
+ * not Specified)", Crunchbase's "Venture - Series Unknown"), convertible notes, debt, grants,
+ * corporate rounds, crowdfunding, private equity, public (IPO and post-IPO rounds), acquired.
+ * `series_d_plus` predates the single later series and still means "Series D or later": a
+ * rubric that lists it matches series_d … series_j too (see `fundingStageMatches`).
+ */
 export const FundingStage = z.enum([
   "bootstrapped",
   "pre_seed",
@@ -32,6 +39,20 @@ export const FundingStage = z.enum([
   "public",
   "acquired",
   "other",
+  "angel",
+  "series_d",
+  "series_e",
+  "series_f",
+  "series_g",
+  "series_h",
+  "series_i",
+  "series_j",
+  "venture_unknown",
+  "convertible_note",
+  "debt",
+  "grant",
+  "corporate_round",
+  "crowdfunding",
 ]);
 export type FundingStage = z.infer<typeof FundingStage>;
 
@@ -44,11 +65,22 @@ export const RevenueRange = z
   .refine((r) => r.maxUsd === undefined || r.maxUsd >= r.minUsd, { message: "expected maxUsd ≥ minUsd", path: ["maxUsd"] });
 export type RevenueRange = z.infer<typeof RevenueRange>;
 
+/** An employee headcount range as data providers report it ("51-200", "10,001+"); `max` absent = open-ended. */
+export const EmployeeRange = z
+  .object({
+    min: z.number().int().nonnegative(),
+    max: z.number().int().nonnegative().optional(),
+  })
+  .refine((r) => r.max === undefined || r.max >= r.min, { message: "expected max ≥ min", path: ["max"] });
+export type EmployeeRange = z.infer<typeof EmployeeRange>;
+
 export const Firmographics = z
   .object({
     /** Industry label as the source gives it; rubrics compare it with `normalizeLabel`. */
     industry: z.string().min(1).optional(),
     employeeCount: z.number().int().nonnegative().optional(),
+    /** A headcount range when the source has no exact figure; `employeeCount` is preferred when both are present. */
+    employeeRange: EmployeeRange.optional(),
     /** Exact annual revenue in USD; preferred over `revenueRange` when both are present. */
     revenueUsd: z.number().nonnegative().optional(),
     revenueRange: RevenueRange.optional(),
@@ -122,6 +154,25 @@ export const AntiIcpFacts = z
   });
 export type AntiIcpFacts = z.infer<typeof AntiIcpFacts>;
 
+/**
+ * An attribute the source had a value for that could not be used: a placeholder ("N/A"),
+ * a value not understood ("fifty-ish"), a currency other than US dollars. The attribute is
+ * unknown for scoring; the note says why, so an explanation can show it
+ * (`employee count unknown (value "fifty-ish" not understood)`).
+ */
+export const UnknownAttribute = z.object({
+  /** The profile attribute (`employeeCount`, `revenueUsd`, `country`, …). */
+  attribute: z.string().min(1).max(100),
+  /** The value as the source wrote it. */
+  value: z.string().max(500),
+  /** Why it was not used, as a phrase after the value: `not understood`, `is a placeholder`. */
+  reason: z.string().min(1).max(500),
+  /** The source's column, and where it was read (`accounts.csv:4`). */
+  column: z.string().min(1).max(200).optional(),
+  at: z.string().min(1).max(500).optional(),
+});
+export type UnknownAttribute = z.infer<typeof UnknownAttribute>;
+
 export const AccountProfile = z
   .object({
     accountKey: AccountKey,
@@ -130,6 +181,8 @@ export const AccountProfile = z
     technographics: Technographics.default({ technologies: [], competitorContracts: [] }),
     organisational: Organisational.default({ buyingRolesPresent: [] }),
     antiIcp: AntiIcpFacts.default({}),
+    /** Attributes the source had but that could not be used; absent when there are none. */
+    unknownAttributes: z.array(UnknownAttribute).max(100).optional(),
   });
 export type AccountProfile = z.infer<typeof AccountProfile>;
 /** What a producer may send: the defaulted parts may be left out. */

@@ -8,4 +8,6 @@ export * from "./account-profile.js";
 export * from "./label.js";
 export * from "./signal.js";
 export * from "./time.js";
+export * from "./event-id.js";
+export * from "./firmographic-values.js";
 export * from "./title.js";

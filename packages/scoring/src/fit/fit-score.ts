@@ -1,4 +1,5 @@
 import type { AccountProfile } from "../domain/account-profile.js";
+import { effectiveEmployeeCount, fundingStageMatches } from "../domain/firmographic-values.js";
 import { normalizeLabel, normalizedSet } from "../domain/label.js";
 import type { Contribution, Evidence, LayerResult } from "../explain/contribution.js";
 import { allocateCaps } from "../explain/allocate-caps.js";
@@ -52,9 +53,9 @@ const inValues = (values: readonly string[], value: string) => normalizedSet(val
 /** Whole-word match of a role phrase in a title, both normalised as job titles ("revops" is in "Head of Rev Ops"): see `normalizeTitle`. */
 export const containsWords = titleContains;
 
-function valueRule(attribute: string, rules: readonly ValueRule[] | undefined, value: string | undefined): Draft[] {
+function valueRule(attribute: string, rules: readonly ValueRule[] | undefined, value: string | undefined, matches: (values: readonly string[], value: string) => boolean = inValues): Draft[] {
   if (!rules || value === undefined) return [];
-  const rule = rules.find((r) => inValues(r.values, value));
+  const rule = rules.find((r) => matches(r.values, value));
   if (!rule) return [];
   const centi = toCenti(rule.points);
   return [{ rule: `firmographics.${attribute}`, label: rule.label ?? `${attribute} ${value}`, centi, uncapped: centi, evidence: [{ description: `${attribute} = ${value}`, points: fromCenti(centi) }] }];
@@ -110,10 +111,14 @@ function layer(id: string, drafts: Draft[], max: number | undefined, min: number
 function hardDisqualifier(rule: HardDisqualifier, profile: AccountProfile): { reason: string; input: string } | undefined {
   const f = profile.firmographics;
   switch (rule.when) {
-    case "employeeCountBelow":
-      return f.employeeCount !== undefined && f.employeeCount < rule.value ? { reason: rule.reason ?? `fewer than ${rule.value} employees`, input: `employeeCount = ${f.employeeCount}` } : undefined;
-    case "employeeCountAbove":
-      return f.employeeCount !== undefined && f.employeeCount > rule.value ? { reason: rule.reason ?? `more than ${rule.value} employees`, input: `employeeCount = ${f.employeeCount}` } : undefined;
+    case "employeeCountBelow": {
+      const employees = effectiveEmployeeCount(f);
+      return employees !== undefined && employees.value < rule.value ? { reason: rule.reason ?? `fewer than ${rule.value} employees`, input: employees.shown } : undefined;
+    }
+    case "employeeCountAbove": {
+      const employees = effectiveEmployeeCount(f);
+      return employees !== undefined && employees.value > rule.value ? { reason: rule.reason ?? `more than ${rule.value} employees`, input: employees.shown } : undefined;
+    }
     case "industryIn":
       return f.industry !== undefined && inValues(rule.values, f.industry) ? { reason: rule.reason ?? `excluded industry`, input: `industry = ${f.industry}` } : undefined;
     case "countryIn":
@@ -176,18 +181,19 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): Fit
   const firmo = rubric.firmographics;
   if (firmo) {
     const revenue = effectiveRevenue(profile);
+    const employees = effectiveEmployeeCount(f);
     layers.push(
       layer(
         "firmographics",
         [
           ...valueRule("industry", firmo.industry, f.industry),
-          ...bandRule("employeeCount", firmo.employeeCount, f.employeeCount, `employeeCount = ${f.employeeCount}`),
+          ...bandRule("employeeCount", firmo.employeeCount, employees?.value, employees?.shown ?? ""),
           ...bandRule("revenueUsd", firmo.revenueUsd, revenue?.value, revenue?.shown ?? ""),
           ...valueRule("country", firmo.country, f.country),
           ...valueRule("region", firmo.region, f.region),
           ...valueRule("businessModel", firmo.businessModel, f.businessModel),
           ...valueRule("deliveryModel", firmo.deliveryModel, f.deliveryModel),
-          ...valueRule("fundingStage", firmo.fundingStage, f.fundingStage),
+          ...valueRule("fundingStage", firmo.fundingStage, f.fundingStage, fundingStageMatches),
         ],
         firmo.max,
         undefined,

@@ -1,9 +1,9 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { YAMLParseError, parse as parseYaml } from "yaml";
 import { ScoringError } from "../errors.js";
 import { canonicalJson } from "./canonical-json.js";
 import { formatIssues, issueMessage } from "./issue-format.js";
+import { parseConfigYaml } from "./safe-yaml.js";
 import { RubricDocument } from "./rubric-schema.js";
 import type { Scorecard } from "./rubric-schema.js";
 
@@ -60,21 +60,12 @@ export function rubricFromValue(value: unknown, source: string): Rubric {
   };
 }
 
+/** The largest rubric text accepted (the shipped rubrics are about 10 KiB). */
+export const MAX_RUBRIC_CHARS = 1024 * 1024;
+
 /** Parses rubric text (YAML, which includes JSON). `source` is the file name used in every error line. */
 export function parseRubric(text: string, source: string): Rubric {
-  let value: unknown;
-  try {
-    value = parseYaml(text, { uniqueKeys: true });
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
-      const where = line === undefined ? source : `${source}:${line}:${col}`;
-      const message = `${where}: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`;
-      throw new ScoringError("RUBRIC_SYNTAX", message);
-    }
-    throw error;
-  }
-  return rubricFromValue(value, source);
+  return rubricFromValue(parseConfigYaml(text, source, { code: "RUBRIC_SYNTAX", what: "rubric", maxChars: MAX_RUBRIC_CHARS }), source);
 }
 
 export function findScorecard(rubric: Rubric, id: string): LoadedScorecard {

@@ -1,3 +1,4 @@
+import { fundingStageMatches } from "../domain/firmographic-values.js";
 import { normalizeLabel, normalizedSet } from "../domain/label.js";
 import { normalizeTitle } from "../domain/title.js";
 import type { Signal } from "../domain/signal.js";
@@ -8,6 +9,8 @@ export function matchesWhere(signal: Signal, where: Where | undefined): boolean 
   if (!where) return true;
   const fields = signal as unknown as Record<string, unknown>;
   for (const [field, condition] of Object.entries(where)) {
+    // A funding round's stage is matched like a profile's: `series_d_plus` covers series_d … series_j.
+    if (field === "round" && Array.isArray(condition) && typeof fields.round === "string" && fundingStageMatches(condition, fields.round)) continue;
     if (!matchesCondition(fields[field], condition)) return false;
   }
   return true;

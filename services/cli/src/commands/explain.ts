@@ -1,10 +1,11 @@
-import { findScorecard, formatExplanation, normalizeAccountKey, scoreAccountOnScorecard } from "@icpstream/scoring";
+import { describeProfileInputs, findScorecard, formatExplanation, normalizeAccountKey, scoreAccountOnScorecard } from "@icpstream/scoring";
 import { Command } from "commander";
 import { CliError } from "../io.js";
 import type { CliIo } from "../io.js";
 import { addNamespaceOptions } from "../live/connect.js";
 import type { NamespaceOptions } from "../live/settings.js";
 import { loadInputs, loadRubric, parseAsOf } from "../load.js";
+import { addInputOptions } from "./input-options.js";
 import { explainLive } from "./explain-live.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -19,7 +20,10 @@ interface ExplainOptions extends NamespaceOptions {
   accountsFormat?: string;
   signalsFormat?: string;
   accountsMapping?: string;
-  signalsMapping?: string;
+  signalsMapping?: string[];
+  delimiter?: string;
+  decimalComma?: boolean;
+  encoding?: string;
   json?: boolean;
 }
 
@@ -37,10 +41,6 @@ export function explainCommand(io: CliIo): Command {
     .option("-r, --rubric <file>", "rubric file (required without --live; with --live default $ICP_RUBRIC or rubrics/enterprise.yaml)")
     .option("--scorecard <id>", "only this scorecard; repeat for several", collect)
     .option("--as-of <instant>", "explain as of this instant; default now")
-    .option("--accounts-format <format>", "csv or ndjson")
-    .option("--signals-format <format>", "csv or ndjson")
-    .option("--accounts-mapping <file>", "mapping file for a foreign accounts export")
-    .option("--signals-mapping <file>", "mapping file for a foreign signals export")
     .option("--json", "print the full score (with --live: the decoded state) as JSON instead of text")
     .addHelpText(
       "after",
@@ -50,9 +50,10 @@ match the services' ICP_* settings (npm start's demo prints them). Fit shows the
 contributions the combiner keeps; timing is recomputed from the signals the timing service
 holds, at the instant it last evaluated them.`,
     );
+  addInputOptions(command);
   return addNamespaceOptions(command).action(async (domain: string, options: ExplainOptions) => {
       if (options.live) {
-        const ignored = (["accounts", "signals", "asOf", "accountsFormat", "signalsFormat", "accountsMapping", "signalsMapping"] as const).filter((o) => options[o] !== undefined);
+        const ignored = (["accounts", "signals", "asOf", "accountsFormat", "signalsFormat", "accountsMapping", "signalsMapping", "delimiter", "decimalComma", "encoding"] as const).filter((o) => options[o] !== undefined);
         if (ignored.length > 0) throw new CliError(`--live reads the pipeline's state; it takes no ${ignored.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`);
         await explainLive(io, domain, options);
         return;
@@ -66,12 +67,17 @@ holds, at the instant it last evaluated them.`,
       const inputs = await loadInputs(io, { ...options, accounts });
       const profile = inputs.accounts.items.find((a) => a.accountKey === key);
       if (!profile) {
-        const rejected = inputs.accounts.rejected.length > 0 ? ` (${inputs.accounts.rejected.length} rows were rejected; run icp score to see why)` : "";
-        throw new CliError(`${key}: not in ${accounts}${rejected}`);
+        const own = inputs.accounts.rejects.filter((r) => r.value === key || (typeof r.value === "string" && r.value.toLowerCase().includes(key)));
+        const why = own[0] ? ` (line ${own[0].line} was rejected: ${own[0].message})` : inputs.accounts.rejects.length > 0 ? ` (${inputs.accounts.rejects.length} rows were rejected; run icp score --rejects FILE to see why)` : "";
+        throw new CliError(`${key}: not in ${accounts}${why}`);
       }
       const signals = inputs.signals.flatMap((s) => s.items).filter((s) => s.accountKey === key);
       const scores = cards.map((card) => ({ card, score: scoreAccountOnScorecard(profile, signals, card, rubric.version, asOf) }));
       if (options.json) io.stdout(`${JSON.stringify(scores.map((s) => s.score), null, 2)}\n`);
-      else io.stdout(`${scores.map(({ card, score }) => formatExplanation(score, card.weights)).join("\n\n")}\n`);
+      else {
+        const inputsNotes = describeProfileInputs(profile);
+        const notes = inputsNotes.length > 0 ? `\n  Inputs (${accounts}:${inputs.accounts.lines[inputs.accounts.items.indexOf(profile)] ?? "?"})\n${inputsNotes.map((l) => `    ${l}`).join("\n")}` : "";
+        io.stdout(`${scores.map(({ card, score }) => `${formatExplanation(score, card.weights)}${notes}`).join("\n\n")}\n`);
+      }
     });
 }

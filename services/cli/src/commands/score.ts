@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import type { CliIo } from "../io.js";
 import { runScore } from "../score-pipeline.js";
+import { addInputOptions, addReportOptions } from "./input-options.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -10,7 +11,7 @@ const positiveInt = (value: string) => {
 };
 
 export function scoreCommand(io: CliIo): Command {
-  return new Command("score")
+  const command = new Command("score")
     .description("score accounts (and their signals) from files and print a ranked list")
     .requiredOption("-a, --accounts <file>", "accounts file (.csv, or .ndjson/.jsonl)")
     .option("-s, --signals <file>", "signals file (.csv or .ndjson); repeat for several", collect)
@@ -21,11 +22,10 @@ export function scoreCommand(io: CliIo): Command {
     .option("-o, --output <file>", "write the ranked list to a file instead of stdout")
     .option("--limit <n>", "rows per scorecard (default 50 for table, all otherwise)", positiveInt)
     .option("--reasons <n>", "top reasons per row (default 3)", positiveInt)
-    .addOption(new Option("--accounts-format <format>", "accounts format when the extension does not say").choices(["csv", "ndjson"]))
-    .addOption(new Option("--signals-format <format>", "signals format when the extension does not say").choices(["csv", "ndjson"]))
-    .option("--accounts-mapping <file>", "mapping file for a foreign accounts export (Apollo, Clay, HubSpot)")
-    .option("--signals-mapping <file>", "mapping file for a foreign signals export")
-    .action(async (options: Parameters<typeof runScore>[1]) => {
-      await runScore(io, options);
-    });
+    .option("--no-formula-escape", "CSV output: do not prefix cells starting with = + - @ (spreadsheet formulas) with a quote");
+  addInputOptions(command);
+  addReportOptions(command);
+  return command.action(async (options: Parameters<typeof runScore>[1]) => {
+    await runScore(io, options);
+  });
 }

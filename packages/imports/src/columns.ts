@@ -1,0 +1,69 @@
+import { SIGNAL_TYPES, signalSchemaFor } from "@icpstream/scoring";
+import type { SignalType } from "@icpstream/scoring";
+
+/**
+ * Our columns: the names icpstream reads, which a file uses directly (matched ignoring
+ * case, spaces and hyphens: "Employee Count" is employee_count) or a mapping file maps a
+ * vendor's headers onto. packages/imports/README.md lists them; this file is the source.
+ */
+export type AccountColumnKind = "text" | "count" | "usd" | "usd_exact" | "country" | "business_model" | "delivery_model" | "funding_stage" | "technologies" | "competitors" | "list" | "boolean" | "instant";
+
+export interface AccountColumn {
+  /** The profile attribute it fills (for unknown-attribute notes). */
+  attribute: string;
+  kind: AccountColumnKind;
+}
+
+export const ACCOUNT_COLUMNS: ReadonlyMap<string, AccountColumn> = new Map([
+  ["name", { attribute: "name", kind: "text" }],
+  ["industry", { attribute: "industry", kind: "text" }],
+  ["employee_count", { attribute: "employeeCount", kind: "count" }],
+  ["revenue_usd", { attribute: "revenueUsd", kind: "usd" }],
+  ["revenue_min_usd", { attribute: "revenueRange", kind: "usd_exact" }],
+  ["revenue_max_usd", { attribute: "revenueRange", kind: "usd_exact" }],
+  ["country", { attribute: "country", kind: "country" }],
+  ["region", { attribute: "region", kind: "text" }],
+  ["business_model", { attribute: "businessModel", kind: "business_model" }],
+  ["delivery_model", { attribute: "deliveryModel", kind: "delivery_model" }],
+  ["funding_stage", { attribute: "fundingStage", kind: "funding_stage" }],
+  ["technologies", { attribute: "technologies", kind: "technologies" }],
+  ["competitors", { attribute: "competitorContracts", kind: "competitors" }],
+  ["buying_roles", { attribute: "buyingRolesPresent", kind: "list" }],
+  ["champion_identified", { attribute: "championIdentified", kind: "boolean" }],
+  ["budget_holder_identified", { attribute: "budgetHolderIdentified", kind: "boolean" }],
+  ["has_technical_team", { attribute: "hasTechnicalTeam", kind: "boolean" }],
+  ["hiring_freeze", { attribute: "hiringFreeze", kind: "boolean" }],
+  ["recent_layoffs", { attribute: "recentLayoffs", kind: "boolean" }],
+  ["lost_on_price_at", { attribute: "lostOnPriceAt", kind: "instant" }],
+  ["deal_went_dark_at", { attribute: "dealWentDarkAt", kind: "instant" }],
+  ["bad_payment_history", { attribute: "badPaymentHistory", kind: "boolean" }],
+  ["regulatory_blocker", { attribute: "regulatoryBlocker", kind: "boolean" }],
+  ["do_not_contact", { attribute: "doNotContact", kind: "boolean" }],
+]);
+
+/** Columns that may name the account, in the order they are tried when a file has several. */
+export const KEY_COLUMNS = ["domain", "account_key", "website", "company_domain", "domain_name", "company_domain_name", "website_url", "company_website", "url"] as const;
+
+/** Our list columns: the only ones a mapping may `split`. */
+export const LIST_COLUMNS = new Set(["technologies", "competitors", "buying_roles"]);
+
+const camelToSnake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Every signal column: envelope columns and each signal type's fields in snake_case. */
+export const SIGNAL_COLUMNS: ReadonlySet<string> = new Set([
+  "event_id",
+  "type",
+  "occurred_at",
+  "source",
+  ...SIGNAL_TYPES.flatMap((type: SignalType) => Object.keys(signalSchemaFor(type).shape).map(camelToSnake)).filter((c) => !["type", "event_id", "account_key", "occurred_at", "source"].includes(c)),
+]);
+
+/** "Employee Count", "employee-count", " EMPLOYEE_COUNT " → employee_count. */
+export function ourColumnName(header: string): string {
+  return header.trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
+/** Case- and space-insensitive form of a vendor's header, for matching mapping files. */
+export function headerKey(header: string): string {
+  return header.trim().toLowerCase().replace(/\s+/g, " ");
+}

@@ -1,0 +1,104 @@
+import type { AccountProfile, Signal } from "@icpstream/scoring";
+import { ScoringError } from "@icpstream/scoring";
+import type { RowContext, RowOutcome } from "./accounts.js";
+import { accountFromProfileObject, accountFromView } from "./accounts.js";
+import type { ImportIssue } from "./issues.js";
+import type { Mapping, MappingKind } from "./mapping.js";
+import type { RowView } from "./rows.js";
+import { csvViews, objectView } from "./rows.js";
+import { signalFromView } from "./signals.js";
+import { decodeInput } from "./text/decode.js";
+import type { InputFormat, SourceRow } from "./text/records.js";
+import { readRows } from "./text/records.js";
+import type { DateOrder } from "./values/instants.js";
+
+/**
+ * Text (or bytes) in → typed values, warnings and rejects out. Pure: the caller reads the
+ * file and decides what to do with the issues (print a summary, write the rejects file,
+ * fail past a limit). Every row read is either an item or a reject: `rows` =
+ * `items.length` + `rejects.length`.
+ */
+export interface ImportOptions {
+  /** The file name, in every issue. */
+  source: string;
+  format: InputFormat;
+  mapping?: Mapping | undefined;
+  /** CSV delimiter (default: the mapping's, else detected from the header row). */
+  delimiter?: string | undefined;
+  /** Numbers use a decimal comma (default: the mapping's locale, else false: `12,5` is refused as ambiguous). */
+  decimalComma?: boolean | undefined;
+  /** Encoding of byte input (default UTF-8; UTF-16 is recognised). */
+  encoding?: string | undefined;
+  /** How to read `03/04/2026` (default: the mapping's, else only unambiguous dates). */
+  dateOrder?: DateOrder | undefined;
+  /** Largest row, in characters (default 256 KiB). */
+  maxRowChars?: number | undefined;
+}
+
+export interface Imported<T> {
+  items: T[];
+  /** The line each item starts on, by item index. */
+  lines: number[];
+  rejects: ImportIssue[];
+  warnings: ImportIssue[];
+  /** Rows read (blank rows not counted): items + rejects. */
+  rows: number;
+  source: string;
+  /** The encoding and delimiter the file was read with. */
+  encoding: string;
+  delimiter: string | undefined;
+}
+
+function run<T>(input: string | Uint8Array, options: ImportOptions, kind: MappingKind, build: (row: SourceRow, view: RowView | undefined, context: RowContext) => RowOutcome<T>): Imported<T> {
+  if (options.mapping && options.mapping.kind !== kind) throw new ScoringError("MAPPING_INVALID", `${options.mapping.source}: this mapping is for ${options.mapping.kind}, not ${kind} (${options.source})`);
+  const { text, encoding } = decodeInput(input, { source: options.source, encoding: options.encoding });
+  const read = readRows(text, { source: options.source, format: options.format, delimiter: options.delimiter ?? options.mapping?.delimiter, maxRowChars: options.maxRowChars });
+  const context: RowContext = {
+    source: options.source,
+    numbers: { decimalComma: options.decimalComma ?? options.mapping?.decimalComma ?? false },
+    dateOrder: options.dateOrder ?? options.mapping?.dateOrder,
+  };
+  const csv = read.header ? csvViews(read.header, kind, options.mapping, options.source) : undefined;
+  const csvView = csv?.view;
+  const items: T[] = [];
+  const lines: number[] = [];
+  const rejects = [...read.rejects];
+  const warnings: ImportIssue[] = [];
+  for (const [ours, theirs] of csv?.missing ?? []) {
+    warnings.push({ source: options.source, line: 1, column: theirs[0], value: undefined, reason: "missing_column", message: `the mapping ${options.mapping?.source ?? ""} reads ${theirs.map((t) => JSON.stringify(t)).join(" or ")} for ${ours}, which this file does not have; ${ours} is unknown for every row` });
+  }
+  for (const row of read.rows) {
+    const outcome = build(row, csvView ? csvView(row) : undefined, context);
+    if (outcome.warnings.length > 0) warnings.push(...outcome.warnings);
+    if (outcome.ok) {
+      items.push(outcome.value);
+      lines.push(row.line);
+    } else rejects.push(outcome.reject);
+  }
+  rejects.sort((a, b) => a.line - b.line);
+  return { items, lines, rejects, warnings, rows: read.rows.length + read.rejects.length, source: options.source, encoding, delimiter: read.delimiter };
+}
+
+/** Account rows → profiles. A domain seen on an earlier row is rejected as a duplicate (IDN and punycode spellings are one domain). */
+export function parseAccounts(input: string | Uint8Array, options: ImportOptions): Imported<AccountProfile> {
+  const firstLine = new Map<string, number>();
+  return run<AccountProfile>(input, options, "accounts", (row, view, context) => {
+    const object = row.object;
+    const outcome =
+      object && typeof object.accountKey === "string" && !options.mapping && ["firmographics", "technographics", "organisational", "antiIcp"].some((k) => Object.hasOwn(object, k))
+        ? accountFromProfileObject(object as Record<string, unknown>, row.line, context)
+        : accountFromView(view ?? objectView(row, "accounts", options.mapping), context);
+    if (!outcome.ok) return outcome;
+    const seen = firstLine.get(outcome.value.accountKey);
+    if (seen !== undefined) {
+      return { ok: false, reject: { source: context.source, line: row.line, column: undefined, value: outcome.value.accountKey, reason: "duplicate_account", message: `account ${outcome.value.accountKey} was already read on line ${seen}; skipped` }, warnings: outcome.warnings };
+    }
+    firstLine.set(outcome.value.accountKey, row.line);
+    return outcome;
+  });
+}
+
+/** Signal rows → signals (one file may mix types). */
+export function parseSignals(input: string | Uint8Array, options: ImportOptions): Imported<Signal> {
+  return run<Signal>(input, options, "signals", (row, view, context) => signalFromView(view ?? objectView(row, "signals", options.mapping), context));
+}
