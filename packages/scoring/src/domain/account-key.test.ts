@@ -90,5 +90,13 @@ describe("the AccountKey schema", () => {
     const result = AccountKey.safeParse("www.acme.com");
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toContain('normalizes to "acme.com"');
+    expect(AccountKey.safeParse("Acme.COM").error?.issues[0]?.message).toContain('normalizes to "acme.com"');
+  });
+
+  it("keeps reading a subdomain key written before keys were registrable domains, so a rebuild never dead-letters old events", () => {
+    expect(AccountKey.parse("shop.acme.com")).toBe("shop.acme.com");
+    expect(AccountKey.parse("xn--mnchen-3ya.de")).toBe("xn--mnchen-3ya.de");
+    expect(normalizeAccountKey("shop.acme.com")).toBe("acme.com");
+    expect(AccountKey.safeParse("10.0.0.1").success).toBe(false);
   });
 });

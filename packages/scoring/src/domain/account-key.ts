@@ -136,11 +136,26 @@ export function normalizeAccountKey(input: string): string {
   return result.key;
 }
 
-/** An already-normalized account key (what travels on the wire). */
+/**
+ * A host name in the form the wire carries: lower-case ASCII labels (punycode for an IDN), at
+ * least two, no `www.` prefix, no trailing dot, a letter or punycode top-level label.
+ */
+const WIRE_HOST = /^(?!www\d*\.)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+/**
+ * An already-normalized account key (what travels on the wire and keys Kafka messages).
+ * Producers send `normalizeAccountKey`'s registrable domain (`acme.com`, never
+ * `shop.acme.com`); icp ingest, the gateway and the file commands always do. The schema
+ * still accepts any normalized host name, subdomains included: events written before keys
+ * were registrable domains stay readable on a rebuild (a contract never narrows what it
+ * accepted). A spelling that is not normalized at all (`WWW.Acme.com`, a URL, an e-mail)
+ * is refused, naming its normalized form.
+ */
 export const AccountKey = z
   .string()
   .min(1)
   .check((ctx) => {
+    if (ctx.value.length <= MAX_DOMAIN_LENGTH && WIRE_HOST.test(ctx.value) && !IPV4.test(ctx.value)) return;
     const result = tryNormalizeAccountKey(ctx.value);
     if (!result.ok) {
       ctx.issues.push({ code: "custom", message: `expected a normalized domain such as acme.com: ${result.reason}`, input: ctx.value });
