@@ -20,6 +20,7 @@ export const REJECT_REASONS = {
   invalid_field: "a field every signal of its type needs is not understood",
   event_too_large: "the event is larger than a Kafka message may be",
   wrong_topic: "a signal of another type than the file was ingested as",
+  future_dated: "a signal dated further ahead than the tolerance allows",
 } as const;
 
 /** Why a value was left unknown (the row itself was imported). */

@@ -166,3 +166,21 @@ describe("parseSignals", () => {
     expect(result.items[0]).toMatchObject({ type: "category_research", source: "g2", category: "Lead Scoring" });
   });
 });
+
+describe("future-dated signals", () => {
+  const csv = "domain,type,occurred_at\nacme.com,demo_request,2026-11-01T12:00:00Z\nacme.com,demo_request,2062-11-01T00:00:00Z\nacme.com,demo_request,2026-11-01T23:00:00Z\n";
+  const asOf = Date.parse("2026-11-01T00:00:00Z");
+
+  it("rejects a signal dated more than the tolerance after the reference instant, naming its line, and keeps the rest", () => {
+    const parsed = parseSignals(csv, { source: "signals.csv", format: "csv", futureDated: { referenceMs: asOf, toleranceMs: 24 * 3_600_000, reference: "the as-of instant" } });
+    expect(parsed.items.map((s) => Date.parse(s.occurredAt))).toEqual([Date.parse("2026-11-01T12:00:00Z"), Date.parse("2026-11-01T23:00:00Z")]);
+    expect(parsed.rejects).toEqual([
+      expect.objectContaining({ line: 3, column: "occurred_at", reason: "future_dated", message: expect.stringContaining("13149 days after the as-of instant (2026-11-01T00:00:00.000Z); at most 24 hours ahead is accepted") }),
+    ]);
+    expect(parsed.rows).toBe(parsed.items.length + parsed.rejects.length);
+  });
+
+  it("accepts every date when no reference is given (the backtest scores each deal at its own instant)", () => {
+    expect(parseSignals(csv, { source: "signals.csv", format: "csv" }).items).toHaveLength(3);
+  });
+});

@@ -33,6 +33,14 @@ export interface ImportOptions {
   dateOrder?: DateOrder | undefined;
   /** Largest row, in characters (default 256 KiB). */
   maxRowChars?: number | undefined;
+  /**
+   * Signals only: refuse a signal dated more than `toleranceMs` after `referenceMs` (the run's
+   * as-of instant, or the moment `icp ingest` reads the file), with reason `future_dated`.
+   * A typo'd year would otherwise sit in the data and start counting one day, unseen; the
+   * timing service applies the same rule to a signal's `observedAt`. `reference` names the
+   * instant in the message ("the as-of instant").
+   */
+  futureDated?: { referenceMs: number; toleranceMs: number; reference: string } | undefined;
 }
 
 export interface Imported<T> {
@@ -98,7 +106,27 @@ export function parseAccounts(input: string | Uint8Array, options: ImportOptions
   });
 }
 
-/** Signal rows → signals (one file may mix types). */
+/** Signal rows → signals (one file may mix types); a signal dated too far ahead is rejected (`futureDated`). */
 export function parseSignals(input: string | Uint8Array, options: ImportOptions): Imported<Signal> {
-  return run<Signal>(input, options, "signals", (row, view, context) => signalFromView(view ?? objectView(row, "signals", options.mapping), context));
+  const future = options.futureDated;
+  return run<Signal>(input, options, "signals", (row, view, context) => {
+    const outcome = signalFromView(view ?? objectView(row, "signals", options.mapping), context);
+    if (!outcome.ok || !future) return outcome;
+    const ahead = Date.parse(outcome.value.occurredAt) - future.referenceMs;
+    if (ahead <= future.toleranceMs) return outcome;
+    const days = Math.round((ahead / 86_400_000) * 100) / 100;
+    const hours = Math.round((future.toleranceMs / 3_600_000) * 100) / 100;
+    return {
+      ok: false,
+      reject: {
+        source: context.source,
+        line: row.line,
+        column: "occurred_at",
+        value: outcome.value.occurredAt,
+        reason: "future_dated",
+        message: `the signal is dated ${outcome.value.occurredAt}, ${days} days after ${future.reference} (${new Date(future.referenceMs).toISOString()}); at most ${hours} hours ahead is accepted; skipped`,
+      },
+      warnings: outcome.warnings,
+    };
+  });
 }

@@ -66,6 +66,20 @@ describe("icp score", () => {
     expect(t.stderr()).toContain("warning: Strict: Top holds 0% of 10 accounts, below the healthy 10%–15%; lower Top's min (90) or widen what earns it: the thresholds are too strict; a min of 60 would put about 12.5% there by total alone");
   });
 
+  it("rejects a signal dated more than a day after --as-of with its file and line, and scores the rest", async () => {
+    const accounts = "domain,industry,employee_count\nacme.com,software,300\n";
+    const signals = "domain,type,occurred_at,round\nacme.com,funding_round,2026-10-20,series_b\nacme.com,funding_round,2062-10-20,series_b\n";
+    const t = memoryIo({ "a.csv": accounts, "s.csv": signals });
+    expect(await runCli(["score", "-a", "a.csv", "-s", "s.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "ndjson"], t.io)).toBe(0);
+    expect(t.stderr()).toContain("future_dated (occurred_at ×1)");
+    expect(t.stderr()).toContain("s.csv:3: occurred_at: the signal is dated 2062-10-20T00:00:00Z");
+    expect(t.stderr()).toContain("after the as-of instant (2026-11-01T00:00:00.000Z); at most 24 hours ahead is accepted");
+    expect(JSON.parse(t.stdout().trim()).top_reasons).toContain("new funding round +20");
+    const tolerant = memoryIo({ "a.csv": accounts, "s.csv": signals });
+    await runCli(["score", "-a", "a.csv", "-s", "s.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01", "-f", "ndjson", "--future-tolerance-hours", "1000000"], tolerant.io);
+    expect(tolerant.stderr()).not.toContain("future");
+  });
+
   it("prints a table on a terminal", async () => {
     const t = memoryIo({}, { tty: true });
     await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "--limit", "3"], t.io);

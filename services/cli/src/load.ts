@@ -39,7 +39,12 @@ export interface InputOptions {
   decimalComma?: boolean;
   /** Encoding of the inputs (default UTF-8; UTF-16 is recognised). */
   encoding?: string;
+  /** Hours a signal may be dated after the as-of instant before it is rejected as future-dated (default 24). */
+  futureToleranceHours?: number;
 }
+
+/** How far after the as-of instant a signal may be dated by default: a day, as the timing service allows after `observedAt`. */
+export const DEFAULT_FUTURE_TOLERANCE_HOURS = 24;
 
 export interface LoadedInputs {
   accounts: Imported<AccountProfile>;
@@ -55,8 +60,14 @@ export function signalMappingPaths(files: readonly string[], mappings: readonly 
   throw new CliError(`--signals-mapping: give one mapping for every signals file, or one per --signals file in the same order (${files.length} files, ${mappings.length} mappings; use "none" for a file in icpstream's own columns)`);
 }
 
-export async function loadInputs(io: CliIo, options: InputOptions): Promise<LoadedInputs> {
+/**
+ * Reads the accounts and signals files. With `asOf` (ISO), a signal dated more than the
+ * tolerance after it is rejected as future-dated (`icp score`, `icp explain`); the backtest,
+ * which scores each deal at its own instant, reads every signal.
+ */
+export async function loadInputs(io: CliIo, options: InputOptions, asOf?: string): Promise<LoadedInputs> {
   const common = { delimiter: options.delimiter, decimalComma: options.decimalComma, encoding: options.encoding };
+  const futureDated = asOf === undefined ? undefined : { referenceMs: Date.parse(asOf), toleranceMs: (options.futureToleranceHours ?? DEFAULT_FUTURE_TOLERANCE_HOURS) * 3_600_000, reference: "the as-of instant" };
   const accountsMapping = await loadMapping(io, options.accountsMapping, "accounts");
   const accounts = parseAccounts(await io.readBytes(options.accounts), { source: options.accounts, format: inputFormat(options.accounts, options.accountsFormat), mapping: accountsMapping, ...common });
   const signalFiles = options.signals ?? [];
@@ -64,7 +75,7 @@ export async function loadInputs(io: CliIo, options: InputOptions): Promise<Load
   const signals: Imported<Signal>[] = [];
   for (const [i, file] of signalFiles.entries()) {
     const mapping = await loadMapping(io, mappingPaths[i], "signals");
-    signals.push(parseSignals(await io.readBytes(file), { source: file, format: inputFormat(file, options.signalsFormat), mapping, ...common }));
+    signals.push(parseSignals(await io.readBytes(file), { source: file, format: inputFormat(file, options.signalsFormat), mapping, futureDated, ...common }));
   }
   return { accounts, signals, signalFiles };
 }

@@ -75,7 +75,7 @@ export async function runScore(io: CliIo, options: ScoreOptions): Promise<ScoreR
   for (const id of options.scorecard ?? []) {
     if (!rubrics.some((r) => r.scorecards.some((c) => c.id === id))) throw new CliError(`--scorecard: no rubric defines "${id}"`);
   }
-  const inputs = await loadInputs(io, options);
+  const inputs = await loadInputs(io, options, asOf);
   const names = new Map(inputs.accounts.items.map((a) => [a.accountKey, a.name]));
   const signals = inputs.signals.flatMap((s) => s.items);
 

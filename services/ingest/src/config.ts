@@ -34,6 +34,8 @@ export const GatewayEnv = z
     ICP_GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
     /** Requests handled at once; past it 429 with Retry-After. */
     ICP_GATEWAY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(GATEWAY_DEFAULTS.maxInFlight),
+    /** A signal dated more than this many hours after it is received gets 422 future_dated. */
+    ICP_GATEWAY_FUTURE_TOLERANCE_HOURS: z.coerce.number().min(0).max(24 * 365).default(GATEWAY_DEFAULTS.futureToleranceHours),
     /** Time for a whole request, headers and body; a client that stalls is cut off with 408. */
     ICP_GATEWAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(GATEWAY_DEFAULTS.requestTimeoutMs),
     /** Time for the request's headers (at most the request timeout). */

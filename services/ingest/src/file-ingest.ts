@@ -34,6 +34,8 @@ export interface IngestFileOptions {
   /** Source for rows that name none (default: the mapping's name or "file"). */
   source?: string | undefined;
   observedAt: string;
+  /** Hours a signal may be dated after `observedAt` before it is rejected as future-dated (default 24: the timing service's tolerance). */
+  futureToleranceHours?: number | undefined;
   send: SendEvents;
   batchSize?: number;
   maxEventBytes?: number;
@@ -53,7 +55,10 @@ export async function ingestFile(options: IngestFileOptions): Promise<IngestResu
   const { type, observedAt } = options;
   const source = options.source ?? "file";
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const parseOptions: ImportOptions = { source: options.fileName, format: options.format, mapping: options.mapping, delimiter: options.delimiter, decimalComma: options.decimalComma, encoding: options.encoding };
+  // The timing service dead-letters a signal dated more than its tolerance after observedAt;
+  // refusing it here names the file and line instead.
+  const futureDated = { referenceMs: Date.parse(observedAt), toleranceMs: (options.futureToleranceHours ?? 24) * 3_600_000, reference: "the time it was read" };
+  const parseOptions: ImportOptions = { source: options.fileName, format: options.format, mapping: options.mapping, delimiter: options.delimiter, decimalComma: options.decimalComma, encoding: options.encoding, futureDated };
   const parsed = type === "accounts" ? parseAccounts(options.text, parseOptions) : parseSignals(options.text, parseOptions);
   const rejected = [...parsed.rejects];
   const items: { topic: InputTopicId; event: unknown }[] = [];

@@ -18,6 +18,7 @@ const app = buildGateway({
   bodyLimitBytes: env.ICP_GATEWAY_BODY_LIMIT_BYTES,
   maxBatch: env.ICP_GATEWAY_MAX_BATCH,
   maxInFlight: env.ICP_GATEWAY_MAX_IN_FLIGHT,
+  futureToleranceHours: env.ICP_GATEWAY_FUTURE_TOLERANCE_HOURS,
   requestTimeoutMs: env.ICP_GATEWAY_REQUEST_TIMEOUT_MS,
   headersTimeoutMs: env.ICP_GATEWAY_HEADERS_TIMEOUT_MS,
   defaultSource: "gateway",

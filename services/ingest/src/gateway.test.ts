@@ -81,6 +81,15 @@ describe("the ingest gateway: who may send", () => {
     expect((await post("/v1/signals", JSON.stringify(surge), apiKey)).statusCode).toBe(202);
   });
 
+  it("a signal dated more than a day after it is received is refused with 422 future_dated, so it is never dead-lettered downstream", async () => {
+    const { post, sent } = gateway();
+    const ahead = await post("/v1/signals", JSON.stringify({ ...surge, occurredAt: "2062-10-20T09:00:00Z" }), apiKey);
+    expect(ahead.statusCode).toBe(422);
+    expect(ahead.json().problems).toEqual([expect.objectContaining({ field: "occurredAt", reason: "future_dated", message: expect.stringContaining("at most 24 hours ahead is accepted") })]);
+    expect(sent).toEqual([]);
+    expect((await post("/v1/signals", JSON.stringify({ ...surge, occurredAt: "2026-10-21T09:00:00Z" }), apiKey)).statusCode).toBe(202);
+  });
+
   it("a captured signed request replayed after the tolerance window is refused with 401 SIGNATURE_EXPIRED, and nothing is sent", async () => {
     const { post, sent, clock } = gateway();
     const body = JSON.stringify(surge);

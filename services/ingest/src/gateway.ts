@@ -62,6 +62,8 @@ export interface GatewayOptions {
   /** Time for the headers (default 10 s). */
   headersTimeoutMs?: number;
   defaultSource: string;
+  /** A signal dated more than this many hours after its receipt is refused with 422 (default 24, the timing service's tolerance). */
+  futureToleranceHours?: number;
   now: () => Date;
   logger: Logger;
 }
@@ -72,6 +74,7 @@ export const GATEWAY_DEFAULTS = {
   maxInFlight: 256,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
+  futureToleranceHours: 24,
 } as const;
 
 /** Seconds a client is told to wait after 429 (a slot frees as soon as a request ends) and 503 (a broker election takes seconds). */
@@ -167,7 +170,7 @@ export interface Receipt {
  * `occurredAt`, `observedAt` and `schemaVersion` change from one receipt to the next, and
  * an id made with them made every replay a new event.
  */
-export function toEvent(family: Family, input: unknown, options: Pick<GatewayOptions, "defaultSource">, receipt: Receipt): { topic: InputTopicId; event: unknown } {
+export function toEvent(family: Family, input: unknown, options: Pick<GatewayOptions, "defaultSource" | "futureToleranceHours">, receipt: Receipt): { topic: InputTopicId; event: unknown } {
   if (input === null || typeof input !== "object" || Array.isArray(input)) throw new RequestError(422, "INVALID_EVENT", "expected a JSON object", [{ field: "(top level)", message: "expected a JSON object" }]);
   const record: Record<string, unknown> = { ...(input as Record<string, unknown>) };
   const topic = topicFor(family, record);
@@ -191,6 +194,17 @@ export function toEvent(family: Family, input: unknown, options: Pick<GatewayOpt
   if (!result.success) {
     const problems = result.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message }));
     throw new RequestError(422, "INVALID_EVENT", problems.map((p) => `${p.field}: ${p.message}`).join("; "), problems);
+  }
+  // The timing service dead-letters a signal dated more than its tolerance after observedAt:
+  // refuse it here, where the sender hears why.
+  if (family === "signals") {
+    const event = result.data as { occurredAt: string; observedAt: string };
+    const ahead = Date.parse(event.occurredAt) - Date.parse(event.observedAt);
+    const tolerance = (options.futureToleranceHours ?? GATEWAY_DEFAULTS.futureToleranceHours) * 3_600_000;
+    if (ahead > tolerance) {
+      const message = `dated ${event.occurredAt}, ${Math.round((ahead / 86_400_000) * 100) / 100} days after it was received; at most ${tolerance / 3_600_000} hours ahead is accepted`;
+      throw new RequestError(422, "INVALID_EVENT", `occurredAt: ${message}`, [{ field: "occurredAt", message, reason: "future_dated" }]);
+    }
   }
   return { topic, event: result.data };
 }

@@ -24,6 +24,7 @@ interface ExplainOptions extends NamespaceOptions {
   delimiter?: string;
   decimalComma?: boolean;
   encoding?: string;
+  futureToleranceHours?: number;
   json?: boolean;
 }
 
@@ -53,7 +54,7 @@ holds, at the instant it last evaluated them.`,
   addInputOptions(command);
   return addNamespaceOptions(command).action(async (domain: string, options: ExplainOptions) => {
       if (options.live) {
-        const ignored = (["accounts", "signals", "asOf", "accountsFormat", "signalsFormat", "accountsMapping", "signalsMapping", "delimiter", "decimalComma", "encoding"] as const).filter((o) => options[o] !== undefined);
+        const ignored = (["accounts", "signals", "asOf", "accountsFormat", "signalsFormat", "accountsMapping", "signalsMapping", "delimiter", "decimalComma", "encoding", "futureToleranceHours"] as const).filter((o) => options[o] !== undefined);
         if (ignored.length > 0) throw new CliError(`--live reads the pipeline's state; it takes no ${ignored.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`);
         await explainLive(io, domain, options);
         return;
@@ -64,7 +65,7 @@ holds, at the instant it last evaluated them.`,
       const asOf = parseAsOf(options.asOf, io);
       const rubric = await loadRubric(io, rubricFile);
       const cards = options.scorecard ? options.scorecard.map((id) => findScorecard(rubric, id)) : rubric.scorecards;
-      const inputs = await loadInputs(io, { ...options, accounts });
+      const inputs = await loadInputs(io, { ...options, accounts }, asOf);
       const profile = inputs.accounts.items.find((a) => a.accountKey === key);
       if (!profile) {
         const own = inputs.accounts.rejects.filter((r) => r.value === key || (typeof r.value === "string" && r.value.toLowerCase().includes(key)));

@@ -21,6 +21,7 @@ interface IngestOptions {
   delimiter?: string;
   decimalComma?: boolean;
   encoding?: string;
+  futureToleranceHours?: number;
   progress: boolean;
 }
 
@@ -43,6 +44,11 @@ export function ingestCommand(io: CliIo): Command {
     .option("--delimiter <char>", "CSV delimiter (default: detected from the header row)")
     .option("--decimal-comma", "numbers write decimals with a comma (12,5 = 12.5)")
     .option("--encoding <label>", "the file's encoding (default UTF-8; UTF-16 is recognised)")
+    .option("--future-tolerance-hours <n>", "reject a signal dated more than this many hours from now (default 24, as the timing service)", (v: string) => {
+      const n = Number(v);
+      if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new Error(`expected a number of hours ≥ 0, got "${v}"`);
+      return n;
+    })
     .option("--no-progress", "no progress bar");
   addReportOptions(command);
   return command.action(async (file: string, options: IngestOptions) => {
@@ -71,6 +77,7 @@ export function ingestCommand(io: CliIo): Command {
         delimiter: options.delimiter,
         decimalComma: options.decimalComma,
         encoding: options.encoding,
+        futureToleranceHours: options.futureToleranceHours,
         source: options.source ?? mapping?.name.toLowerCase().split(/\s+/)[0],
         observedAt: io.now().toISOString(),
         send: sender.send,

@@ -12,7 +12,14 @@ export function addInputOptions(command: Command): Command {
     .option("--signals-mapping <file>", "mapping file for a vendor's signals export (Bombora, G2); repeat to give one per --signals file, in order (none: our columns)", collect)
     .option("--delimiter <char>", "CSV delimiter (default: detected from each file's header row: , ; tab |)")
     .option("--decimal-comma", "numbers in the inputs write decimals with a comma (12,5 = 12.5; 1.200 = 1200)")
-    .option("--encoding <label>", "encoding of the inputs (default UTF-8; UTF-16 is recognised; e.g. windows-1252)");
+    .option("--encoding <label>", "encoding of the inputs (default UTF-8; UTF-16 is recognised; e.g. windows-1252)")
+    .option("--future-tolerance-hours <n>", "reject a signal dated more than this many hours after --as-of (default 24)", nonNegativeNumber);
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new Error(`expected a number of hours ≥ 0, got "${value}"`);
+  return n;
 }
 
 /** The options that say what happens to rejected rows and unknown values. */
