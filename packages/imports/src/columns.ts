@@ -67,3 +67,10 @@ export function ourColumnName(header: string): string {
 export function headerKey(header: string): string {
   return header.trim().toLowerCase().replace(/\s+/g, " ");
 }
+
+/**
+ * Outcome (opportunity) columns: a CRM opportunity export. `stage` is won / lost / open in
+ * CRM wording ("Closed Won", closedlost, "Negotiation/Review"); `is_won` / `is_closed` are the
+ * TRUE/FALSE columns a Salesforce report adds, used when the stage says neither.
+ */
+export const OUTCOME_COLUMNS: ReadonlySet<string> = new Set(["opportunity_id", "name", "created_at", "closed_at", "stage", "is_won", "is_closed", "amount", "currency"]);

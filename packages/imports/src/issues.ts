@@ -21,6 +21,8 @@ export const REJECT_REASONS = {
   event_too_large: "the event is larger than a Kafka message may be",
   wrong_topic: "a signal of another type than the file was ingested as",
   future_dated: "a signal dated further ahead than the tolerance allows",
+  duplicate_opportunity: "an opportunity already imported from an earlier row",
+  invalid_outcome: "an outcome event or opportunity that contradicts itself",
 } as const;
 
 /** Why a value was left unknown (the row itself was imported). */
@@ -33,6 +35,8 @@ export const WARNING_REASONS = {
   unknown_value: "a value outside the vocabulary, kept as unknown or other",
   domain_fallback: "the first website column was not usable; another one was",
   missing_column: "a column the mapping reads (optional) is not in the file",
+  default_currency: "amounts with no currency, read in the default currency",
+  outcome_events: "outcome events of one opportunity that disagree",
 } as const;
 
 export type RejectReason = keyof typeof REJECT_REASONS;

@@ -7,6 +7,10 @@ import type { Mapping, MappingKind } from "./mapping.js";
 import type { RowView } from "./rows.js";
 import { csvViews, objectView } from "./rows.js";
 import { signalFromView } from "./signals.js";
+import type { OutcomeEventV1 } from "@icpstream/contracts";
+import type { Opportunity } from "@icpstream/scoring";
+import type { ProfileSnapshotRow } from "./outcomes.js";
+import { foldOutcomeEvents, isOutcomeEvent, opportunityFromView, outcomeEventOf, snapshotFromView } from "./outcomes.js";
 import { decodeInput } from "./text/decode.js";
 import type { InputFormat, SourceRow } from "./text/records.js";
 import { readRows } from "./text/records.js";
@@ -128,5 +132,77 @@ export function parseSignals(input: string | Uint8Array, options: ImportOptions)
       },
       warnings: outcome.warnings,
     };
+  });
+}
+
+/**
+ * Opportunity rows (a CRM opportunity export, through a mapping or in our columns) and, in
+ * NDJSON, outcome events → opportunities in creation order. An opportunity id seen on an
+ * earlier row is rejected as a duplicate; events are folded per opportunity (see
+ * `foldOutcomeEvents`) and an opportunity given both ways is taken from its row. Amounts
+ * with no currency are read in `defaultCurrency` (default USD), with one warning for the file.
+ */
+export function parseOutcomes(input: string | Uint8Array, options: ImportOptions & { defaultCurrency?: string }): Imported<Opportunity> {
+  const defaultCurrency = options.defaultCurrency ?? "USD";
+  const firstLine = new Map<string, number>();
+  const events: { event: OutcomeEventV1; line: number }[] = [];
+  let defaulted = 0;
+  const rows = run<Opportunity | null>(input, options, "outcomes", (row, view, context) => {
+    if (isOutcomeEvent(row.object)) {
+      const read = outcomeEventOf(row.object as Record<string, unknown>, row.line, context.source);
+      if (!read.ok) return { ok: false, reject: read.reject, warnings: [] };
+      events.push({ event: read.event, line: row.line });
+      return { ok: true, value: null, warnings: [] };
+    }
+    const outcome = opportunityFromView(view ?? objectView(row, "outcomes", options.mapping), { ...context, defaultCurrency });
+    if (!outcome.ok) return outcome;
+    const seen = firstLine.get(outcome.value.opportunityId);
+    if (seen !== undefined) {
+      return { ok: false, reject: { source: context.source, line: row.line, column: "opportunity_id", value: outcome.value.opportunityId, reason: "duplicate_opportunity", message: `opportunity ${outcome.value.opportunityId} was already read on line ${seen}; skipped` }, warnings: outcome.warnings };
+    }
+    firstLine.set(outcome.value.opportunityId, row.line);
+    if (outcome.defaultedCurrency) defaulted++;
+    return outcome;
+  });
+  const items: Opportunity[] = [];
+  const lines: number[] = [];
+  rows.items.forEach((item, i) => {
+    if (item === null) return;
+    items.push(item);
+    lines.push(rows.lines[i] ?? 0);
+  });
+  const warnings = [...rows.warnings];
+  const folded = foldOutcomeEvents(events.map((e) => e.event));
+  for (const w of folded.warnings) warnings.push({ source: options.source, line: 0, column: undefined, value: undefined, reason: "outcome_events", message: w });
+  const lastLine = new Map<string, number>();
+  for (const { event, line } of events) lastLine.set(event.opportunityId, Math.max(lastLine.get(event.opportunityId) ?? 0, line));
+  for (const o of folded.opportunities) {
+    if (firstLine.has(o.opportunityId)) {
+      warnings.push({ source: options.source, line: lastLine.get(o.opportunityId) ?? 0, column: undefined, value: o.opportunityId, reason: "outcome_events", message: `opportunity ${o.opportunityId} is both a row (line ${firstLine.get(o.opportunityId)}) and outcome events; the row is used` });
+      continue;
+    }
+    items.push(o);
+    lines.push(lastLine.get(o.opportunityId) ?? 0);
+  }
+  if (defaulted > 0) warnings.push({ source: options.source, line: 0, column: "currency", value: undefined, reason: "default_currency", message: `${defaulted} amounts have no currency and are read as ${defaultCurrency}` });
+  // Creation order, then opportunity id: the order the backtest reads them in.
+  const order = items.map((item, i) => ({ item, line: lines[i] ?? 0 })).sort((a, b) => Date.parse(a.item.createdAt) - Date.parse(b.item.createdAt) || (a.item.opportunityId < b.item.opportunityId ? -1 : a.item.opportunityId > b.item.opportunityId ? 1 : 0));
+  // Every row read is an item or a reject; event lines count as read rows of the items they fold into.
+  return { ...rows, items: order.map((o) => o.item), lines: order.map((o) => o.line), warnings, rows: rows.rows };
+}
+
+/**
+ * Dated profile snapshots: account rows with `as_of` (or `snapshot_at`), the instant the
+ * profile was known, or NDJSON `account_profile` events (their `occurredAt`). What the
+ * backtest uses to score each deal with the profile known at its creation.
+ */
+export function parseProfileSnapshots(input: string | Uint8Array, options: ImportOptions): Imported<ProfileSnapshotRow> {
+  return run<ProfileSnapshotRow>(input, options, "snapshots", (row, view, context) => {
+    const object = row.object;
+    if (object && object.type === "account_profile" && typeof object.occurredAt === "string") {
+      const profile = accountFromProfileObject(object as Record<string, unknown>, row.line, context);
+      return profile.ok ? { ok: true, value: { at: object.occurredAt, profile: profile.value }, warnings: profile.warnings } : profile;
+    }
+    return snapshotFromView(view ?? objectView(row, "snapshots", options.mapping), context);
   });
 }

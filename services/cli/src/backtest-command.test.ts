@@ -12,7 +12,8 @@ describe("icp backtest", () => {
     expect(t.stdout()).toContain("win rate (95%)");
     expect(t.stdout()).toMatch(/too few to judge the model with confidence/);
     expect(t.stdout()).toMatch(/open opportunities reported apart/);
-    expect(t.stderr()).toContain('examples/outcomes.csv:24: stage: expected won, lost or open (Closed Won and Closed Lost are read too), got "Negotiation"');
+    expect(t.stderr()).toContain("examples/outcomes.csv: 24 rows read, 23 opportunities imported, 1 rejected");
+    expect(t.stderr()).toContain("examples/outcomes.csv:25: closed_at: expected a close date at or after the creation date (2026-11-10T00:00:00Z); skipped");
   });
 
   it("writes the report as JSON with every tier's win rate interval", async () => {

@@ -1,25 +1,26 @@
 import { ProfileHistory, DEFAULT_MIN_CLOSED_DEALS, DEFAULT_TARGET_TOP_SHARE } from "@icpstream/backtest";
 import type { Opportunity, ProfileSnapshot, ReportOptions } from "@icpstream/backtest";
-import { summaryLines } from "@icpstream/imports";
+import { parseOutcomes, parseProfileSnapshots, summaryLines } from "@icpstream/imports";
 import type { Imported } from "@icpstream/imports";
 import type { Rubric, Signal } from "@icpstream/scoring";
 import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
-import { inputFormat, loadInputs, loadRubric, parseAsOf } from "./load.js";
+import { inputFormat, loadInputs, loadMapping, loadRubric, parseAsOf } from "./load.js";
 import type { InputOptions } from "./load.js";
-import { formatRowError, parseOutcomes, parseProfileSnapshots } from "./outcome-input.js";
-import type { RowError } from "./outcome-input.js";
 
 /**
  * File reading shared by `icp backtest`, `icp calibrate` and `icp learn`: rubrics,
- * accounts, signals (the same readers as `icp score`), outcomes and optional dated profile
- * snapshots (outcome-input.ts). Bad rows are reported on stderr with file and line and
- * skipped; the run goes on.
+ * accounts, signals (the same readers as `icp score`), outcomes (a CRM opportunity export,
+ * through a mapping file or in our columns, or outcome events) and optional dated profile
+ * snapshots — all through @icpstream/imports. Bad rows are reported on stderr, grouped by
+ * reason with file and line, and skipped; the run goes on.
  */
 export interface OutcomeCliOptions extends InputOptions {
   rubric: string[];
   outcomes: string[];
   outcomesFormat?: string;
+  /** Mapping file for the outcomes export (examples/mappings: Salesforce opportunity report, HubSpot deals). */
+  outcomesMapping?: string;
   profileHistory?: string;
   asOf?: string;
   scorecard?: string[];
@@ -69,28 +70,23 @@ export async function loadOutcomeInputs(io: CliIo, options: OutcomeCliOptions): 
   }
 
   const inputs = await loadInputs(io, options);
+  const common = { delimiter: options.delimiter, decimalComma: options.decimalComma, encoding: options.encoding };
+  const outcomesMapping = await loadMapping(io, options.outcomesMapping, "outcomes");
   const outcomes = [];
   for (const file of options.outcomes) {
-    outcomes.push({ file, parsed: parseOutcomes(await io.readText(file), { source: file, format: inputFormat(file, options.outcomesFormat), ...(currency ? { defaultCurrency: currency } : {}) }) });
+    const parsed = parseOutcomes(await io.readBytes(file), { source: file, format: inputFormat(file, options.outcomesFormat), mapping: outcomesMapping, ...common, ...(currency ? { defaultCurrency: currency } : {}) });
+    outcomes.push({ file, parsed });
   }
   const snapshots: ProfileSnapshot[] = [];
-  const history = options.profileHistory === undefined ? undefined : parseProfileSnapshots(await io.readText(options.profileHistory), { source: options.profileHistory, format: inputFormat(options.profileHistory, undefined) });
+  const history = options.profileHistory === undefined ? undefined : parseProfileSnapshots(await io.readBytes(options.profileHistory), { source: options.profileHistory, format: inputFormat(options.profileHistory, undefined), ...common });
   if (history) snapshots.push(...history.items);
 
   const lines: string[] = [];
-  const report = (file: string, p: { rows: number; rejected: RowError[] }) => {
-    lines.push(`${file}: read ${p.rows} rows, rejected ${p.rejected.length}`);
-    for (const e of p.rejected.slice(0, 20)) lines.push(`  ${formatRowError(e)}`);
-    if (p.rejected.length > 20) lines.push(`  … and ${p.rejected.length - 20} more rejected rows`);
-  };
   const reportImported = (p: Imported<unknown>, noun: string) => lines.push(...summaryLines(p.source, { rows: p.rows, imported: p.items.length, rejected: p.rejects, warnings: p.warnings }, noun));
   reportImported(inputs.accounts, "accounts");
   inputs.signals.forEach((s) => reportImported(s, "signals"));
-  for (const { file, parsed } of outcomes) {
-    report(file, parsed);
-    lines.push(...parsed.warnings.map((w) => `warning: ${w}`));
-  }
-  if (history && options.profileHistory) report(options.profileHistory, history);
+  for (const { parsed } of outcomes) reportImported(parsed, "opportunities");
+  if (history) reportImported(history, "profile snapshots");
 
   const opportunities: Opportunity[] = [];
   const seen = new Set<string>();

@@ -1,8 +1,8 @@
-import { z } from "zod";
-import { AccountKey, IsoDateTime, toEpochMs } from "@icpstream/scoring";
+import { toEpochMs } from "@icpstream/scoring";
 
 /**
- * An opportunity (a CRM deal) as the backtest reads it: which account, when it was
+ * The opportunity model (now in the scoring domain, so @icpstream/imports reads CRM exports
+ * into it) and what the backtest asks of it. An opportunity (a CRM deal) as the backtest reads it: which account, when it was
  * created, whether and when it closed, and what it was worth. The vocabulary is the
  * outcome contract's (packages/contracts/src/events/outcome.ts): `opportunity_created`
  * makes an open opportunity, `opportunity_closed_won` / `opportunity_closed_lost` close it.
@@ -14,30 +14,8 @@ import { AccountKey, IsoDateTime, toEpochMs } from "@icpstream/scoring";
  * - `amount` in `currency` (ISO 4217, upper-case). The contract's events carry USD.
  *   Amounts are never converted: the report sums one currency and says how many it left out.
  */
-export const OpportunityStage = z.enum(["won", "lost", "open"]);
-export type OpportunityStage = z.infer<typeof OpportunityStage>;
-
-export const Currency = z.string().regex(/^[A-Z]{3}$/, "expected an ISO 4217 currency code such as USD");
-
-export const Opportunity = z
-  .object({
-    accountKey: AccountKey,
-    opportunityId: z.string().min(1).max(200),
-    name: z.string().min(1).max(500).optional(),
-    createdAt: IsoDateTime,
-    closedAt: IsoDateTime.optional(),
-    stage: OpportunityStage,
-    amount: z.number().nonnegative().optional(),
-    currency: Currency.optional(),
-  })
-  .superRefine((o, ctx) => {
-    if (o.stage !== "open" && o.closedAt === undefined) ctx.addIssue({ code: "custom", path: ["closedAt"], message: `expected a close date for a ${o.stage} opportunity` });
-    if (o.stage === "open" && o.closedAt !== undefined) ctx.addIssue({ code: "custom", path: ["closedAt"], message: "expected no close date for an open opportunity" });
-    if (o.closedAt !== undefined && toEpochMs(o.closedAt) < toEpochMs(o.createdAt)) {
-      ctx.addIssue({ code: "custom", path: ["closedAt"], message: `expected a close date at or after the creation date (${o.createdAt})` });
-    }
-  });
-export type Opportunity = z.infer<typeof Opportunity>;
+export { Currency, Opportunity, OpportunityStage } from "@icpstream/scoring";
+import type { Opportunity } from "@icpstream/scoring";
 
 export const isClosed = (o: Pick<Opportunity, "stage">): boolean => o.stage !== "open";
 

@@ -222,3 +222,23 @@ export function parseSignedNumber(raw: unknown, options: NumberOptions): Cell<nu
 }
 
 export { BLANK };
+
+/**
+ * A deal amount with its currency, as CRM exports write it: `45000`, `USD 48,000.00`,
+ * `€40k`, `$1.2M`. One amount (not a range); the currency when the cell names one (the
+ * caller falls back to a currency column or a default).
+ */
+export function parseMoney(raw: unknown, options: NumberOptions): Cell<{ value: number; currency: string | undefined }> {
+  const read = amount(raw, options, "an amount such as 45000, 45,000.00, $45k or EUR 40,000");
+  if (read.kind !== "value") return read;
+  if (read.value.amount.kind !== "exact") return notUnderstood("one amount, not a range");
+  return value({ value: read.value.amount.value, currency: read.value.currency });
+}
+
+/** An ISO 4217 currency code or a currency symbol (`usd`, `$`, `€`), upper-case. */
+export function parseCurrency(raw: unknown): Cell<string> {
+  const text = textOf(raw);
+  if (text.kind !== "value") return text;
+  const code = currencyOf(text.value.trim());
+  return code === undefined ? notUnderstood("an ISO 4217 currency code such as USD or EUR") : value(code);
+}

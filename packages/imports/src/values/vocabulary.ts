@@ -392,3 +392,53 @@ export function parseBoolean(raw: unknown): Cell<boolean> {
   if (FALSE.has(s)) return value(false);
   return notUnderstood("true or false (yes/no, 1/0)");
 }
+
+/**
+ * An opportunity's stage as CRMs write it: Salesforce's "Closed Won" / "Closed Lost" and
+ * its open stages (Prospecting, Qualification, Needs Analysis, Value Proposition, Id.
+ * Decision Makers, Perception Analysis, Proposal/Price Quote, Negotiation/Review), HubSpot's
+ * internal ids (closedwon, closedlost, appointmentscheduled, qualifiedtobuy,
+ * presentationscheduled, decisionmakerboughtin, contractsent) and their labels, or plainly
+ * won / lost / open. A stage naming "won" or "lost" is closed that way; a known open stage is
+ * open; anything else is unknown (the caller reads it as open and says so: a deal is never
+ * counted as lost on a guess).
+ */
+const OPEN_STAGES = new Set([
+  "open",
+  "prospecting",
+  "qualification",
+  "needs analysis",
+  "value proposition",
+  "id decision makers",
+  "perception analysis",
+  "proposal price quote",
+  "proposal",
+  "negotiation review",
+  "negotiation",
+  "discovery",
+  "demo",
+  "demo scheduled",
+  "evaluation",
+  "contract sent",
+  "contractsent",
+  "appointment scheduled",
+  "appointmentscheduled",
+  "qualified to buy",
+  "qualifiedtobuy",
+  "presentation scheduled",
+  "presentationscheduled",
+  "decision maker bought in",
+  "decisionmakerboughtin",
+  "pipeline",
+  "in progress",
+]);
+export function parseOpportunityStage(raw: unknown): Cell<"won" | "lost" | "open"> {
+  const text = textOf(raw);
+  if (text.kind !== "value") return text;
+  const key = vocabularyKey(text.value);
+  const words = ` ${key} `;
+  if (/ (closed ?)?won /.test(words) || key === "closedwon") return value("won");
+  if (/ (closed ?)?lost /.test(words) || key === "closedlost") return value("lost");
+  if (OPEN_STAGES.has(key)) return value("open");
+  return unknown("unknown_value", "is not a stage icpstream knows (won, lost or an open stage)");
+}

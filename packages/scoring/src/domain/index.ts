@@ -11,3 +11,4 @@ export * from "./time.js";
 export * from "./event-id.js";
 export * from "./firmographic-values.js";
 export * from "./title.js";
+export * from "./opportunity.js";
