@@ -5,7 +5,9 @@ import type { AccountColumn } from "./columns.js";
 import type { ImportIssue, RejectReason } from "./issues.js";
 import { shownValue } from "./issues.js";
 import type { RowCell, RowView } from "./rows.js";
-import { parseCount, parseUsd } from "./values/amounts.js";
+import { parseCount, parseNumber, parseUsd } from "./values/amounts.js";
+import { attributeColumn } from "./mapping.js";
+import type { CustomAttributeKind } from "./mapping.js";
 import type { NumberOptions } from "./values/amounts.js";
 import type { Cell } from "./values/cell.js";
 import { BLANK, notUnderstood, textOf, value } from "./values/cell.js";
@@ -25,6 +27,8 @@ export interface RowContext {
   source: string;
   numbers: NumberOptions;
   dateOrder: DateOrder | undefined;
+  /** The mapping's custom attributes (name → kind), read from their `attr:<name>` columns. */
+  attributes?: ReadonlyMap<string, CustomAttributeKind> | undefined;
 }
 
 export type RowOutcome<T> = { ok: true; value: T; warnings: ImportIssue[] } | { ok: false; reject: ImportIssue; warnings: ImportIssue[] };
@@ -225,6 +229,8 @@ export function accountFromView(row: RowView, context: RowContext): RowOutcome<A
       if (notes.length < 100) notes.push({ attribute: column.attribute, value: shown.slice(0, 500), reason: why.why.slice(0, 500), column: cell.header.slice(0, 200) || ours, at: `${context.source}:${row.line}`.slice(0, 500) });
     }
   }
+  const custom = customAttributes(row, context, warnings, notes);
+  if (custom) candidate.custom = custom;
   if (notes.length > 0) candidate.unknownAttributes = notes;
   const profile = settleProfile(candidate, row.line, context, warnings, () => undefined);
   if (!profile) return { ok: false, reject: { source: context.source, line: row.line, column: undefined, value: undefined, reason: "invalid_domain", message: "the account could not be built; skipped" }, warnings };
@@ -244,4 +250,29 @@ export function accountFromProfileObject(object: Record<string, unknown>, line: 
   const profile = settleProfile(candidate, line, context, warnings, (path) => path.join("."));
   if (!profile) return { ok: false, reject: { source: context.source, line, column: "accountKey", value: shownValue(object.accountKey), reason: "invalid_domain", message: "the account could not be built; skipped" }, warnings };
   return { ok: true, value: profile, warnings };
+}
+
+/**
+ * The custom attributes a mapping declares, from their columns: a categorical value is the
+ * cell's text (trimmed; at most 500 characters), a numeric one a number as the file writes it
+ * (`1,200`, `12k`). A placeholder or a value not understood is left unknown with a warning and
+ * a note, as for built-in attributes; an empty cell is simply unknown.
+ */
+function customAttributes(row: RowView, context: RowContext, warnings: ImportIssue[], notes: UnknownAttribute[]): Record<string, string | number> | undefined {
+  if (!context.attributes || context.attributes.size === 0) return undefined;
+  let custom: Record<string, string | number> | undefined;
+  for (const [name, kind] of context.attributes) {
+    const cell = row.cells(attributeColumn(name))[0];
+    if (!cell) continue;
+    const read: Cell<string | number> = kind === "numeric" ? parseNumber(cell.raw, context.numbers) : textOf(cell.raw);
+    if (read.kind === "value") {
+      const v = typeof read.value === "string" ? read.value.trim().slice(0, 500) : read.value;
+      if (v !== "") (custom ??= {})[name] = v;
+    } else if (read.kind === "unknown") {
+      const shown = shownValue(cell.raw) ?? "";
+      warnings.push({ source: context.source, line: row.line, column: cell.header, value: shown, reason: read.reason, message: `value ${JSON.stringify(shown)} ${read.why}; ${name} left unknown` });
+      if (notes.length < 100) notes.push({ attribute: name, value: shown.slice(0, 500), reason: read.why.slice(0, 500), column: cell.header.slice(0, 200), at: `${context.source}:${row.line}`.slice(0, 500) });
+    }
+  }
+  return custom;
 }

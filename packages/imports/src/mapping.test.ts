@@ -68,6 +68,48 @@ describe("mapping files", () => {
     expect(parseAccounts("Website;Umsatz\nacme.example;12,5M\n", { source: "e.csv", format: "csv", mapping }).items[0]?.firmographics.revenueUsd).toBe(12_500_000);
   });
 
+  it("reads the custom attributes a mapping declares onto the profile, categorical as text and numeric as numbers", () => {
+    const mapping = parseMapping(yaml(["name: CRM", "kind: accounts", "columns:", "  domain: Website", "attributes:", "  lead_source: { column: Lead Source, type: categorical }", "  seats: { column: [Seats, Licensed Seats], type: numeric }"]), "m.yaml");
+    const r = parseAccounts("Website,Lead Source,Licensed Seats\nacme.example, Partner ,\"1,200\"\nglobex.example,,12k\n", { source: "e.csv", format: "csv", mapping });
+    expect(r.items.map((a) => [a.accountKey, a.custom])).toEqual([
+      ["acme.example", { lead_source: "Partner", seats: 1200 }],
+      ["globex.example", { seats: 12_000 }],
+    ]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it("leaves a custom attribute it cannot read unknown, with a warning and a note that explain shows, and keeps the account", () => {
+    const mapping = parseMapping(yaml(["name: CRM", "kind: accounts", "columns:", "  domain: Website", "attributes:", "  seats: { column: Seats, type: numeric }"]), "m.yaml");
+    const r = parseAccounts("Website,Seats\nacme.example,lots\nglobex.example,N/A\n", { source: "e.csv", format: "csv", mapping });
+    expect(r.rejects).toEqual([]);
+    expect(r.items.map((a) => a.custom)).toEqual([undefined, undefined]);
+    expect(r.warnings[0]).toMatchObject({ source: "e.csv", line: 2, column: "Seats", value: "lots" });
+    expect(r.warnings[0]?.message).toContain("seats left unknown");
+    expect(r.items[0]?.unknownAttributes).toEqual([expect.objectContaining({ attribute: "seats", value: "lots", column: "Seats", at: "e.csv:2" })]);
+  });
+
+  it("scores a file without a custom attribute's column, the attribute unknown for every account", () => {
+    const mapping = parseMapping(yaml(["name: CRM", "kind: accounts", "columns:", "  domain: Website", "  industry: Industry", "attributes:", "  plan: { column: Plan, type: categorical }"]), "m.yaml");
+    const r = parseAccounts("Website,Industry\nacme.example,Software\n", { source: "e.csv", format: "csv", mapping });
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0]?.custom).toBeUndefined();
+    expect(r.warnings).toEqual([expect.objectContaining({ line: 1, column: "Plan", reason: "missing_column", message: expect.stringContaining("for custom attribute plan, which this file does not have") })]);
+  });
+
+  it("refuses a custom attribute declared badly, with the path of each problem", () => {
+    const problems = problemsOf(() =>
+      parseMapping(yaml(["name: CRM", "kind: accounts", "columns:", "  domain: Website", "attributes:", "  Lead Source: { column: Lead Source, type: categorical }", "  plan: { column: Plan, type: text }", "  industry: { column: Sector, type: categorical }", "  seats: { type: numeric, unit: seats }"]), "m.yaml"),
+    );
+    expect(problems).toEqual([
+      "m.yaml: attributes.Lead Source: expected an attribute name in snake_case (lead_source)",
+      'm.yaml: attributes.plan.type: expected categorical or numeric, got "text"',
+      'm.yaml: attributes.industry: "industry" is a built-in column; map it under columns',
+      "m.yaml: attributes.seats.column: expected their header, or a list of headers tried in order",
+      "m.yaml: attributes.seats.unit: unknown key (expected column, type)",
+    ]);
+    expect(problemsOf(() => parseMapping(yaml(["name: X", "kind: signals", "columns:", "  domain: Website", "attributes:", "  plan: { column: Plan, type: categorical }"]), "m.yaml"))).toContain("m.yaml: attributes: custom attributes are account columns; this mapping is for signals");
+  });
+
   it("refuses a mapping with a YAML alias bomb, naming the file", () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join("\n");
     expect(() => parseMapping(bomb, "bomb.yaml")).toThrow(/^bomb\.yaml: refused: its YAML aliases expand/);

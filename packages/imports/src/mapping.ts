@@ -18,7 +18,14 @@ import type { DateOrder } from "./values/instants.js";
  * constants: { source: hubspot }                   # added to every row that has none
  * locale: de-DE                                    # decimal comma and dot thousands, as that locale writes numbers
  * dateOrder: mdy                                   # how to read 03/04/2026
+ * attributes:                                      # accounts only: custom attributes the CRM carries
+ *   lead_source: { column: Lead Source, type: categorical }
+ *   seats: { column: [Seats, Licensed Seats], type: numeric }
  * ```
+ *
+ * Custom attributes (lead source, landing page or form, segment, plan, partner…) travel on
+ * the profile (`custom`) and rubrics score them in the fit's `attributes` layer. Their
+ * columns are optional: a file without one warns once and the attribute is unknown.
  *
  * Their headers are matched ignoring case and surrounding or repeated spaces. A mapped
  * header that the file lacks is an error naming it and the closest headers present (never
@@ -27,6 +34,9 @@ import type { DateOrder } from "./values/instants.js";
  * the mapping is held in Maps, never as object keys.
  */
 export type MappingKind = "accounts" | "signals" | "outcomes" | "snapshots";
+export type CustomAttributeKind = "categorical" | "numeric";
+/** The column a custom attribute is bound under (never one of our own column names). */
+export const attributeColumn = (name: string) => `attr:${name}`;
 
 export interface Mapping {
   name: string;
@@ -40,6 +50,8 @@ export interface Mapping {
   /** ours → (header key of their value → ours). */
   values: ReadonlyMap<string, ReadonlyMap<string, string>>;
   split: ReadonlyMap<string, string>;
+  /** Custom attributes (accounts): name → its kind. Their columns are bound as `attr:<name>`. */
+  attributes: ReadonlyMap<string, CustomAttributeKind>;
   decimalComma: boolean | undefined;
   dateOrder: DateOrder | undefined;
   delimiter: string | undefined;
@@ -47,7 +59,7 @@ export interface Mapping {
 
 /** The largest mapping text accepted (the shipped ones are about 2 KiB). */
 export const MAX_MAPPING_CHARS = 256 * 1024;
-const KEYS = new Set(["name", "kind", "columns", "optional", "constants", "values", "split", "locale", "dateOrder", "delimiter"]);
+const KEYS = new Set(["name", "kind", "columns", "optional", "constants", "values", "split", "locale", "dateOrder", "delimiter", "attributes"]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -136,8 +148,34 @@ export function parseMapping(text: string, source: string): Mapping {
   }
   const dateOrder = doc.dateOrder === undefined ? undefined : doc.dateOrder === "mdy" || doc.dateOrder === "dmy" ? doc.dateOrder : (problem("dateOrder", `expected mdy or dmy, got ${JSON.stringify(doc.dateOrder)}`), undefined);
   const delimiter = doc.delimiter === undefined ? undefined : typeof doc.delimiter === "string" && doc.delimiter.length === 1 ? doc.delimiter : (problem("delimiter", "expected one character such as ; or a tab"), undefined);
+  const attributes = new Map<string, CustomAttributeKind>();
+  if (doc.attributes !== undefined) {
+    if (kind !== "accounts" && kind !== "snapshots") problem("attributes", `custom attributes are account columns; this mapping is for ${kind}`);
+    else if (!isObject(doc.attributes)) problem("attributes", "expected a mapping of attribute name → { column, type: categorical | numeric }");
+    else
+      for (const [attribute, spec] of Object.entries(doc.attributes)) {
+        const path = `attributes.${attribute}`;
+        if (!/^[a-z][a-z0-9_]{0,63}$/.test(attribute)) {
+          problem(path, "expected an attribute name in snake_case (lead_source)");
+          continue;
+        }
+        if (ours.has(attribute)) problem(path, `"${attribute}" is a built-in column; map it under columns`);
+        if (!isObject(spec)) {
+          problem(path, "expected { column, type: categorical | numeric }");
+          continue;
+        }
+        const column = typeof spec.column === "string" ? [spec.column] : Array.isArray(spec.column) && spec.column.length > 0 && spec.column.every((c) => typeof c === "string") ? (spec.column as string[]) : undefined;
+        if (!column || column.some((c) => c.trim() === "")) problem(`${path}.column`, "expected their header, or a list of headers tried in order");
+        if (spec.type !== "categorical" && spec.type !== "numeric") problem(`${path}.type`, `expected categorical or numeric, got ${JSON.stringify(spec.type)}`);
+        for (const key of Object.keys(spec)) if (key !== "column" && key !== "type") problem(`${path}.${key}`, "unknown key (expected column, type)");
+        if (!column || (spec.type !== "categorical" && spec.type !== "numeric")) continue;
+        attributes.set(attribute, spec.type);
+        columns.set(attributeColumn(attribute), column);
+        optional.add(attributeColumn(attribute));
+      }
+  }
   if (problems.length > 0) throw new ScoringError("MAPPING_INVALID", problems.join("\n"), problems);
-  return { name, kind, source, columns, optional, constants, values, split, decimalComma, dateOrder, delimiter };
+  return { name, kind, source, columns, optional, constants, values, split, attributes, decimalComma, dateOrder, delimiter };
 }
 
 /**

@@ -69,6 +69,7 @@ function run<T>(input: string | Uint8Array, options: ImportOptions, kind: Mappin
     source: options.source,
     numbers: { decimalComma: options.decimalComma ?? options.mapping?.decimalComma ?? false },
     dateOrder: options.dateOrder ?? options.mapping?.dateOrder,
+    attributes: options.mapping?.attributes,
   };
   const csv = read.header ? csvViews(read.header, kind, options.mapping, options.source) : undefined;
   const csvView = csv?.view;
@@ -76,7 +77,8 @@ function run<T>(input: string | Uint8Array, options: ImportOptions, kind: Mappin
   const lines: number[] = [];
   const rejects = [...read.rejects];
   const warnings: ImportIssue[] = [];
-  for (const [ours, theirs] of csv?.missing ?? []) {
+  for (const [column, theirs] of csv?.missing ?? []) {
+    const ours = column.startsWith("attr:") ? `custom attribute ${column.slice("attr:".length)}` : column;
     warnings.push({ source: options.source, line: 1, column: theirs[0], value: undefined, reason: "missing_column", message: `the mapping ${options.mapping?.source ?? ""} reads ${theirs.map((t) => JSON.stringify(t)).join(" or ")} for ${ours}, which this file does not have; ${ours} is unknown for every row` });
   }
   for (const row of read.rows) {

@@ -22,6 +22,8 @@ export interface OutcomeCliOptions extends InputOptions {
   /** Mapping file for the outcomes export (examples/mappings: Salesforce opportunity report, HubSpot deals). */
   outcomesMapping?: string;
   profileHistory?: string;
+  /** Mapping file (kind snapshots) for the profile history: the accounts columns, custom attributes and as_of. */
+  profileHistoryMapping?: string;
   asOf?: string;
   scorecard?: string[];
   currency?: string;
@@ -78,7 +80,9 @@ export async function loadOutcomeInputs(io: CliIo, options: OutcomeCliOptions): 
     outcomes.push({ file, parsed });
   }
   const snapshots: ProfileSnapshot[] = [];
-  const history = options.profileHistory === undefined ? undefined : parseProfileSnapshots(await io.readBytes(options.profileHistory), { source: options.profileHistory, format: inputFormat(options.profileHistory, undefined), ...common });
+  if (options.profileHistoryMapping !== undefined && options.profileHistory === undefined) throw new CliError("--profile-history-mapping: give the history file with --profile-history");
+  const historyMapping = await loadMapping(io, options.profileHistoryMapping, "snapshots");
+  const history = options.profileHistory === undefined ? undefined : parseProfileSnapshots(await io.readBytes(options.profileHistory), { source: options.profileHistory, format: inputFormat(options.profileHistory, undefined), mapping: historyMapping, ...common });
   if (history) snapshots.push(...history.items);
 
   const lines: string[] = [];

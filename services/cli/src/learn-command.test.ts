@@ -39,6 +39,23 @@ describe("icp learn", () => {
     expect(t.written).toEqual({});
   });
 
+  it("weighs the custom attributes the accounts mapping declares, and writes them back as a fit.attributes layer", async () => {
+    const t = memoryIo({ ...files });
+    const mapped = [...ARGS, "--accounts-mapping", "accounts-mapping.yaml", "--profile-history-mapping", "history-mapping.yaml"];
+    expect(await runCli(["learn", ...mapped, "-o", "learned.yaml", "--format", "json"], t.io)).toBe(0);
+    const json = JSON.parse(t.stdout());
+    const partner = json.weights.find((w: { feature: { id: string } }) => w.feature.id === "attributes.lead_source=partner");
+    expect(partner.interval.low).toBeGreaterThan(0);
+    const learned = parseRubric(t.written["learned.yaml"] ?? "", "learned.yaml");
+    expect(learned.scorecards[0]?.fit.attributes?.rules.lead_source).toEqual(expect.arrayContaining([expect.objectContaining({ values: ["partner"] })]));
+  });
+
+  it("refuses a history mapping without the history file", async () => {
+    const t = memoryIo({ ...files });
+    expect(await runCli(["learn", ...ARGS.filter((a, i) => a !== "--profile-history" && ARGS[i - 1] !== "--profile-history"), "--profile-history-mapping", "history-mapping.yaml", "--dry-run"], t.io)).toBe(1);
+    expect(t.stderr()).toContain("--profile-history-mapping: give the history file with --profile-history");
+  });
+
   it("asks which scorecard to learn when the rubric has several", async () => {
     const t = memoryIo({ ...files });
     expect(await runCli(["learn", ...ARGS.slice(2), "-r", "rubrics/enterprise.yaml", "-r", "rubrics/plg.yaml", "--dry-run"], t.io)).toBe(1);

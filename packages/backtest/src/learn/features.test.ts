@@ -27,6 +27,14 @@ describe("the learner's features", () => {
     expect(ids).toEqual(["firmographics.industry[0]", "firmographics.industry=retail", "firmographics.employeeCount[0]", "firmographics.employeeCount(0-49)", "firmographics.employeeCount(500+)", "organisational.championIdentified", "timing.intent.demo"]);
   });
 
+  it("makes custom attributes features: each value of a categorical one, the quartiles of a numeric one as whole-number bands", () => {
+    const profiles = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => profileOf(`a${n}.com`, { custom: { lead_source: n % 2 ? "Partner" : "inbound", seats: n * 10 } }));
+    const features = candidateFeatures(card, profiles).filter((f) => f.source === "attributes");
+    expect(features.map((f) => f.id)).toEqual(["attributes.lead_source=inbound", "attributes.lead_source=partner", "attributes.seats(10-29)", "attributes.seats(30-49)", "attributes.seats(50-69)", "attributes.seats(70+)"]);
+    const fractional = candidateFeatures(card, [0.5, 1.5, 2.5, 3.5].map((v, i) => profileOf(`f${i}.com`, { custom: { ratio: v } }))).filter((f) => f.source === "attributes");
+    expect(fractional.map((f) => [f.min, f.max])).toEqual([[0.5, 0.5], [1.5, 1.5], [2.5, 2.5], [3.5, undefined]]);
+  });
+
   it("reads an account's values as the engine matched them at the opportunity's creation, a half-decayed signal as 0.5", () => {
     const profile = profileOf("a.com", { firmographics: { industry: "SAAS", employeeCount: 600 }, organisational: { championIdentified: true } });
     const opp = opportunity({ accountKey: "a.com", opportunityId: "o", stage: "won", createdAt: "2026-03-01T00:00:00Z" });

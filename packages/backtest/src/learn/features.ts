@@ -16,8 +16,10 @@ import type { ScoredOpportunity } from "../score/point-in-time.js";
  *   integrating technologies is 0.8 of the group's maximum), soft deductions as 1 when they apply;
  * - `timing`: a timing rule's decayed points at creation over its points (1 = a fresh signal,
  *   0.5 = half decayed; bursts and sums can exceed 1).
- * Further attributes (custom CRM fields) slot in as more `value` / `extra_value` / `band`
- * accessors in CATEGORICAL / NUMERIC below.
+ * Custom CRM attributes (the profile's `custom`, declared by a mapping file) are attributes
+ * like the built-in ones, under `attributes.<name>`: the rubric's `attributes` rules when it
+ * has them, else every frequent value (categorical) or the quartiles of the values seen
+ * (numeric) — so the learner weighs a lead source or a plan the hand rubric never scored.
  */
 export type FeatureKind = "value" | "extra_value" | "band" | "band_gap" | "rule" | "timing";
 
@@ -31,6 +33,8 @@ export interface Feature {
   /** The hand rubric's points at full firing (deductions negative); null for a value or stretch the rubric does not score. */
   handPoints: number | null;
   attribute?: string;
+  /** Where the attribute's rules live in the rubric: `firmographics` (built-in) or `attributes` (custom). */
+  source?: "firmographics" | "attributes";
   entry?: number;
   value?: string;
   min?: number;
@@ -85,26 +89,79 @@ export function bandGaps(bands: BandRules): { min: number; max: number | undefin
 
 const range = (min: number, max: number | undefined) => (max === undefined ? `${min}+` : `${min}-${max}`);
 
+/** One categorical or numeric attribute the learner reads: built-in (firmographics) or custom. */
+interface AttributeSource {
+  source: "firmographics" | "attributes";
+  attribute: string;
+  categorical: boolean;
+  read(p: AccountProfile): string | number | undefined;
+  /** The rubric's rules for it, if it has any. */
+  rules: ValueRules | BandRules | undefined;
+}
+
+/**
+ * Quartile stretches of the values seen, as inclusive bands the rubric can hold: each from a
+ * cut to just below the next (the last one open). Just below is `cut − 1` when every value is
+ * a whole number (seats, employees), else the largest value seen below the cut — so a written
+ * band reads `5–103`, never `5–103.99999999999997`.
+ */
+function quartileStretches(values: readonly number[]): { min: number; max: number | undefined }[] {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  if (sorted.length === 0) return [];
+  const cuts = [...new Set([0.25, 0.5, 0.75].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number))].filter((c) => c > (sorted[0] as number));
+  const bounds = [sorted[0] as number, ...cuts];
+  const whole = sorted.every(Number.isInteger);
+  const below = (cut: number) => (whole ? cut - 1 : (sorted.filter((v) => v < cut).at(-1) as number));
+  return bounds.map((lo, i) => ({ min: lo, max: bounds[i + 1] === undefined ? undefined : below(bounds[i + 1] as number) }));
+}
+
+/** The attributes of a scorecard and a pool: the built-in ones the rubric scores, and every custom one the rubric scores or the profiles carry. */
+function attributeSources(card: LoadedScorecard, profiles: readonly AccountProfile[]): AttributeSource[] {
+  const firmo = card.fit.firmographics as Record<string, unknown> | undefined;
+  const sources: AttributeSource[] = [];
+  for (const attribute of Object.keys(CATEGORICAL)) {
+    const rules = firmo?.[attribute] as ValueRules | undefined;
+    if (rules) sources.push({ source: "firmographics", attribute, categorical: true, read: CATEGORICAL[attribute] as AttributeSource["read"], rules });
+  }
+  for (const attribute of Object.keys(NUMERIC)) {
+    const rules = firmo?.[attribute] as BandRules | undefined;
+    if (rules) sources.push({ source: "firmographics", attribute, categorical: false, read: NUMERIC[attribute] as AttributeSource["read"], rules });
+  }
+  const scored = card.fit.attributes?.rules ?? {};
+  const names = new Set([...Object.keys(scored), ...profiles.flatMap((p) => Object.keys(p.custom ?? {}))]);
+  for (const attribute of [...names].sort()) {
+    const rules = scored[attribute] as ValueRules | BandRules | undefined;
+    const categorical = rules ? "values" in (rules[0] as object) : profiles.some((p) => typeof p.custom?.[attribute] === "string");
+    const read = (p: AccountProfile) => {
+      const v = p.custom?.[attribute];
+      return categorical ? (typeof v === "string" ? v : undefined) : typeof v === "number" ? v : undefined;
+    };
+    sources.push({ source: "attributes", attribute, categorical, read, rules });
+  }
+  return sources;
+}
+
 /** Every feature the scorecard could have, before frequency filtering. */
 export function candidateFeatures(card: LoadedScorecard, profiles: readonly AccountProfile[]): Feature[] {
   const features: Feature[] = [];
-  const firmo = card.fit.firmographics as Record<string, unknown> | undefined;
-  for (const attribute of Object.keys(CATEGORICAL)) {
-    const rules = firmo?.[attribute] as ValueRules | undefined;
-    if (!rules) continue;
-    rules.forEach((r, i) => features.push({ id: `firmographics.${attribute}[${i}]`, kind: "value", label: r.label ?? `${attribute} ${r.values.join(", ")}`, group: `firmographics.${attribute}`, handPoints: r.points, attribute, entry: i }));
-    const uncovered = new Set<string>();
-    for (const p of profiles) {
-      const v = CATEGORICAL[attribute]?.(p);
-      if (v !== undefined && entryIndex(rules, v) < 0) uncovered.add(normalizeLabel(v));
+  for (const src of attributeSources(card, profiles)) {
+    const prefix = `${src.source}.${src.attribute}`;
+    const base = { group: prefix, attribute: src.attribute, source: src.source };
+    if (src.categorical) {
+      const rules = (src.rules ?? []) as ValueRules;
+      rules.forEach((r, i) => features.push({ id: `${prefix}[${i}]`, kind: "value", label: r.label ?? `${src.attribute} ${r.values.join(", ")}`, handPoints: r.points, entry: i, ...base }));
+      const uncovered = new Set<string>();
+      for (const p of profiles) {
+        const v = src.read(p);
+        if (typeof v === "string" && entryIndex(rules, v) < 0) uncovered.add(normalizeLabel(v));
+      }
+      for (const value of [...uncovered].sort()) features.push({ id: `${prefix}=${value}`, kind: "extra_value", label: `${src.attribute} ${value}`, handPoints: null, value, ...base });
+    } else {
+      const bands = src.rules as BandRules | undefined;
+      bands?.forEach((b, i) => features.push({ id: `${prefix}[${i}]`, kind: "band", label: b.label ?? `${src.attribute} ${range(b.min ?? 0, b.max)}`, handPoints: b.points, entry: i, ...(b.min !== undefined ? { min: b.min } : {}), ...(b.max !== undefined ? { max: b.max } : {}), ...base }));
+      const stretches = bands ? bandGaps(bands) : quartileStretches(profiles.flatMap((p) => { const v = src.read(p); return typeof v === "number" ? [v] : []; }));
+      for (const g of stretches) features.push({ id: `${prefix}(${range(g.min, g.max)})`, kind: "band_gap", label: `${src.attribute} ${range(g.min, g.max)}`, handPoints: null, min: g.min, ...(g.max !== undefined ? { max: g.max } : {}), ...base });
     }
-    for (const value of [...uncovered].sort()) features.push({ id: `firmographics.${attribute}=${value}`, kind: "extra_value", label: `${attribute} ${value}`, group: `firmographics.${attribute}`, handPoints: null, attribute, value });
-  }
-  for (const attribute of Object.keys(NUMERIC)) {
-    const bands = firmo?.[attribute] as BandRules | undefined;
-    if (!bands) continue;
-    bands.forEach((b, i) => features.push({ id: `firmographics.${attribute}[${i}]`, kind: "band", label: b.label ?? `${attribute} ${range(b.min ?? 0, b.max)}`, group: `firmographics.${attribute}`, handPoints: b.points, attribute, entry: i, ...(b.min !== undefined ? { min: b.min } : {}), ...(b.max !== undefined ? { max: b.max } : {}) }));
-    for (const g of bandGaps(bands)) features.push({ id: `firmographics.${attribute}(${range(g.min, g.max)})`, kind: "band_gap", label: `${attribute} ${range(g.min, g.max)}`, group: `firmographics.${attribute}`, handPoints: null, attribute, min: g.min, ...(g.max !== undefined ? { max: g.max } : {}) });
   }
   const tech = card.fit.technographics;
   const rule = (id: string, label: string, nominal: number) => features.push({ id, kind: "rule", label, group: id, handPoints: nominal, rule: id, nominal });
@@ -136,23 +193,25 @@ export function featureValues(features: readonly Feature[], scored: ScoredOpport
   for (const c of scored.score.fit.contributions) points.set(c.rule, (points.get(c.rule) ?? 0) + c.points);
   for (const c of scored.score.timing.contributions) points.set(c.rule, (points.get(c.rule) ?? 0) + c.points);
   const firmo = card.fit.firmographics as Record<string, unknown> | undefined;
-  const matched = new Map<string, { entry: number; value: string } | { number: number } | undefined>();
+  const custom = card.fit.attributes?.rules ?? {};
+  const rulesOf = (f: Feature) => (f.source === "attributes" ? custom[f.attribute as string] : firmo?.[f.attribute as string]) as ValueRules | BandRules | undefined;
+  const readOf = (f: Feature): string | number | undefined => (f.source === "attributes" ? scored.profile.custom?.[f.attribute as string] : f.kind === "value" || f.kind === "extra_value" ? CATEGORICAL[f.attribute as string]?.(scored.profile) : NUMERIC[f.attribute as string]?.(scored.profile));
+  const matched = new Map<string, { entry: number; value: string } | undefined>();
   const out: { index: number; value: number }[] = [];
   features.forEach((f, index) => {
     let value = 0;
     if (f.kind === "value" || f.kind === "extra_value") {
-      const attribute = f.attribute as string;
-      if (!matched.has(attribute)) {
-        const raw = CATEGORICAL[attribute]?.(scored.profile);
-        matched.set(attribute, raw === undefined ? undefined : { entry: entryIndex((firmo?.[attribute] as ValueRules | undefined) ?? [], raw), value: normalizeLabel(raw) });
+      if (!matched.has(f.group)) {
+        const raw = readOf(f);
+        matched.set(f.group, typeof raw !== "string" ? undefined : { entry: entryIndex((rulesOf(f) as ValueRules | undefined) ?? [], raw), value: normalizeLabel(raw) });
       }
-      const m = matched.get(attribute) as { entry: number; value: string } | undefined;
+      const m = matched.get(f.group);
       value = m && (f.kind === "value" ? m.entry === f.entry : m.entry < 0 && m.value === f.value) ? 1 : 0;
     } else if (f.kind === "band" || f.kind === "band_gap") {
-      const v = NUMERIC[f.attribute as string]?.(scored.profile);
-      if (v !== undefined) {
+      const v = readOf(f);
+      if (typeof v === "number") {
         if (f.kind === "band") {
-          const bands = (firmo?.[f.attribute as string] as BandRules | undefined) ?? [];
+          const bands = (rulesOf(f) as BandRules | undefined) ?? [];
           value = bands.findIndex((b) => inBand(b, v)) === f.entry ? 1 : 0;
         } else value = inBand(f, v) ? 1 : 0;
       }

@@ -92,7 +92,7 @@ export function applyLearnedWeights(doc: Document, card: LoadedScorecard, weight
         best = Math.max(best, points);
       });
       for (const w of weights) {
-        if (w.feature.attribute !== attribute || w.coefficient === null) continue;
+        if (w.feature.attribute !== attribute || w.feature.source === "attributes" || w.coefficient === null) continue;
         if (w.feature.kind === "extra_value") {
           doc.addIn([...fit, "firmographics", attribute], flowNode(doc, { values: [w.feature.value], points: w.points, label: `learned: ${w.feature.value}` }));
         } else if (w.feature.kind === "band_gap") {
@@ -168,7 +168,37 @@ export function applyLearnedWeights(doc: Document, card: LoadedScorecard, weight
     }
     doc.setIn([...fit, "antiIcp", "soft", "max"], clamp(total, 0, 100));
   }
-  const fitOutOf = Math.max(1, clamp(firmoMax, 0, 100) + clamp(techMax, 0, 100) + clamp(orgMax, 0, 100));
+  // Custom attributes: the rubric's rules for them, and the values and stretches the data added
+  // (also for attributes the hand rubric does not score yet: a lead source, a plan).
+  let attributesMax = 0;
+  const customWeights = weights.filter((w) => w.feature.source === "attributes");
+  if (customWeights.length > 0 || card.fit.attributes) {
+    const rulesPath = [...fit, "attributes", "rules"];
+    if (!doc.hasIn([...fit, "attributes"])) doc.setIn([...fit, "attributes"], doc.createNode({ max: 0, rules: {} }));
+    const names = [...new Set([...Object.keys(card.fit.attributes?.rules ?? {}), ...customWeights.map((w) => w.feature.attribute as string)])].sort();
+    for (const name of names) {
+      let best = 0;
+      (card.fit.attributes?.rules[name] ?? []).forEach((_, i) => {
+        const w = get(`attributes.${name}[${i}]`);
+        const points = w?.points ?? 0;
+        doc.setIn([...rulesPath, name, i, "points"], points);
+        if (w) annotate(doc, [...rulesPath, name, i], describeWeight(w));
+        best = Math.max(best, points);
+      });
+      for (const w of customWeights) {
+        if (w.feature.attribute !== name || w.coefficient === null || (w.feature.kind !== "extra_value" && w.feature.kind !== "band_gap")) continue;
+        const entry = w.feature.kind === "extra_value" ? { values: [w.feature.value], points: w.points, label: `learned: ${name} ${w.feature.value}` } : { min: w.feature.min, ...(w.feature.max !== undefined ? { max: w.feature.max } : {}), points: w.points, label: `learned: ${w.feature.label}` };
+        if (!doc.hasIn([...rulesPath, name])) doc.setIn([...rulesPath, name], doc.createNode([]));
+        doc.addIn([...rulesPath, name], flowNode(doc, entry));
+        const items = (doc.getIn([...rulesPath, name]) as { items: unknown[] }).items;
+        annotate(doc, [...rulesPath, name, items.length - 1], describeWeight(w));
+        best = Math.max(best, w.points);
+      }
+      attributesMax += best;
+    }
+    doc.setIn([...fit, "attributes", "max"], clamp(attributesMax, 0, 100));
+  }
+  const fitOutOf = Math.max(1, clamp(firmoMax, 0, 100) + clamp(techMax, 0, 100) + clamp(orgMax, 0, 100) + clamp(attributesMax, 0, 100));
   doc.setIn([...fit, "outOf"], fitOutOf);
 
   // Timing rules: signed points; bursts and caps scaled with them.

@@ -10,8 +10,11 @@ import { seededRandom } from "../stats/random.js";
  * - `none`: the outcome is a coin with a fixed bias, independent of every attribute and
  *   signal. An honest backtest must find no lift, and a learner no signal.
  * - `planted`: the log-odds of winning are `intercept + Σ effect × feature`, with effects
- *   only on "industry = software" and "a demo request in the 30 days before creation"
- *   (full points under the default step decay). A learner must recover them.
+ *   only on "industry = software", "a demo request in the 30 days before creation" (full
+ *   points under the default step decay) and the custom CRM attribute "lead source =
+ *   partner", which the rubric does not score. A learner must recover all three.
+ * Every account carries two custom attributes: `lead_source` (categorical) and `seats`
+ * (numeric, no effect).
  *
  * Both carry leakage bait, so a backtest that peeks at the future fails them: every won
  * deal gets a demo request and a funding round AFTER its creation, and a profile snapshot
@@ -87,10 +90,17 @@ scorecards:
 `;
 
 /** The planted effects, in log-odds, by the learner's feature ids. */
-export const PLANTED_EFFECTS = { "firmographics.industry[0]": 1.3, "timing.intent.demo": 1.1 } as const;
+export const PLANTED_EFFECTS = { "firmographics.industry[0]": 1.3, "timing.intent.demo": 1.1, "attributes.lead_source=partner": 0.9 } as const;
 export const PLANTED_INTERCEPT = -1.4;
 
 const INDUSTRIES = ["software", "fintech", "retail", "healthcare", "manufacturing"] as const;
+/** Lead sources and their shares: inbound, the most common, is the learner's reference level. */
+const LEAD_SOURCES: readonly [string, number][] = [["partner", 0.2], ["inbound", 0.35], ["outbound", 0.3], ["event", 0.15]];
+function leadSource(u: number): string {
+  let rest = u;
+  for (const [source, share] of LEAD_SOURCES) if ((rest -= share) < 0) return source;
+  return "event";
+}
 const START_MS = Date.parse("2025-01-01T00:00:00Z");
 const WINDOW_DAYS = 450;
 const AS_OF = "2026-09-01T00:00:00.000Z";
@@ -112,6 +122,7 @@ export function generateOutcomeDataset(options: SyntheticOptions): SyntheticData
       technographics: { technologies, competitorContracts: [] },
       organisational: { buyingRolesPresent: [], ...(chance(0.3) ? { championIdentified: true } : {}) },
       antiIcp: {},
+      custom: { lead_source: leadSource(random.next()), seats: random.int(5, 400) },
     });
   }
 
@@ -136,7 +147,11 @@ export function generateOutcomeDataset(options: SyntheticOptions): SyntheticData
     if (demo) signals.push({ type: "demo_request", eventId: `demo-${k}`, accountKey: key, occurredAt: iso(createdMs - random.int(1, 29) * DAY_MS) });
     if (funding) signals.push({ type: "funding_round", eventId: `funding-${k}`, accountKey: key, occurredAt: iso(createdMs - random.int(1, 29) * DAY_MS), round: "series_b" });
 
-    const logOdds = PLANTED_INTERCEPT + (profile.firmographics.industry === "software" ? PLANTED_EFFECTS["firmographics.industry[0]"] : 0) + (demo ? PLANTED_EFFECTS["timing.intent.demo"] : 0);
+    const logOdds =
+      PLANTED_INTERCEPT +
+      (profile.firmographics.industry === "software" ? PLANTED_EFFECTS["firmographics.industry[0]"] : 0) +
+      (demo ? PLANTED_EFFECTS["timing.intent.demo"] : 0) +
+      (profile.custom?.lead_source === "partner" ? PLANTED_EFFECTS["attributes.lead_source=partner"] : 0);
     const p = options.effect === "planted" ? 1 / (1 + Math.exp(-logOdds)) : baseRate;
     const won = chance(p);
     const open = chance(options.openShare ?? 0.1);

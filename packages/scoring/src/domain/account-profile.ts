@@ -173,6 +173,20 @@ export const UnknownAttribute = z.object({
 });
 export type UnknownAttribute = z.infer<typeof UnknownAttribute>;
 
+/**
+ * The name of a custom attribute a CRM carries beyond the built-in vocabulary (lead source,
+ * landing page, segment, plan, partner…), as a mapping file declares it: snake_case.
+ */
+export const CustomAttributeName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "expected an attribute name in snake_case (lead_source)");
+
+/**
+ * Custom attributes: name → a categorical value (text, compared as a label) or a numeric one.
+ * Rubrics score them in the fit's `attributes` layer, like built-in fields; the learner can
+ * weigh them. At most 50 per account.
+ */
+export const CustomAttributes = z.record(CustomAttributeName, z.union([z.string().min(1).max(500), z.number().finite()])).refine((r) => Object.keys(r).length <= 50, { message: "expected at most 50 custom attributes" });
+export type CustomAttributes = z.infer<typeof CustomAttributes>;
+
 export const AccountProfile = z
   .object({
     accountKey: AccountKey,
@@ -183,6 +197,8 @@ export const AccountProfile = z
     antiIcp: AntiIcpFacts.default({}),
     /** Attributes the source had but that could not be used; absent when there are none. */
     unknownAttributes: z.array(UnknownAttribute).max(100).optional(),
+    /** Custom attributes declared by a mapping file (`attributes:`); absent when there are none. */
+    custom: CustomAttributes.optional(),
   });
 export type AccountProfile = z.infer<typeof AccountProfile>;
 /** What a producer may send: the defaulted parts may be left out. */

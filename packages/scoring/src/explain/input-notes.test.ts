@@ -16,6 +16,11 @@ describe("describeProfileInputs", () => {
     ]);
   });
 
+  it("lists the custom attributes the profile carries, by name", () => {
+    const profile = AccountProfile.parse({ accountKey: "acme.com", custom: { seats: 120, lead_source: "Partner" } });
+    expect(describeProfileInputs(profile)).toEqual(['custom attributes: lead_source = "Partner", seats = 120']);
+  });
+
   it("says nothing for a profile of exact, known values", () => {
     expect(describeProfileInputs(AccountProfile.parse({ accountKey: "acme.com", firmographics: { employeeCount: 10 } }))).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { effectiveEmployeeCount } from "../domain/firmographic-values.js";
  * What an explanation says about the profile's inputs beyond the rules that matched: each
  * attribute the source had but that could not be used (`employee count unknown (value
  * "fifty-ish" not understood)`), and the rule used when an attribute came as a range
- * (bands match a range's midpoint, an open range's floor). One line per note, no indent.
+ * (bands match a range's midpoint, an open range's floor), and the custom attributes the
+ * profile carries (scored or not). One line per note, no indent.
  */
 const words = (attribute: string) =>
   attribute
@@ -30,5 +31,7 @@ export function describeProfileInputs(profile: AccountProfile): string[] {
         : `revenue given as a range ${r.minUsd}–${r.maxUsd} USD; rubric bands match its midpoint ${Math.round((r.minUsd + r.maxUsd) / 2)}`,
     );
   }
+  const custom = Object.entries(profile.custom ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (custom.length > 0) lines.push(`custom attributes: ${custom.map(([name, v]) => `${name} = ${typeof v === "string" ? JSON.stringify(v) : v}`).join(", ")}`);
   return lines;
 }

@@ -124,6 +124,48 @@ describe("organisational rules", () => {
   });
 });
 
+describe("custom attribute rules", () => {
+  const card = scorecard({
+    fit: {
+      firmographics: { max: 10, industry: [{ values: ["software"], points: 10 }] },
+      attributes: {
+        max: 12,
+        rules: {
+          lead_source: [{ values: ["partner referral", "customer referral"], points: 8, label: "Came through a referral" }, { values: ["inbound"], points: 3 }],
+          seats: [{ min: 100, points: 6 }, { min: 20, max: 99, points: 3 }],
+        },
+      },
+    },
+  });
+
+  it("count the attributes layer in the fit's scale when no outOf is given", () => {
+    expect(card.fit.outOf).toBe(22);
+  });
+
+  it("score a categorical attribute by its value rules, whatever the CRM's spelling", () => {
+    const result = scoreFit(profile({ custom: { lead_source: "Partner Referral" } }), card);
+    expect(rule(result, "attributes.lead_source")).toMatchObject({ points: 8, label: "Came through a referral" });
+    expect(result.layers.find((l) => l.id === "attributes")).toMatchObject({ points: 8, max: 12 });
+  });
+
+  it("score a numeric attribute by its bands, inclusive at both ends", () => {
+    expect(rule(scoreFit(profile({ custom: { seats: 100 } }), card), "attributes.seats")?.points).toBe(6);
+    expect(rule(scoreFit(profile({ custom: { seats: 99 } }), card), "attributes.seats")?.points).toBe(3);
+    expect(rule(scoreFit(profile({ custom: { seats: 19 } }), card), "attributes.seats")).toBeUndefined();
+  });
+
+  it("cap the layer at its max", () => {
+    const result = scoreFit(profile({ custom: { lead_source: "customer referral", seats: 500 } }), card);
+    expect(result.layers.find((l) => l.id === "attributes")).toMatchObject({ points: 12, uncappedPoints: 14 });
+  });
+
+  it("match nothing for a missing attribute, an unlisted value, or a value of the other kind", () => {
+    expect(scoreFit(profile(), card).points).toBe(0);
+    expect(scoreFit(profile({ custom: { lead_source: "trade show" } }), card).points).toBe(0);
+    expect(scoreFit(profile({ custom: { lead_source: 7, seats: "many" } }), card).points).toBe(0);
+  });
+});
+
 describe("anti-ICP rules", () => {
   const card = scorecard({
     fit: {

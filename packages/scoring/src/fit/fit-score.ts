@@ -252,6 +252,23 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): Fit
     layers.push(layer("organisational", drafts, org.max, undefined));
   }
 
+  const attributes = rubric.attributes;
+  if (attributes) {
+    const custom = profile.custom ?? {};
+    const drafts: Draft[] = [];
+    for (const [name, rules] of Object.entries(attributes.rules)) {
+      const value = custom[name];
+      if (value === undefined) continue;
+      if ("values" in (rules[0] as object)) {
+        if (typeof value !== "string") continue;
+        drafts.push(...valueRule(name, rules as ValueRule[], value).map((d) => ({ ...d, rule: `attributes.${name}` })));
+      } else if (typeof value === "number") {
+        drafts.push(...bandRule(name, rules as BandRule[], value, `${name} = ${value}`).map((d) => ({ ...d, rule: `attributes.${name}` })));
+      }
+    }
+    layers.push(layer("attributes", drafts, attributes.max, undefined));
+  }
+
   const soft = rubric.antiIcp.soft;
   const tierCaps: TierCap[] = [];
   if (soft) {

@@ -67,6 +67,14 @@ describe("parseRubric", () => {
     expect(problemsOf(yamlOf(card))[0]).toContain("fit.firmographics.employeeCount[1]: expected bands that do not overlap (overlaps band 0)");
   });
 
+  it("checks custom attribute rules like built-in ones: snake_case names, bands that do not overlap, one kind per attribute", () => {
+    const attributes = (rules: Record<string, unknown>) => baseCard({ fit: { firmographics: { max: 10, industry: [{ values: ["software"], points: 10 }] }, attributes: { max: 10, rules } } });
+    expect(problemsOf(yamlOf(attributes({ seats: [{ min: 10, max: 50, points: 3 }, { min: 50, points: 5 }] })))[0]).toContain("fit.attributes.rules.seats[1]: expected bands that do not overlap (overlaps band 0)");
+    expect(problemsOf(yamlOf(attributes({ "Lead Source": [{ values: ["partner"], points: 3 }] })))[0]).toContain("expected an attribute name in snake_case (lead_source)");
+    expect(problemsOf(yamlOf(attributes({ lead_source: [{ values: ["partner"], points: 3 }, { min: 1, points: 2 }] }))).length).toBeGreaterThan(0);
+    expect(parseRubric(yamlOf(attributes({ lead_source: [{ values: ["partner"], points: 3 }] })), "a.yaml").scorecards[0]!.fit.attributes?.rules.lead_source).toEqual([{ values: ["partner"], points: 3 }]);
+  });
+
   it("rejects a condition on a field the signal type does not have", () => {
     const card = baseCard({ timing: { layers: { t: { max: 10, rules: [{ id: "x", signal: "funding_round", where: { topic: ["crm"] }, points: 5 }] } } } });
     expect(problemsOf(yamlOf(card))[0]).toContain("timing.layers.t.rules[0].where.topic: expected a field of funding_round (");

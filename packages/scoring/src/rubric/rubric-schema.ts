@@ -174,6 +174,28 @@ const AntiIcp = z.strictObject({
 });
 export type AntiIcpRubric = z.infer<typeof AntiIcp>;
 
+/**
+ * Custom attributes (declared by a mapping file: lead source, plan, segment, partner…) scored
+ * like built-in fields: per attribute, value rules (first match wins) for a categorical one or
+ * bands (inclusive, must not overlap) for a numeric one. An account without the attribute, or
+ * with a value of the other kind, matches nothing.
+ */
+const AttributeRules = z.union([z.array(ValueRule).min(1), z.array(BandRule).min(1)], { error: "expected a list of { values, points } or a list of { min, max, points }" });
+const Attributes = z
+  .strictObject({
+    max: Cap,
+    rules: z.record(z.string(), AttributeRules),
+  })
+  .superRefine((a, ctx) => {
+    for (const [name, rules] of Object.entries(a.rules)) {
+      // Checked here rather than as the record's key schema, whose error would not say what a name must look like.
+      if (!/^[a-z][a-z0-9_]{0,63}$/.test(name)) ctx.addIssue({ code: "custom", path: ["rules", name], message: "expected an attribute name in snake_case (lead_source), as the mapping file declares it" });
+      if (rules.length > 0 && "values" in (rules[0] as object)) noRepeatedValues(rules as ValueRule[], ctx, ["rules", name]);
+      else noOverlappingBands(rules as BandRule[], ctx, ["rules", name]);
+    }
+  });
+export type AttributesRubric = z.infer<typeof Attributes>;
+
 const Fit = z
   .strictObject({
     /** Raw points that make a fit score of 100. Defaults to the sum of the layer caps. */
@@ -181,11 +203,13 @@ const Fit = z
     firmographics: Firmographics.optional(),
     technographics: Technographics.optional(),
     organisational: Organisational.optional(),
+    /** Custom attributes from the CRM, scored like built-in fields. */
+    attributes: Attributes.optional(),
     antiIcp: AntiIcp.default({ hard: [] }),
   })
   .transform((fit) => ({
     ...fit,
-    outOf: fit.outOf ?? (fit.firmographics?.max ?? 0) + (fit.technographics?.max ?? 0) + (fit.organisational?.max ?? 0),
+    outOf: fit.outOf ?? (fit.firmographics?.max ?? 0) + (fit.technographics?.max ?? 0) + (fit.organisational?.max ?? 0) + (fit.attributes?.max ?? 0),
   }))
   .check((ctx) => {
     if (ctx.value.outOf <= 0) ctx.issues.push({ code: "custom", message: "expected at least one fit layer with a max above 0, or outOf", input: ctx.value });

@@ -31,5 +31,6 @@ export function withOutcomeInputs(command: Command, rubrics: "one" | "many"): Co
     .addOption(new Option("--outcomes-format <format>", "outcomes format when the extension does not say").choices(["csv", "ndjson"]))
     .option("--accounts-mapping <file>", "mapping file for a foreign accounts export (Apollo, Clay, HubSpot)")
     .option("--signals-mapping <file>", "mapping file for a foreign signals export")
-    .option("--outcomes-mapping <file>", "mapping file for a CRM opportunity export (examples/mappings: salesforce-opportunities.yaml, hubspot-deals.yaml)");
+    .option("--outcomes-mapping <file>", "mapping file for a CRM opportunity export (examples/mappings: salesforce-opportunities.yaml, hubspot-deals.yaml)")
+    .option("--profile-history-mapping <file>", "mapping file (kind: snapshots) for a foreign profile-history export: the accounts columns and custom attributes plus as_of");
 }
