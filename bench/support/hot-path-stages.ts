@@ -7,7 +7,7 @@
  */
 import { topicCatalog, type TopicSpec } from "@icpstream/contracts";
 import { EVENT_HEADERS, InMemorySchemaRegistry, RegistryCodec, type EventContext, type HandlerResult, type StatefulHandler } from "@icpstream/kafka-kit";
-import { loadRubricFile } from "@icpstream/service-runtime";
+import * as runtime from "@icpstream/service-runtime";
 import { combinerHandler } from "../../services/combiner/src/handler.js";
 import { fitHandler } from "../../services/fit/src/handler.js";
 import { timingHandler } from "../../services/timing/src/handler.js";
@@ -46,7 +46,9 @@ function outboxRoundTrip(spec: TopicSpec, event: unknown, encoded: { key: string
 /** Builds the feed (a seeded market, encoded as the ingest producer would) and returns a runner of the three stages over it. */
 export async function createHotPath(options: { events: number; rubricPath: string; now: number }) {
   const catalog = topicCatalog({ prefix: "bench." });
-  const rubric = loadRubricFile(options.rubricPath);
+  // As the services do at start: digests by node:crypto (a checkout from before the port has none).
+  (runtime as { useNativeSha256?: () => void }).useNativeSha256?.();
+  const rubric = runtime.loadRubricFile(options.rubricPath);
   const codec = new RegistryCodec(new InMemorySchemaRegistry(), { mode: "register" });
   await codec.prepare(catalog);
   const context = { now: options.now } as EventContext;

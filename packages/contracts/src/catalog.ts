@@ -46,6 +46,14 @@ export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   readonly retentionMs: number;
   readonly deadLetterTopic: string;
   readonly description: string;
+  /**
+   * Written only by icpstream's own services, each event validated against this contract
+   * before it was encoded (fit-scored, timing-scored, tier-changed, current-tier,
+   * routing-actions). A consumer may trust such a message without validating it again when
+   * it carries the schema id of the contract the consumer itself holds (see
+   * `RegistryCodec.decode`); topics producers feed from outside are always validated.
+   */
+  readonly internal: boolean;
 }
 
 /** What a topic carries after decoding (defaults filled). */
@@ -72,10 +80,10 @@ function spec<S extends z.ZodType>(
   prefix: string,
   name: string,
   schema: S,
-  keep: { cleanupPolicy: CleanupPolicy; retentionMs: number; partitions: number; description: string; key?: MessageKey },
+  keep: { cleanupPolicy: CleanupPolicy; retentionMs: number; partitions: number; description: string; key?: MessageKey; internal?: boolean },
 ): TopicSpec<S> {
   const topic = `${prefix}${name}`;
-  return { topic, schema, subject: `${topic}-value`, deadLetterTopic: `${topic}.dlq`, ...keep, key: keep.key ?? "accountKey" };
+  return { topic, schema, subject: `${topic}-value`, deadLetterTopic: `${topic}.dlq`, ...keep, key: keep.key ?? "accountKey", internal: keep.internal ?? false };
 }
 
 /** The message key of an event on a topic (see `MessageKey`); the codec writes it and checks it on read. */
@@ -124,18 +132,21 @@ export function topicCatalog(options: CatalogOptions = {}) {
       retentionMs: SIGNAL_RETENTION_MS,
       partitions,
       description: "fit score per account and scorecard, when it changes",
+      internal: true,
     }),
     timingScored: spec(p, "icp.timing-scored", TimingScoredFamilyV1, {
       cleanupPolicy: "delete",
       retentionMs: SIGNAL_RETENTION_MS,
       partitions,
       description: "timing score per account and scorecard, when a signal arrives or ages out",
+      internal: true,
     }),
     tierChanged: spec(p, "icp.tier-changed", TierChangedFamilyV1, {
       cleanupPolicy: "delete",
       retentionMs: SIGNAL_RETENTION_MS,
       partitions,
       description: "public contract: an account's tier moved (subscribers dedupe by idempotency key)",
+      internal: true,
     }),
     currentTier: spec(p, "icp.current-tier", TierChangedFamilyV1, {
       cleanupPolicy: "compact",
@@ -143,12 +154,14 @@ export function topicCatalog(options: CatalogOptions = {}) {
       partitions,
       key: "accountKey:scorecard",
       description: "the latest tier change per account and scorecard (compacted, keyed <accountKey>:<scorecard>): a new subscriber reads it from the start to learn every current tier",
+      internal: true,
     }),
     routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
       cleanupPolicy: "delete",
       retentionMs: 90 * DAY_MS,
       partitions,
       description: "what the router decided per tier change: owner + SLA, sequence, nurture, monitor",
+      internal: true,
     }),
   } as const;
 }

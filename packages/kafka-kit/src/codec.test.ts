@@ -94,6 +94,45 @@ describe("the registry codec", () => {
     expect(ids.size).toBe(Object.keys(TOPICS).length);
   });
 
+  it("trusts a message on an internal topic written under the schema id it holds itself, without validating it again", async () => {
+    const registry = new InMemorySchemaRegistry();
+    const codec = new RegistryCodec(registry);
+    const own = await codec.writerId(TOPICS.fitScored);
+    const scored = JSON.parse(JSON.stringify(TOPICS.fitScored.schema.parse(EXAMPLE_EVENTS.fitScored[0]!)));
+    // A field the contract would refuse shows that no second zod pass ran.
+    const marked = { ...scored, fit: "not validated" };
+    expect(await codec.decode(TOPICS.fitScored, encodeWire(own, Buffer.from(JSON.stringify(marked))))).toEqual(marked);
+    // The key is still checked.
+    expect(await codeOf(codec.decode(TOPICS.fitScored, encodeWire(own, Buffer.from(JSON.stringify(scored))), "other.com"))).toBe("KEY_MISMATCH");
+  });
+
+  it("validates in full a message on an internal topic written under another schema id, and every message on a topic fed from outside", async () => {
+    const registry = new InMemorySchemaRegistry();
+    const codec = new RegistryCodec(registry);
+    await codec.writerId(TOPICS.fitScored);
+    const other = await registry.register(TOPICS.fitScored.subject, { type: "object", description: "an older fit_scored contract" });
+    const scored = JSON.parse(JSON.stringify(TOPICS.fitScored.schema.parse(EXAMPLE_EVENTS.fitScored[0]!)));
+    expect(await codeOf(codec.decode(TOPICS.fitScored, encodeWire(other, Buffer.from(JSON.stringify({ ...scored, fit: "x" })))))).toBe("CONTRACT_VIOLATION");
+    expect(await codeOf(codec.decode(TOPICS.fitScored, encodeWire(other, Buffer.from("null"))))).toBe("CONTRACT_VIOLATION");
+    const hiringId = await codec.writerId(TOPICS.hiring);
+    expect(await codeOf(codec.decode(TOPICS.hiring, encodeWire(hiringId, Buffer.from(JSON.stringify({ ...EXAMPLE_EVENTS.hiring[0]!, title: "" })))))).toBe("CONTRACT_VIOLATION");
+    expect(TOPICS.hiring.internal).toBe(false);
+  });
+
+  it("reads a trusted message exactly as full validation would, for every example of every internal topic", async () => {
+    const codec = new RegistryCodec(new InMemorySchemaRegistry());
+    const internal = (Object.keys(TOPICS) as TopicId[]).filter((id) => TOPICS[id].internal);
+    expect(internal).toEqual(["fitScored", "timingScored", "tierChanged", "currentTier", "routingActions"]);
+    for (const id of internal) {
+      const spec = TOPICS[id];
+      for (const example of EXAMPLE_EVENTS[id]) {
+        const { key, value } = await codec.encode(spec, example as never);
+        const wireJson = JSON.parse(decodeWire(value).payload.toString("utf8"));
+        expect(await codec.decode(spec, value, key)).toEqual(spec.schema.parse(wireJson));
+      }
+    }
+  });
+
   it("drops fields the contract does not know, so a newer producer never breaks this consumer", async () => {
     const codec = new RegistryCodec(new InMemorySchemaRegistry());
     const id = await codec.writerId(TOPICS.funding);

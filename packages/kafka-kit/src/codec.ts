@@ -12,6 +12,12 @@ import { decodeWire, MAGIC_BYTE, WIRE_HEADER_BYTES } from "./wire.js";
  * one the registry knows, that the payload is JSON, and that it satisfies the topic's
  * zod schema (defaults filled, unknown keys dropped). Every failure is a KafkaKitError
  * with a stable code, so the consumer can dead-letter it with the reason.
+ *
+ * One exception to validating on read: a message on an `internal` topic (written only by
+ * icpstream's services) whose schema id is the very id this codec writes for the subject
+ * was validated by a producer holding the same contract, and encoded from the validated
+ * event; it is trusted as it is (no second zod pass; the key is still checked). Any other
+ * schema id — an older or newer contract, or a topic fed from outside — is validated in full.
  */
 export interface EncodedMessage {
   key: string;
@@ -115,13 +121,25 @@ export class RegistryCodec {
     } catch (error) {
       throw new KafkaKitError("MALFORMED_JSON", `payload after schema id ${schemaId} is not JSON: ${(error as Error).message}`);
     }
-    const event = this.validate(spec, json);
+    const event = typeof json === "object" && json !== null && (await this.isTrusted(spec, schemaId)) ? (json as EventOf<T>) : this.validate(spec, json);
     if (key !== undefined && key !== null) {
       const keyText = typeof key === "string" ? key : key.toString("utf8");
       const expected = messageKeyOf(spec, event as { accountKey: string; scorecard?: string });
       if (keyText !== expected) throw new KafkaKitError("KEY_MISMATCH", `message key "${keyText}" is not the event's ${spec.key === "accountKey" ? "account key" : spec.key} "${expected}"`);
     }
     return event;
+  }
+
+  /** Whether a message with this schema id on this topic was written under the contract this codec holds, by our own services. */
+  private async isTrusted(spec: TopicSpec, schemaId: number): Promise<boolean> {
+    if (!spec.internal) return false;
+    const own = this.writerIds.get(spec.subject);
+    if (own === undefined) return false;
+    try {
+      return (await own) === schemaId;
+    } catch {
+      return false;
+    }
   }
 
   private isKnown(id: number): Promise<boolean> {

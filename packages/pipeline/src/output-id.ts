@@ -1,6 +1,4 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { canonicalJson } from "@icpstream/scoring";
+import { canonicalJson, sha256Hex } from "@icpstream/scoring";
 
 /** The envelope's limit on event ids. */
 export const MAX_EVENT_ID_LENGTH = 200;
@@ -18,9 +16,5 @@ export function outputEventId(kind: string, parts: readonly string[], suffix = "
 
 /** A short content hash for change detection: 128 bits of sha256 over canonical JSON. */
 export function digestOf(value: unknown): string {
-  return bytesToHex(sha256(utf8ToBytes(canonicalJson(value))).subarray(0, 16));
-}
-
-function sha256Hex(text: string): string {
-  return bytesToHex(sha256(utf8ToBytes(text)));
+  return sha256Hex(canonicalJson(value)).slice(0, 32);
 }

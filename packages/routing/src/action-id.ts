@@ -1,5 +1,4 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { sha256Hex } from "@icpstream/scoring";
 
 /** The contracts' limit on an idempotency key. */
 export const MAX_ACTION_ID_LENGTH = 200;
@@ -15,6 +14,6 @@ export const MAX_ACTION_ID_LENGTH = 200;
 export function actionId(tierChangeKey: string, type: string, target?: string): string {
   const readable = target === undefined ? `${tierChangeKey}:${type}` : `${tierChangeKey}:${type}:${target}`;
   if (readable.length <= MAX_ACTION_ID_LENGTH) return readable;
-  const digest = bytesToHex(sha256(utf8ToBytes([tierChangeKey, type, target ?? ""].join("\u0000"))));
+  const digest = sha256Hex([tierChangeKey, type, target ?? ""].join("\u0000"));
   return `ra-${digest.slice(0, 40)}`;
 }

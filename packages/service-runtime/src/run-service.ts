@@ -6,6 +6,7 @@ import { consumerLagGauge, createLogger, createReadiness, createServiceMetrics, 
 import { createRedis, pingRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
 import { parseClock, type Clock } from "./clock.js";
+import { useNativeSha256 } from "./native-sha256.js";
 import { parseServiceEnv, type ServiceEnv } from "./config.js";
 
 /** What makes one scoring service: its inputs and its handler. Everything else is shared. */
@@ -81,6 +82,7 @@ function notLoadedRubric(service: string): Rubric {
  * and graceful shutdown on SIGTERM / SIGINT (in-flight work finishes, then the process exits).
  */
 export async function runService<S extends TopicSpec>(definition: ServiceDefinition<S>, processEnv: Record<string, string | undefined> = process.env): Promise<RunningService> {
+  useNativeSha256();
   const env = parseServiceEnv(processEnv);
   const logger = createLogger({ service: definition.name, level: env.LOG_LEVEL });
   // From here on an error that escapes (the registry or Redis down at start) is logged

@@ -1,10 +1,12 @@
 import { topicCatalog } from "@icpstream/contracts";
 import { createLogger, exitOnFatalError } from "@icpstream/observability";
+import { useNativeSha256 } from "@icpstream/service-runtime";
 import { GatewayEnv, parseEnv } from "./config.js";
 import { buildGateway } from "./gateway.js";
 import { connectSender } from "./kafka-sender.js";
 
 // Composition root of the HTTP ingest gateway.
+useNativeSha256();
 const env = parseEnv(GatewayEnv, process.env);
 const logger = createLogger({ service: "ingest-gateway", level: env.LOG_LEVEL });
 // The registry or the broker down at start: logged redacted (no password from SCHEMA_REGISTRY_URL), exit 1.

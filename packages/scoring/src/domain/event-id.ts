@@ -1,6 +1,5 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { canonicalJson } from "../rubric/canonical-json.js";
+import { sha256Hex } from "./sha256.js";
 
 /**
  * A deterministic event id for records that have none: the first 24 hex digits of the
@@ -8,5 +7,5 @@ import { canonicalJson } from "../rubric/canonical-json.js";
  * same id, so a row imported twice or a webhook retried is one event.
  */
 export function derivedEventId(content: unknown): string {
-  return `derived-${bytesToHex(sha256(utf8ToBytes(canonicalJson(content)))).slice(0, 24)}`;
+  return `derived-${sha256Hex(canonicalJson(content)).slice(0, 24)}`;
 }

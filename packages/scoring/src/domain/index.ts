@@ -9,6 +9,7 @@ export * from "./label.js";
 export * from "./signal.js";
 export * from "./time.js";
 export * from "./event-id.js";
+export * from "./sha256.js";
 export * from "./firmographic-values.js";
 export * from "./title.js";
 export * from "./opportunity.js";

@@ -1,6 +1,5 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { ScoringError } from "../errors.js";
+import { sha256Hex } from "../domain/sha256.js";
 import { canonicalJson } from "./canonical-json.js";
 import { formatIssues, issueMessage } from "./issue-format.js";
 import { parseConfigYaml } from "./safe-yaml.js";
@@ -52,7 +51,7 @@ export function rubricFromValue(value: unknown, source: string): Rubric {
     throw new ScoringError("RUBRIC_INVALID", problems.join("\n"), problems);
   }
   const { label, ...content } = result.data;
-  const hash = bytesToHex(sha256(utf8ToBytes(canonicalJson({ semantics: SCORING_SEMANTICS, ...content }))));
+  const hash = sha256Hex(canonicalJson({ semantics: SCORING_SEMANTICS, ...content }));
   return {
     version: { hash, label },
     description: content.description,
