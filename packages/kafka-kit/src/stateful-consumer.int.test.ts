@@ -62,6 +62,51 @@ describe("stateful consumer against the real stack", () => {
     }
   });
 
+  test("coalesces a batch slice: of the outputs with one coalesce key only the last is published, every output without one is, and state ends the same", async ({ stack }) => {
+    const { catalog, codec, producer, events, store } = await statefulRig(stack, { prefix: "sc" });
+    const groupId = stack.groupId("coalesce");
+    // A poison event yields a tier change its contract refuses: its slice is decided again message by message, and only it is dead-lettered.
+    const handler: StatefulHandler<TopicCatalog["hiring"]> = {
+      onEvent: (event, state) => {
+        const count = Number(state.count ?? 0) + 1;
+        const change = { ...tierExample, eventId: `${event.accountKey}:v${count}`, idempotencyKey: `${event.accountKey}:${count}`, accountKey: event.accountKey };
+        const told = event.eventId.startsWith("poison") ? { ...change, accountKey: "" } : change;
+        return {
+          state: { set: { count: String(count), [`seen-${count % 3}`]: event.eventId } },
+          outputs: [output(catalog.tierChanged, told), output(catalog.currentTier, change, { coalesceKey: `${event.accountKey}:${change.scorecard}` })],
+        };
+      },
+    };
+    const hiring = (eventId: string, accountKey: string) => ({ ...hiringExample, eventId, accountKey });
+    // Sent before the consumer starts, so they arrive in few batch slices.
+    await events.send(catalog.hiring, Array.from({ length: 30 }, (_, n) => hiring(`h-${n}`, n < 10 ? "acme.com" : "globex.com")));
+    const told = await collectTopic(stack, catalog.tierChanged.topic);
+    const current = await collectTopic(stack, catalog.currentTier.topic);
+    const deadLetters = await collectTopic(stack, catalog.hiring.deadLetterTopic);
+    const runner = await runStatefulConsumer({ kafka: stack.kafka, producer, codec, store, groupId, inputs: [catalog.hiring], handler, logger: silentLogger(), clock: () => Date.parse("2026-11-01T00:00:00Z"), tickIntervalMs: 0 });
+    stack.onCleanup(() => runner.stop());
+    const idsOf = (messages: typeof told) => messages.map((m) => JSON.parse(m.value!.subarray(5).toString()).eventId as string);
+    const lastOf = (account: string) => idsOf(current).filter((id) => id.startsWith(account)).at(-1);
+    await waitFor(() => told.length >= 30 && lastOf("acme.com") === "acme.com:v10" && lastOf("globex.com") === "globex.com:v20", { timeoutMs: 45_000, what: "30 tier changes and the last current tiers" });
+
+    expect(idsOf(told)).toHaveLength(30);
+    expect(current.length, "fewer current tiers than tier changes: the batch slices were coalesced").toBeLessThan(30);
+    const stateOf = async (account: string) => {
+      for (let partition = 0; partition < catalog.hiring.partitions; partition++) {
+        const found = (await store.read({ group: groupId, stream: catalog.hiring.topic, partition }, [account])).get(account);
+        if (found && Object.keys(found).length > 0) return found;
+      }
+      return undefined;
+    };
+    expect(await stateOf("acme.com")).toEqual({ count: "10", "seen-0": "h-8", "seen-1": "h-9", "seen-2": "h-7" });
+
+    await events.send(catalog.hiring, [hiring("g-1", "globex.com"), hiring("poison-1", "globex.com"), hiring("g-2", "globex.com")]);
+    await waitFor(() => deadLetters.length >= 1 && lastOf("globex.com") === "globex.com:v22", { timeoutMs: 45_000, what: "the poison event dead-lettered and the two others applied" });
+    expect(deadLetters).toHaveLength(1);
+    expect(idsOf(told).slice(30)).toEqual(["globex.com:v21", "globex.com:v22"]);
+    expect((await stateOf("globex.com"))?.count).toBe("22");
+  });
+
   test("re-evaluates an account when the clock passes its scheduled time, without any new event", async ({ stack }) => {
     const { catalog, codec, producer, events, store } = await statefulRig(stack, { prefix: "sc" });
     let now = Date.parse("2026-11-01T00:00:00Z");

@@ -25,7 +25,9 @@ export function combinerHandler(rubric: Rubric, catalog: TopicCatalog, readParti
     recent.wrote(transition.state.accountKey, text, transition.state);
     return {
       state: { set: { [COMBINER_STATE_FIELD]: text } },
-      outputs: transition.outputs.flatMap((change) => [output(catalog.tierChanged, change), output(catalog.currentTier, change)]),
+      // Every tier change is told (gap-free versions); of the current tier, compacted to the
+      // newest per account and scorecard anyway, a batch slice publishes only the last.
+      outputs: transition.outputs.flatMap((change) => [output(catalog.tierChanged, change), output(catalog.currentTier, change, { coalesceKey: `${change.accountKey}:${change.scorecard}` })]),
     };
   };
   return {

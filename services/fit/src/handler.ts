@@ -15,7 +15,9 @@ export function fitHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandl
       if (transition.ignored) return {};
       return {
         state: { set: { [FIT_STATE_FIELD]: encodeState(transition.state) } },
-        outputs: transition.outputs.map((scored) => output(catalog.fitScored, scored)),
+        // A later fit of the same account and scorecard in one batch slice replaces this one
+        // (its instant is never earlier: older profiles are ignored), so only the last is published.
+        outputs: transition.outputs.map((scored) => output(catalog.fitScored, scored, { coalesceKey: `${scored.accountKey}:${scored.scorecard}` })),
       };
     },
   };

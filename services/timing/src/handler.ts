@@ -12,7 +12,9 @@ function effects(transition: TimingTransition, catalog: TopicCatalog, recent: Re
   recent.wrote(transition.state.accountKey, text, transition.state);
   return {
     state: { set: { [TIMING_STATE_FIELD]: text } },
-    outputs: transition.outputs.map((scored) => output(catalog.timingScored, scored)),
+    // A later timing score of the same account and scorecard in one batch slice replaces this
+    // one (its instant and input position are never earlier), so only the last is published.
+    outputs: transition.outputs.map((scored) => output(catalog.timingScored, scored, { coalesceKey: `${scored.accountKey}:${scored.scorecard}` })),
     // The account is looked at again when its next signal ages across a decay boundary.
     scheduleAt: transition.nextChangeAt === null ? null : Date.parse(transition.nextChangeAt),
   };

@@ -8,11 +8,11 @@ import { decodeMessage, type DecodeRetry } from "../decode-message.js";
 import { classifyError, type ClassifiedError } from "../errors.js";
 import { withRetries } from "../retry.js";
 import { writesFor } from "./apply-results.js";
-import type { HandlerResult, StatefulConsumerHooks, StatefulHandler } from "./handler.js";
+import type { HandlerResult, Output, StatefulConsumerHooks, StatefulHandler } from "./handler.js";
 import type { Outbox, Sendable } from "./publish-outbox.js";
 import type { QuietReplay } from "./replay-quietly.js";
 import type { AppliedHere} from "./shard.js";
-import { CATCHUP_ACCOUNTS, positionOf, reached, type ShardState } from "./shard.js";
+import { CATCHUP_ACCOUNTS, OUTBOX, positionOf, reached, type ShardState } from "./shard.js";
 
 /**
  * Room: apply a batch.
@@ -22,7 +22,19 @@ import { CATCHUP_ACCOUNTS, positionOf, reached, type ShardState } from "./shard.
  * topic), compute their effects in order from the state of every account they touch, read in
  * one round trip (`computeChunk`; a later message of an account sees what its earlier one
  * left), and apply every write, the outbox and the offset of the last message in one atomic
- * step, then publish the outbox (`commitChunk`). Messages at or below the stored offset are
+ * step, then publish the outbox (`commitChunk`).
+ *
+ * Coalescing, as Kafka Streams' record cache does: the writes of an account are merged into
+ * one per hash (the last value of each field wins), and of the outputs that share a topic and
+ * a coalesce key (`Output.coalesceKey`: the same account's score for the same scorecard) only
+ * the chunk's last is encoded and published — the earlier ones are states the later one
+ * replaces, so what downstream ends with is the same and it has less to read. A move undone
+ * inside one chunk is therefore never told on a coalesced topic; outputs without a key (tier
+ * changes, routing actions) are all told. An output replaced inside the chunk is never
+ * encoded, so never checked against its contract. Encoding is deferred to the chunk's end for this;
+ * should an output fail to encode there (a contract our own code broke), the chunk is
+ * decided again without coalescing, so the message at fault is dead-lettered alone, as
+ * before. Messages at or below the stored offset are
  * dropped before anything is computed, so a redelivery changes nothing. A dead-lettered
  * message contributes nothing but its offset, which the batch's offset covers, so a poison
  * message never stalls its partition. During a quiet replay outputs are not even encoded,
@@ -56,6 +68,34 @@ interface Decoded<S extends TopicSpec> {
   message: KafkaMessage;
   event?: EventOf<S>;
   failure?: ClassifiedError;
+}
+
+/** Encoding a deferred output failed: decide the chunk again without coalescing. */
+class CoalescedEncodeFailed extends Error {}
+
+/**
+ * The writes of a chunk with one write per hash: sets and deletes applied in order, so a
+ * field set by one message and deleted by a later one is deleted, and the other way round.
+ */
+export function mergeWrites(writes: readonly StateWrite[]): StateWrite[] {
+  const merged = new Map<string, { hash: StateWrite["hash"]; set: Map<string, string>; del: Set<string> }>();
+  for (const write of writes) {
+    const id = "account" in write.hash ? `a:${write.hash.account}` : `s:${write.hash.shared}`;
+    let into = merged.get(id);
+    if (!into) {
+      into = { hash: write.hash, set: new Map(), del: new Set() };
+      merged.set(id, into);
+    }
+    for (const [field, value] of Object.entries(write.set ?? {})) {
+      into.set.set(field, value);
+      into.del.delete(field);
+    }
+    for (const field of write.del ?? []) {
+      into.set.delete(field);
+      into.del.add(field);
+    }
+  }
+  return [...merged.values()].map(({ hash, set, del }) => ({ hash, ...(set.size > 0 ? { set: Object.fromEntries(set) } : {}), ...(del.size > 0 ? { del: [...del] } : {}) }));
 }
 
 /** What a chunk's messages decided, ready for one atomic apply. */
@@ -124,13 +164,16 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
     return decoded;
   };
 
-  const computeChunk = async (state: ShardState, spec: S, partition: number, decoded: readonly Decoded<S>[], quiet: boolean, touched: Set<string>): Promise<ChunkEffects> => {
+  const computeChunk = async (state: ShardState, spec: S, partition: number, decoded: readonly Decoded<S>[], quiet: boolean, touched: Set<string>, coalesce: boolean): Promise<ChunkEffects> => {
     const accountKeys = [...new Set(decoded.flatMap((d) => (d.event ? [accountOf(d.event)] : [])))];
     const working = accountKeys.length > 0 ? await store.read(state.shard, accountKeys) : new Map<string, Record<string, string>>();
     const shared = new SharedOverlay((name) => store.readShared(state.shard, name));
     const effects: ChunkEffects = { writes: [], schedule: [], outbox: {}, ready: new Map(), deadLetters: [] };
 
     const now = ports.clock();
+    // Coalescing: each message's outputs wait here, with the writes that name their outbox
+    // fields added once they are encoded at the end of the chunk.
+    const deferred: { fieldPrefix: string; outputs: readonly Output[] }[] = [];
     for (const { message, event, failure } of decoded) {
       const messageLog = () => logger.child({ topic: spec.topic, partition, offset: message.offset, ...(event ? { eventId: (event as { eventId?: string }).eventId } : {}) });
       if (!event) {
@@ -155,7 +198,11 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
           },
           readShared: (name) => shared.read(name),
         });
-        outbox = quiet ? {} : await ports.outbox.encode(result.outputs, `${spec.topic}:${message.offset.padStart(20, "0")}`, effects.ready);
+        const fieldPrefix = `${spec.topic}:${message.offset.padStart(20, "0")}`;
+        if (coalesce && !quiet && result.outputs && result.outputs.length > 0) {
+          deferred.push({ fieldPrefix, outputs: result.outputs });
+          outbox = {};
+        } else outbox = quiet ? {} : await ports.outbox.encode(result.outputs, fieldPrefix, effects.ready);
       } catch (error) {
         const classified = classifyError(error);
         if (classified.retryable) throw error;
@@ -173,6 +220,25 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
       }
       shared.record(result.shared);
     }
+    if (deferred.length > 0) {
+      // The last output of each topic × coalesce key in the chunk; every earlier one is replaced by it.
+      const last = new Map<string, Output>();
+      for (const { outputs } of deferred) for (const out of outputs) if (out.coalesceKey !== undefined) last.set(`${out.spec.topic}\u0000${out.coalesceKey}`, out);
+      for (const { fieldPrefix, outputs } of deferred) {
+        const kept = outputs.filter((out) => out.coalesceKey === undefined || last.get(`${out.spec.topic}\u0000${out.coalesceKey}`) === out);
+        if (kept.length === 0) continue;
+        let encoded: Record<string, string>;
+        try {
+          encoded = await ports.outbox.encode(kept, fieldPrefix, effects.ready);
+        } catch (error) {
+          if (classifyError(error).retryable) throw error;
+          throw new CoalescedEncodeFailed((error as Error).message);
+        }
+        Object.assign(effects.outbox, encoded);
+        effects.writes.push({ hash: { shared: OUTBOX }, set: encoded });
+      }
+    }
+    effects.writes = mergeWrites(effects.writes);
     return effects;
   };
 
@@ -239,7 +305,15 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
     const quiet = state.catchUp !== null;
     const touched = new Set<string>();
     const decoded = await decodeChunk(state, spec, partition, messages);
-    const effects = await computeChunk(state, spec, partition, decoded, quiet, touched);
+    let effects: ChunkEffects;
+    try {
+      effects = await computeChunk(state, spec, partition, decoded, quiet, touched, true);
+    } catch (error) {
+      if (!(error instanceof CoalescedEncodeFailed)) throw error;
+      logger.warn({ topic: spec.topic, partition, err: error.message }, "an output failed to encode: deciding the batch slice again message by message");
+      touched.clear();
+      effects = await computeChunk(state, spec, partition, decoded, quiet, touched, false);
+    }
     const outcome = await commitChunk(state, spec, partition, stored, last, effects, touched);
     if (outcome !== "ok") return outcome;
     const seconds = (performance.now() - started) / 1000 / messages.length;

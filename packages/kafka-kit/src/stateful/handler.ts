@@ -10,11 +10,19 @@ import type { ClassifiedError } from "../errors.js";
 export interface Output {
   spec: TopicSpec;
   event: unknown;
+  /**
+   * Outputs of one topic with the same coalesce key are states of one thing (an account's fit
+   * score for a scorecard; its current tier): within one batch slice only the last of them is
+   * published, as Kafka Streams' record cache forwards only the latest value per key. Leave
+   * it out for outputs that are each told (tier changes with their gap-free versions, routing
+   * actions). See `apply-batch.ts`.
+   */
+  coalesceKey?: string;
 }
 
 /** Typed helper to build an output: `output(TOPICS.tierChanged, event)` checks the event against the topic. */
-export function output<T extends TopicSpec>(spec: T, event: EventInputOf<T>): Output {
-  return { spec, event };
+export function output<T extends TopicSpec>(spec: T, event: EventInputOf<T>, options: { coalesceKey?: string } = {}): Output {
+  return options.coalesceKey === undefined ? { spec, event } : { spec, event, coalesceKey: options.coalesceKey };
 }
 
 export interface HandlerResult {
