@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import type { AccountProfileEventV1, SignalEventV1 } from "@icpstream/contracts";
 import { generateMarket, type InputTopicId } from "@icpstream/ingest";
@@ -34,11 +35,12 @@ export function asFeed(inputs: readonly Input[]): { profiles: AccountProfileEven
   return { profiles, signals };
 }
 
-/** The stack to run on: KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL from the environment, else the local stack's .stack/stack.env. */
+/** The stack to run on: KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL from the environment, else the local stack's stack.env (in ICP_STACK_DIR, default .stack). */
 export function benchStackSettings() {
   const env = process.env;
   if (env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL && env.REDIS_URL) return { KAFKA_BROKERS: env.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL, REDIS_URL: env.REDIS_URL, origin: "environment" as const };
-  if (!existsSync(".stack/stack.env")) throw new Error("no stack: run npm run stack:up (or set KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL)");
-  const vars = Object.fromEntries(readFileSync(".stack/stack.env", "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const file = join(env.ICP_STACK_DIR ?? ".stack", "stack.env");
+  if (!existsSync(file)) throw new Error(`no stack: ${file} not found; run npm run stack:up (or set KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL)`);
+  const vars = Object.fromEntries(readFileSync(file, "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
   return { KAFKA_BROKERS: vars.KAFKA_BROKERS as string, SCHEMA_REGISTRY_URL: vars.SCHEMA_REGISTRY_URL as string, REDIS_URL: vars.REDIS_URL as string, origin: "local-stack" as const };
 }
