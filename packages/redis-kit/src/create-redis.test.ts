@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyRedisError, RedisKitError } from "./errors.js";
-import { reconnectDelayMs, redactRedisUrl } from "./create-redis.js";
+import { createRedisClient, isClusterSetting, reconnectDelayMs, redactRedisUrl, redisNodeUrls } from "./create-redis.js";
 
 describe("the Redis client's settings", () => {
   it("URLs in logs and errors never carry the password", () => {
@@ -31,5 +31,24 @@ describe("classifying Redis errors", () => {
   it("an error already classified passes through unchanged", () => {
     const original = new RedisKitError("REDIS_INVALID_ARGUMENT", "partition: bad");
     expect(classifyRedisError(original, "x")).toBe(original);
+  });
+});
+
+describe("REDIS_URL for one Redis or a Redis Cluster", () => {
+  it("reads one URL, or several separated by commas as the seed nodes of a cluster", () => {
+    expect(redisNodeUrls("redis://127.0.0.1:6379")).toEqual(["redis://127.0.0.1:6379"]);
+    expect(redisNodeUrls(" redis://:pw@10.0.0.1:7000, rediss://10.0.0.2:7000 ")).toEqual(["redis://:pw@10.0.0.1:7000", "rediss://10.0.0.2:7000"]);
+    expect(isClusterSetting("redis://a:7000,redis://b:7000")).toBe(true);
+    expect(isClusterSetting("redis://a:7000?cluster=true")).toBe(true);
+    expect(isClusterSetting("redis://a:6379")).toBe(false);
+  });
+
+  it("names the entry that is not a Redis URL, without its password", () => {
+    expect(() => redisNodeUrls("redis://:pw@a:7000,http://:secret@b:7000")).toThrow(/REDIS_URL: entry 2 \(http:\/\/b:7000\) is not redis:\/\/host:port/);
+    expect(() => redisNodeUrls(" , ")).toThrow(/expected redis:\/\/host:port/);
+  });
+
+  it("refuses a cluster URL that names a database other than 0", () => {
+    expect(() => createRedisClient("redis://a:7000/2,redis://b:7000", { ioredis: { lazyConnect: true } })).toThrow(/names database 2; Redis Cluster has only database 0/);
   });
 });

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { RedisKitError } from "./errors.js";
 
 /** The logging a Redis client needs; a pino logger satisfies it (pass a child bound to the service). */
 export interface RedisLogger {
@@ -73,7 +74,89 @@ export function createRedis(url: string, options: CreateRedisOptions = {}): Redi
  * not ready (connecting, reconnecting, closed) — a command would only wait in the offline
  * queue — and otherwise sends a PING. A Redis that hangs never answers: the caller bounds the wait.
  */
-export async function pingRedis(client: Pick<Redis, "status" | "ping">): Promise<void> {
+export async function pingRedis(client: { readonly status: string; ping(): Promise<string> }): Promise<void> {
   if (client.status !== "ready") throw new Error(`redis connection ${client.status}`);
   await client.ping();
+}
+
+/** A connection to one Redis or to a Redis Cluster: what the state store and readiness checks take. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * The node URLs a `REDIS_URL` setting names: one URL, or several separated by commas (the
+ * seed nodes of a Redis Cluster: `redis://:pw@10.0.0.1:7000,redis://:pw@10.0.0.2:7000`).
+ * Throws REDIS_INVALID_ARGUMENT naming the entry that is not a redis:// or rediss:// URL.
+ */
+export function redisNodeUrls(setting: string): string[] {
+  const urls = setting.split(",").map((u) => u.trim()).filter((u) => u !== "");
+  if (urls.length === 0) throw new RedisKitError("REDIS_INVALID_ARGUMENT", "REDIS_URL: expected redis://host:port, or several separated by commas for a Redis Cluster");
+  for (const [i, url] of urls.entries()) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") || parsed.hostname === "") {
+      throw new RedisKitError("REDIS_INVALID_ARGUMENT", `REDIS_URL: entry ${i + 1} (${redactRedisUrl(url)}) is not redis://host:port or rediss://host:port`);
+    }
+  }
+  return urls;
+}
+
+/** Whether the setting asks for Redis Cluster: several node URLs, or `?cluster=true` on the one given. */
+export function isClusterSetting(setting: string): boolean {
+  const urls = redisNodeUrls(setting);
+  if (urls.length > 1) return true;
+  return new URL(urls[0] as string).searchParams.get("cluster") === "true";
+}
+
+/**
+ * The client the connection setting asks for (`REDIS_URL`, see `redisNodeUrls`): a Redis
+ * Cluster client (ioredis `Cluster`) when it names several nodes or carries `?cluster=true`
+ * (or `options.cluster`), else `createRedis`. A cluster client takes the first URL's user,
+ * password and scheme (`rediss://` → TLS) for every node it discovers; Redis Cluster has
+ * only database 0, so a URL with another database is refused. Every script of the state
+ * store keeps its keys in one slot (see key-layout.ts), so atomicity is the same on both.
+ */
+export function createRedisClient(setting: string, options: CreateRedisOptions & { cluster?: boolean } = {}): RedisClient {
+  const urls = redisNodeUrls(setting);
+  if (!(options.cluster ?? isClusterSetting(setting))) return createRedis(urls[0] as string, options);
+  const first = new URL(urls[0] as string);
+  for (const url of urls) {
+    const db = new URL(url).pathname.replace(/^\//, "");
+    if (db !== "" && db !== "0") throw new RedisKitError("REDIS_INVALID_ARGUMENT", `REDIS_URL: ${redactRedisUrl(url)} names database ${db}; Redis Cluster has only database 0`);
+  }
+  const name = options.name ?? "icpstream";
+  const where = { redis: name, cluster: urls.map(redactRedisUrl) };
+  const log = options.logger;
+  const nodes = urls.map((url) => {
+    const parsed = new URL(url);
+    return { host: parsed.hostname, port: parsed.port === "" ? 6379 : Number(parsed.port) };
+  });
+  const redisOptions: RedisOptions = {
+    ...options.ioredis,
+    connectionName: name,
+    maxRetriesPerRequest: options.maxRetriesPerRequest ?? 5,
+    ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+    ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+    ...(first.protocol === "rediss:" ? { tls: { ...(options.ioredis?.tls ?? {}) } } : {}),
+  };
+  const cluster = new Cluster(nodes, {
+    redisOptions,
+    // Writes and reads go to primaries: the store reads what it has just applied.
+    scaleReads: "master",
+    clusterRetryStrategy: (attempt) => {
+      const delay = reconnectDelayMs(attempt);
+      log?.warn({ ...where, attempt, delayMs: delay }, "redis cluster reconnecting");
+      return delay;
+    },
+    // A primary that failed over: its replica answers MOVED/READONLY until the slots are refreshed.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    slotsRefreshTimeout: 2000,
+  });
+  cluster.on("error", (error: Error) => log?.error({ ...where, err: { message: error.message, code: (error as { code?: string }).code } }, "redis cluster connection error"));
+  cluster.on("ready", () => log?.info(where, "redis cluster ready"));
+  return cluster;
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Cluster, Redis } from "ioredis";
+import { Cluster } from "ioredis";
+import type { Redis } from "ioredis";
 import { RedisKitError, classifyRedisError } from "./errors.js";
 import { keyLayout, type KeyLayout, type ShardRef } from "./key-layout.js";
 import type { ApplyCommand, ApplyResult, DueEntry, PartitionStateStore } from "./partition-state-store.js";
@@ -93,10 +94,21 @@ export class RedisPartitionStateStore implements PartitionStateStore {
   }
 
   async loadStoredOffsets(group: string, topic: string, partitions: readonly number[], stream = topic): Promise<Map<number, string | null>> {
-    // One key per partition, each in its own slot: a pipeline, not MGET (Cluster splits pipelines per node).
+    // One key per partition, each in its own slot: a pipeline on one Redis; on a Cluster, whose
+    // pipelines must stay within one node's slots, one command per key, all sent at once.
     const keys = partitions.map((partition) => this.keys.meta({ group, stream, partition }));
-    const replies = await this.call(`offsets of ${group}/${stream} (${topic})`, async () => {
-      const pipeline = this.redis.pipeline();
+    const replies = await this.call(`offsets of ${group}/${stream} (${topic})`, async (): Promise<[Error | null, unknown][]> => {
+      const redis = this.redis;
+      if (redis instanceof Cluster) {
+        return Promise.all(keys.map(async (key): Promise<[Error | null, unknown]> => {
+          try {
+            return [null, await redis.hget(key, `offset:${topic}`)];
+          } catch (error) {
+            return [error as Error, null];
+          }
+        }));
+      }
+      const pipeline = redis.pipeline();
       for (const key of keys) pipeline.hget(key, `offset:${topic}`);
       return (await pipeline.exec()) ?? [];
     });

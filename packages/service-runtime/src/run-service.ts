@@ -3,7 +3,7 @@ import type { Kafka, Producer } from "kafkajs";
 import { topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
 import { catalogPartitioner, confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
 import { consumerLagGauge, createLogger, createReadiness, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
-import { createRedis, pingRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
+import { createRedisClient, pingRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
 import { parseClock, type Clock } from "./clock.js";
 import { useNativeSha256 } from "./native-sha256.js";
@@ -105,7 +105,8 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
   await producer.connect();
   const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL }), { mode: env.ICP_SCHEMA_MODE });
   await codec.prepare(catalog);
-  const redis = createRedis(env.REDIS_URL, { name: definition.name, logger });
+  // One Redis, or a Redis Cluster when REDIS_URL lists several nodes or says ?cluster=true.
+  const redis = createRedisClient(env.REDIS_URL, { name: definition.name, logger });
   const store = new RedisPartitionStateStore(redis, { prefix: env.ICP_REDIS_PREFIX });
 
   const consumer = await runStatefulConsumer({

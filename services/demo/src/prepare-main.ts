@@ -1,6 +1,6 @@
 import { topicCatalog, catalogTopics, deadLetterTopics } from "@icpstream/contracts";
 import { createKafka, ensureTopics } from "@icpstream/kafka-kit";
-import { createRedis } from "@icpstream/redis-kit";
+import { createRedisClient, scanKeys, unlinkKeys } from "@icpstream/redis-kit";
 import { parseDemoEnv } from "./config.js";
 
 // Gives the demo a clean namespace before its services start: its topics deleted and
@@ -39,16 +39,10 @@ try {
 } finally {
   await admin.disconnect();
 }
-const redis = createRedis(env.REDIS_URL, { name: "icp-demo-prepare" });
+const redis = createRedisClient(env.REDIS_URL, { name: "icp-demo-prepare" });
 try {
-  let cursor = "0";
-  let deleted = 0;
   const pattern = `${env.ICP_REDIS_PREFIX.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}icp:*`;
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  const deleted = await unlinkKeys(redis, await scanKeys(redis, pattern));
   console.log(`[icpstream] demo namespace ready: ${names.length} empty topics under "${env.ICP_TOPIC_PREFIX}", ${deleted} old Redis keys removed`);
 } finally {
   await redis.quit();

@@ -1,6 +1,6 @@
 import { topicCatalog } from "@icpstream/contracts";
 import { createKafka } from "@icpstream/kafka-kit";
-import { createRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
+import { createRedisClient, RedisPartitionStateStore, unlinkKeys } from "@icpstream/redis-kit";
 import { Command, Option } from "commander";
 import type { Admin } from "kafkajs";
 import type { CliIo } from "../io.js";
@@ -70,7 +70,7 @@ export function rebuildCommand(io: CliIo): Command {
     const settings = await loadLiveSettings(options);
     const catalog = topicCatalog({ prefix: settings.topicPrefix });
     const layouts = servicesToRebuild(options.service).map((s) => serviceLayout(s, catalog, settings.groupPrefix));
-    const redis = createRedis(settings.redisUrl, { name: "icp-rebuild", maxRetriesPerRequest: 1 });
+    const redis = createRedisClient(settings.redisUrl, { name: "icp-rebuild", maxRetriesPerRequest: 1 });
     const admin = createKafka({ brokers: settings.kafkaBrokers, clientId: "icp-rebuild" }).admin();
     try {
       await admin.connect();
@@ -90,7 +90,7 @@ export function rebuildCommand(io: CliIo): Command {
         // Keys written since the scan (a service started meanwhile) are caught by a second pass.
         const late = (await scanAll(redis, serviceKeyPattern(settings.redisPrefix, layout.group))).filter((k) => !keys.includes(k));
         const all = [...keys, ...deletionOrder(late)];
-        for (let i = 0; i < all.length; i += 500) await redis.unlink(...all.slice(i, i + 500));
+        await unlinkKeys(redis, all);
         io.stdout(`${layout.service}: deleted ${all.length} keys of group ${layout.group}\n`);
       }
       if (!options.wait) {

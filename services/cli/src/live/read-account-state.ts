@@ -1,7 +1,6 @@
 import type { TopicCatalog } from "@icpstream/contracts";
 import { decodeCombinerState, decodeFitState, decodeTimingState } from "@icpstream/pipeline";
-import { escapeSegment, keyLayout } from "@icpstream/redis-kit";
-import type { Redis } from "ioredis";
+import { escapeSegment, keyLayout, scanKeys, type RedisClient } from "@icpstream/redis-kit";
 import { accountPartition } from "./account-partition.js";
 import type { LiveAccountState } from "./explain-state.js";
 import { serviceLayout, shardOf, STATEFUL_SERVICES } from "./pipeline-layout.js";
@@ -17,7 +16,7 @@ export function globLiteral(text: string): string {
  * partition its key hashes to; when the state is not there (topics created with another
  * partition count), every shard of the service is searched.
  */
-export async function readAccountState(redis: Redis, options: { accountKey: string; catalog: TopicCatalog; redisPrefix: string; groupPrefix: string }): Promise<{ state: LiveAccountState; found: StatefulService[] }> {
+export async function readAccountState(redis: RedisClient, options: { accountKey: string; catalog: TopicCatalog; redisPrefix: string; groupPrefix: string }): Promise<{ state: LiveAccountState; found: StatefulService[] }> {
   const keys = keyLayout(options.redisPrefix);
   const state: LiveAccountState = { accountKey: options.accountKey };
   const found: StatefulService[] = [];
@@ -41,13 +40,5 @@ export async function readAccountState(redis: Redis, options: { accountKey: stri
   return { state, found };
 }
 
-export async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    out.push(...batch);
-    cursor = next;
-  } while (cursor !== "0");
-  return out;
-}
+/** Every key matching a SCAN pattern, on one Redis or every primary of a Redis Cluster. */
+export const scanAll = (redis: RedisClient, pattern: string): Promise<string[]> => scanKeys(redis, pattern);
