@@ -11,29 +11,20 @@
  * figures, and writes them as JSON to bench/results/ (git-ignored).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { processIo, runLearn, runScore } from "@icpstream/cli";
+import { machineConditions, median, outcomeBenchArgs } from "./support/conditions.js";
 import { writeOutcomeFiles } from "./support/outcome-files.js";
 
-const { values } = parseArgs({
-  options: {
-    accounts: { type: "string", default: "30000" },
-    opportunities: { type: "string", default: "20000" },
-    runs: { type: "string", default: "3" },
-    seed: { type: "string", default: "20261202" },
-    keep: { type: "boolean", default: false },
-  },
-});
-const ACCOUNTS = Number(values.accounts);
-const OPPORTUNITIES = Number(values.opportunities);
-const RUNS = Number(values.runs);
-const SEED = Number(values.seed);
+const ARGS = outcomeBenchArgs({ accounts: 30_000, opportunities: 20_000, seed: 20261202 });
+const ACCOUNTS = ARGS.accounts;
+const OPPORTUNITIES = ARGS.opportunities;
+const RUNS = ARGS.runs;
+const SEED = ARGS.seed;
 const TARGET_MS = 60_000;
 
 const quietIo = () => ({ ...processIo(), stderr: () => undefined, stdout: () => undefined });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "icp-bench-learn-"));
@@ -61,11 +52,7 @@ async function main() {
       command: "npx tsx bench/learn.ts",
       at: new Date().toISOString(),
       conditions: {
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        cpu: cpus()[0]?.model ?? "unknown",
-        cores: cpus().length,
-        memoryGb: Math.round(totalmem() / 2 ** 30),
+        ...machineConditions(),
         accounts: ACCOUNTS,
         opportunities: OPPORTUNITIES,
         signals: files.signals,
@@ -94,7 +81,7 @@ async function main() {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`written ${file}`);
   } finally {
-    if (values.keep) console.log(`kept ${dir}`);
+    if (ARGS.keep) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

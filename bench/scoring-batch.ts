@@ -10,13 +10,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
 import { parseAccounts, parseSignals } from "@icpstream/imports";
 import { processIo, runScore } from "@icpstream/cli";
 import { seededRandom } from "@icpstream/ingest";
+import { machineConditions, median } from "./support/conditions.js";
 
 const { values } = parseArgs({
   options: {
@@ -101,7 +102,6 @@ function generate(dir: string) {
 }
 
 const quietIo = () => ({ ...processIo(), stderr: () => undefined, stdout: () => undefined });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "icp-bench-"));
@@ -146,11 +146,7 @@ async function main() {
       command: "npx tsx bench/scoring-batch.ts",
       at: new Date().toISOString(),
       conditions: {
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        cpu: cpus()[0]?.model ?? "unknown",
-        cores: cpus().length,
-        memoryGb: Math.round(totalmem() / 2 ** 30),
+        ...machineConditions(),
         accounts: ACCOUNTS,
         signals: files.signalCount,
         rubric: RUBRIC,

@@ -24,3 +24,4 @@ export * from "./co-partitioned-assigner.js";
 export * from "./stateful-consumer.js";
 export * from "./partition-reader.js";
 export * from "./message-size.js";
+export { forgetGroup } from "./forget-group.js";

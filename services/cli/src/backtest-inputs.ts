@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { ProfileHistory, DEFAULT_MIN_CLOSED_DEALS, DEFAULT_TARGET_TOP_SHARE } from "@icpstream/backtest";
 import type { Opportunity, ProfileSnapshot, ReportOptions } from "@icpstream/backtest";
 import { parseOutcomes, parseProfileSnapshots, summaryLines } from "@icpstream/imports";
@@ -129,4 +130,28 @@ export async function loadOutcomeInputs(io: CliIo, options: OutcomeCliOptions): 
     },
     sources,
   };
+}
+
+async function exists(io: CliIo, path: string): Promise<boolean> {
+  try {
+    await io.readText(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a command that writes a new rubric beside its source (`icp calibrate`, `icp learn`)
+ * checks before reading anything: one source rubric; `--output` named unless `--dry-run`; the
+ * output never the source (the old version stays untouched) and never an existing file
+ * unless `--force`. Returns the source path; throws a CliError naming the option otherwise.
+ */
+export async function newRubricTarget(io: CliIo, options: { rubric: string[]; output?: string; dryRun?: boolean; force?: boolean }, command: string, product: string): Promise<string> {
+  if (options.rubric.length !== 1) throw new CliError(`--rubric: ${command} works on one rubric file at a time`);
+  const source = options.rubric[0] as string;
+  if (!options.dryRun && options.output === undefined) throw new CliError(`--output: name the file for the ${product} rubric (the source rubric is never overwritten), or pass --dry-run to only see ${command === "learn" ? "what was learned" : "the proposal"}`);
+  if (options.output !== undefined && resolve(options.output) === resolve(source)) throw new CliError(`--output: ${options.output} is the source rubric; ${command} writes a new file and leaves the old version untouched`);
+  if (options.output !== undefined && !options.dryRun && !options.force && (await exists(io, options.output))) throw new CliError(`--output: ${options.output} exists; pass --force to replace it`);
+  return source;
 }

@@ -1,11 +1,9 @@
-import { resolve } from "node:path";
 import { calibrateRubric, formatTierShare, runBacktest } from "@icpstream/backtest";
 import type { CalibrationRun } from "@icpstream/backtest";
 import { formatRubricVersion } from "@icpstream/scoring";
 import Table from "cli-table3";
-import { loadOutcomeInputs } from "./backtest-inputs.js";
+import { loadOutcomeInputs, newRubricTarget } from "./backtest-inputs.js";
 import type { OutcomeCliOptions } from "./backtest-inputs.js";
-import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
 
 /**
@@ -19,21 +17,8 @@ export interface CalibrateOptions extends OutcomeCliOptions {
   dryRun?: boolean;
 }
 
-async function exists(io: CliIo, path: string): Promise<boolean> {
-  try {
-    await io.readText(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function runCalibrate(io: CliIo, options: CalibrateOptions): Promise<CalibrationRun> {
-  if (options.rubric.length !== 1) throw new CliError("--rubric: calibrate works on one rubric file at a time");
-  const source = options.rubric[0] as string;
-  if (!options.dryRun && options.output === undefined) throw new CliError("--output: name the file for the calibrated rubric (the source rubric is never overwritten), or pass --dry-run to only see the proposal");
-  if (options.output !== undefined && resolve(options.output) === resolve(source)) throw new CliError(`--output: ${options.output} is the source rubric; calibrate writes a new file and leaves the old version untouched`);
-  if (options.output !== undefined && !options.dryRun && !options.force && (await exists(io, options.output))) throw new CliError(`--output: ${options.output} exists; pass --force to replace it`);
+  const source = await newRubricTarget(io, options, "calibrate", "calibrated");
 
   const inputs = await loadOutcomeInputs(io, options);
   const rubric = inputs.rubrics[0]!;

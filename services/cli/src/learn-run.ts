@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
 import { LearnRefusal, count, decimal, learnWeights, runBacktest, times } from "@icpstream/backtest";
 import type { LearnResult, ModelScore } from "@icpstream/backtest";
 import { formatRubricVersion } from "@icpstream/scoring";
 import Table from "cli-table3";
-import { loadOutcomeInputs } from "./backtest-inputs.js";
+import { loadOutcomeInputs, newRubricTarget } from "./backtest-inputs.js";
 import type { OutcomeCliOptions } from "./backtest-inputs.js";
 import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
@@ -23,15 +22,6 @@ export interface LearnCliOptions extends OutcomeCliOptions {
   minCount?: number;
 }
 
-async function exists(io: CliIo, path: string): Promise<boolean> {
-  try {
-    await io.readText(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function fraction(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value.replace(/%$/, ""));
@@ -41,13 +31,9 @@ function fraction(value: string | undefined, name: string, fallback: number): nu
 }
 
 export async function runLearn(io: CliIo, options: LearnCliOptions): Promise<LearnResult> {
-  if (options.rubric.length !== 1) throw new CliError("--rubric: learn works on one rubric file at a time");
   const format = options.format ?? "table";
   if (format !== "table" && format !== "json") throw new CliError(`--format: expected table or json, got "${options.format}"`);
-  const source = options.rubric[0] as string;
-  if (!options.dryRun && options.output === undefined) throw new CliError("--output: name the file for the learned rubric (the source rubric is never overwritten), or pass --dry-run to only see what was learned");
-  if (options.output !== undefined && resolve(options.output) === resolve(source)) throw new CliError(`--output: ${options.output} is the source rubric; learn writes a new file and leaves the old version untouched`);
-  if (options.output !== undefined && !options.dryRun && !options.force && (await exists(io, options.output))) throw new CliError(`--output: ${options.output} exists; pass --force to replace it`);
+  const source = await newRubricTarget(io, options, "learn", "learned");
   const testShare = fraction(options.testShare, "--test-share", 0.3);
   const l2 = options.l2 === undefined ? 1 : Number(options.l2);
   if (!(l2 > 0) || !Number.isFinite(l2)) throw new CliError(`--l2: expected a positive number, got "${options.l2}"`);

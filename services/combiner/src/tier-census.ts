@@ -3,7 +3,7 @@ import { Gauge } from "prom-client";
 import type { Registry } from "prom-client";
 import type { Kafka } from "kafkajs";
 import type { TierChangedEventV1, TopicCatalog } from "@icpstream/contracts";
-import type { RegistryCodec } from "@icpstream/kafka-kit";
+import { forgetGroup, type RegistryCodec } from "@icpstream/kafka-kit";
 import type { PinoLogger } from "@icpstream/observability";
 import { TierCensus } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
@@ -117,15 +117,7 @@ export async function startTierCensus(options: TierCensusOptions): Promise<{ cen
       clearInterval(timer);
       await started;
       await consumer.disconnect();
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        await admin.deleteGroups([groupId]);
-      } catch {
-        // Best effort: the broker expires an empty group by itself.
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
+      await forgetGroup(kafka, groupId);
     },
   };
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TierChangedEventV1 } from "@icpstream/contracts";
 import { topicCatalog } from "@icpstream/contracts";
-import type { Kafka } from "kafkajs";
-import { confluentRegistry, createKafka, RegistryCodec } from "@icpstream/kafka-kit";
+import { confluentRegistry, createKafka, forgetGroup, RegistryCodec } from "@icpstream/kafka-kit";
 import type { LiveSettings } from "./settings.js";
 
 /**
@@ -68,15 +67,3 @@ export async function followTierChanges(options: FollowOptions): Promise<void> {
   }
 }
 
-/** A throw-away group is removed after use so observers leave no trace in the cluster (best effort). */
-async function forgetGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // The broker expires empty groups by itself; nothing to do.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
