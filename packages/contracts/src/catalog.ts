@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { FirmographicEventV1 } from "./events/firmographic.js";
 import { OutcomeEventV1 } from "./events/outcome.js";
+import { OutcomeScoredFamilyV1 } from "./events/outcome-scored.js";
 import { RoutingActionV1 } from "./events/routing-action.js";
 import { FitScoredFamilyV1, TimingScoredFamilyV1 } from "./events/scores.js";
 import { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
@@ -143,6 +144,12 @@ export function topicCatalog(options: CatalogOptions = {}) {
       partitions,
       key: "accountKey:scorecard",
       description: "the latest tier change per account and scorecard (compacted, keyed <accountKey>:<scorecard>): a new subscriber reads it from the start to learn every current tier",
+    }),
+    outcomeScored: spec(p, "icp.outcome-scored", OutcomeScoredFamilyV1, {
+      cleanupPolicy: "delete",
+      retentionMs: FOREVER,
+      partitions,
+      description: "per opportunity and scorecard: the account's tier, total and rubric version when the opportunity was created and when it closed (newest revision wins)",
     }),
     routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
       cleanupPolicy: "delete",
