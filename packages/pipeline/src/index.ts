@@ -23,3 +23,5 @@ export type { EpochMs } from "./instant.js";
 export { PipelineError } from "./errors.js";
 export type { PipelineErrorCode } from "./errors.js";
 export { TierCensus } from "./tier-census.js";
+export { applyOutcome, applyTierChange, tierAt, decodeOutcomeCounts, decodePoolCounts, sumOutcomeCounts, sumPoolCounts, countsField, poolField, OUTCOME_COUNTS, POOL_COUNTS, MAX_TIER_HISTORY, MAX_OPPORTUNITY_EVENTS, TierOutcomeCounts, PoolTierCount } from "./outcome-stage.js";
+export type { OutcomeStageResult, SharedCounts } from "./outcome-stage.js";

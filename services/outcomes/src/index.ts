@@ -1,0 +1,2 @@
+export { outcomesHandler, OUTCOMES_STREAM } from "./handler.js";
+export type { OutcomesInput } from "./handler.js";
