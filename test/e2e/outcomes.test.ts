@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { foldOutcomeEvents, ProfileHistory, runBacktest } from "@icpstream/backtest";
 import type { OutcomeEventV1, OutcomeScoredEventV1 } from "@icpstream/contracts";
@@ -5,6 +6,7 @@ import { decodeOutcomeCounts, OUTCOME_COUNTS, sumOutcomeCounts, toSignal } from 
 import type { TierOutcomeCounts } from "@icpstream/pipeline";
 import type { AccountProfile } from "@icpstream/scoring";
 import { stackTest as test, waitFor } from "@icpstream/testkit";
+import type { ModelHealthView } from "@icpstream/outcomes";
 import { DAY_MS, marketFeed, Pipeline, type Feed } from "./support/pipeline-harness.js";
 
 /**
@@ -150,4 +152,17 @@ test("the outcome stage's running counts per scorecard, rubric version and tier 
     expect(inTier.length).toBe(row.opportunities);
     expect(inTier.filter((e) => e.stage === "won").length).toBe(row.won);
   }
+
+  // Point 2: the same counts, live, as model health on the stage's ops server.
+  const ops = /"ops":"http:\/\/[^:]+:(\d+)"/.exec(readFileSync(outcomes.logFile, "utf8"))?.[1];
+  expect(ops).toBeDefined();
+  const health = (await (await fetch(`http://127.0.0.1:${ops}/model-health`)).json()) as ModelHealthView;
+  const model = health.models.find((m) => m.rubricVersion?.hash === pipeline.rubric.version.hash);
+  expect(model?.tiers.filter((t) => t.opportunities > 0).map((t) => [t.tier, t.opportunities, t.won, t.lost])).toEqual(streamed.map((r) => [r.tier.id, r.opportunities, r.won, r.lost]));
+  const report = runs[0]!.report;
+  expect(model?.tiers.filter((t) => t.won + t.lost > 0).map((t) => [t.tier, t.winRateInterval, t.lift])).toEqual(report.tiers.filter((t) => t.won + t.lost > 0).map((t) => [t.tier, t.winRateInterval, t.lift]));
+  expect(model?.verdicts.find((v) => v.kind.startsWith("lift") || v.kind === "no_lift" || v.kind === "not_enough_evidence")?.kind).toBe(report.verdicts.find((v) => v.kind.startsWith("lift") || v.kind === "no_lift" || v.kind === "not_enough_evidence")?.kind);
+  const metrics = await (await fetch(`http://127.0.0.1:${ops}/metrics`)).text();
+  expect(metrics).toMatch(/outcome_win_rate\{scorecard="enterprise",rubric="[0-9a-f]{12}",tier="tier1",service="outcomes"\} /);
+  expect(metrics).toMatch(/model_verdict\{/);
 });

@@ -42,10 +42,16 @@ export interface CompanionContext {
   logger: PinoLogger;
   clock: Clock;
   metrics: ServiceMetrics;
+  /** The service's own state store (read-only use: the outcome stage's counts for its health view). */
+  store: RedisPartitionStateStore;
+  /** The service's consumer group (`<ICP_GROUP_PREFIX><name>`). */
+  groupId: string;
 }
 
 export interface Companion {
   stop(): Promise<void>;
+  /** JSON endpoints the companion adds to the ops server (path → body). */
+  routes?: Readonly<Record<string, () => unknown>>;
 }
 
 export interface RunningService {
@@ -136,7 +142,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
       onAssignment: (assignment) => lagGauge.assign(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))),
     },
   });
-  const companion = definition.companion ? await definition.companion({ env, catalog, kafka, producer, codec, logger, clock, metrics }) : undefined;
+  const companion = definition.companion ? await definition.companion({ env, catalog, kafka, producer, codec, logger, clock, metrics, store, groupId }) : undefined;
   // Ready when Redis and the broker answer and every assigned partition is caught up with
   // its high watermark, read afresh on each probe (empty partitions: lag 0).
   const readiness = createReadiness({
@@ -155,6 +161,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
     metrics: metrics.registry,
     logger,
     health: { live: () => true, ready: readiness.check },
+    ...(companion?.routes ? { routes: companion.routes } : {}),
   });
   logger.info({ ops: ops.url }, "running");
 
