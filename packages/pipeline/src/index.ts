@@ -25,3 +25,7 @@ export type { PipelineErrorCode } from "./errors.js";
 export { TierCensus } from "./tier-census.js";
 export { applyOutcome, applyTierChange, tierAt, decodeOutcomeCounts, decodePoolCounts, sumOutcomeCounts, sumPoolCounts, countsField, poolField, OUTCOME_COUNTS, POOL_COUNTS, MAX_TIER_HISTORY, MAX_OPPORTUNITY_EVENTS, TierOutcomeCounts, PoolTierCount } from "./outcome-stage.js";
 export type { OutcomeStageResult, SharedCounts } from "./outcome-stage.js";
+export { explainLiveAccount } from "./live-explanation.js";
+export type { LiveAccountStates, LiveCardExplanation } from "./live-explanation.js";
+export { TierBoard, summarizeTierChange } from "./tier-board.js";
+export type { TierBoardOptions, TierChangeSummary, TierShare } from "./tier-board.js";
