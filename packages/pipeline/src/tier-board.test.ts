@@ -24,9 +24,14 @@ describe("the console's tier board", () => {
       ["tier1", 1, 1 / 3],
       ["tier2", 2, 2 / 3],
     ]);
+    expect(board.applied).toBe(4);
+    // By the days the changes are dated, whatever order they arrived in; a day without changes repeats the day before.
+    board.apply(change("d.com", 1, 3, 3));
     expect(board.overTime("enterprise")).toEqual([
-      { day: "2026-11-01", tiers: { tier1: 1, tier2: 1 } },
-      { day: "2026-11-02", tiers: { tier1: 1, tier2: 2 } },
+      { day: "2026-11-01", tiers: { tier3: 1, tier2: 1 } },
+      { day: "2026-11-02", tiers: { tier3: 0, tier2: 2, tier1: 1 } },
+      { day: "2026-11-03", tiers: { tier3: 0, tier2: 2, tier1: 1 } },
+      { day: "2026-11-04", tiers: { tier3: 1, tier2: 2, tier1: 1 } },
     ]);
   });
 

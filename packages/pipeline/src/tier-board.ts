@@ -4,8 +4,8 @@ import { tierChangeVersion } from "./combiner-handler.js";
 /**
  * What the web console shows of the tier-changed topic, kept from its records in topic order
  * (a follower from the start): per scorecard each account's current tier (its change with the
- * highest version), the distribution now and by day (the distribution as it stood after the
- * last change dated that day, UTC), the newest changes for the live feed and, per account, its
+ * highest version), the distribution now and by day (replayed from the kept changes in the
+ * order they are dated), the newest changes for the live feed and, per account, its
  * last changes with their causing events. Pure and bounded: `historyPerAccount` changes per
  * account, `recent` changes in the feed, `days` days of distribution.
  */
@@ -41,6 +41,8 @@ export interface TierBoardOptions {
   recent?: number;
   days?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 const versionOf = (event: Pick<TierChangedEventV1, "eventId">): number => {
   try {
@@ -78,8 +80,6 @@ export class TierBoard {
   private readonly current = new Map<string, Map<string, { version: number; change: TierChangeSummary }>>();
   /** scorecard → tier id → accounts. */
   private readonly counts = new Map<string, Map<string, { name: string; rank: number; accounts: number }>>();
-  /** scorecard → day (YYYY-MM-DD) → tier id → accounts. */
-  private readonly byDay = new Map<string, Map<string, Record<string, number>>>();
   private readonly histories = new Map<string, TierChangeSummary[]>();
   private readonly feed: TierChangeSummary[] = [];
   private seen = 0;
@@ -109,7 +109,6 @@ export class TierBoard {
       const entry = counts.get(change.tier.id) ?? { name: change.tier.name, rank: change.tier.rank, accounts: 0 };
       entry.accounts++;
       counts.set(change.tier.id, entry);
-      this.snapshotDay(change.scorecard, change.occurredAt.slice(0, 10));
     }
     const history = this.histories.get(change.accountKey) ?? [];
     if (!history.some((h) => h.eventId === change.eventId)) {
@@ -120,16 +119,6 @@ export class TierBoard {
     this.feed.unshift(change);
     if (this.feed.length > this.recentLimit) this.feed.length = this.recentLimit;
     return change;
-  }
-
-  private snapshotDay(scorecard: string, day: string): void {
-    let days = this.byDay.get(scorecard);
-    if (!days) this.byDay.set(scorecard, (days = new Map()));
-    days.set(day, Object.fromEntries([...(this.counts.get(scorecard) ?? [])].map(([id, c]) => [id, c.accounts])));
-    if (days.size > this.dayLimit) {
-      const oldest = [...days.keys()].sort()[0];
-      if (oldest !== undefined) days.delete(oldest);
-    }
   }
 
   /** Records applied so far. */
@@ -148,9 +137,37 @@ export class TierBoard {
     return counts.map(([tier, c]) => ({ tier, name: c.name, rank: c.rank, accounts: c.accounts, share: pool === 0 ? 0 : c.accounts / pool })).sort((a, b) => a.rank - b.rank);
   }
 
-  /** Accounts per tier at the end of each day a change is dated, oldest first. */
+  /**
+   * Accounts per tier at the end of every UTC day from the first change to the last (the last
+   * `days` days at most), replayed from the accounts' kept changes in the order they are dated
+   * (then by version). An account with more changes than `historyPerAccount` is missing from
+   * the days before its oldest kept change. O(changes kept × log) per call.
+   */
   overTime(scorecard: string): { day: string; tiers: Record<string, number> }[] {
-    return [...(this.byDay.get(scorecard) ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, tiers]) => ({ day, tiers }));
+    const entries: { at: number; version: number; accountKey: string; tier: string }[] = [];
+    for (const history of this.histories.values()) {
+      for (const h of history) if (h.scorecard === scorecard) entries.push({ at: Date.parse(h.occurredAt), version: versionOf(h), accountKey: h.accountKey, tier: h.tier.id });
+    }
+    if (entries.length === 0) return [];
+    entries.sort((a, b) => a.at - b.at || a.version - b.version);
+    const lastDay = Math.floor((entries[entries.length - 1] as { at: number }).at / DAY_MS);
+    const firstDay = Math.max(Math.floor((entries[0] as { at: number }).at / DAY_MS), lastDay - this.dayLimit + 1);
+    const current = new Map<string, string>();
+    const counts: Record<string, number> = {};
+    const out: { day: string; tiers: Record<string, number> }[] = [];
+    let next = 0;
+    for (let day = firstDay; day <= lastDay; day++) {
+      const end = (day + 1) * DAY_MS;
+      for (; next < entries.length && (entries[next] as { at: number }).at < end; next++) {
+        const e = entries[next] as (typeof entries)[number];
+        const held = current.get(e.accountKey);
+        if (held !== undefined) counts[held] = (counts[held] ?? 1) - 1;
+        current.set(e.accountKey, e.tier);
+        counts[e.tier] = (counts[e.tier] ?? 0) + 1;
+      }
+      out.push({ day: new Date(day * DAY_MS).toISOString().slice(0, 10), tiers: { ...counts } });
+    }
+    return out;
   }
 
   /** The newest changes first. */
