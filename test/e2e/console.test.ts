@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
@@ -40,6 +40,7 @@ async function shoot(page: Page, name: string, fullPage = true): Promise<void> {
 }
 
 test("the web console shows the pipeline as the batch recompute sees it, and a new tier change in its live feed within 2 s", { timeout: 180_000 }, async ({ stack, onTestFailed }) => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (Debian's package), or set ICP_CHROMIUM to a Chromium executable`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const feed = marketFeed(MARKET);
   expect(feed.lastEventAt).toBeLessThan(CLOCK);

@@ -252,7 +252,9 @@ function ModelCard({ m }) {
     <h2>${m.scorecard} <small>${m.rubricVersion ? `rubric ${m.rubricVersion.label ?? ""} ${m.rubricVersion.hash.slice(0, 12)}` : "no opportunity yet"}</small></h2>
     <p class=${`headline ${m.headline.severity}`} data-testid="headline">${m.headline.text}</p>
     <div class="columns">
-      <div><h3>Win rate by tier at creation</h3><${ChartCanvas} config=${winRate} label="win rate by tier with 95% intervals" /></div>
+      <div><h3>Win rate by tier at creation</h3>${m.overall.closed === 0
+        ? html`<p class="muted empty-chart">No closed deal yet. Opportunities reach the outcome stage on the outcome topic (icp ingest, or the gateway's /v1/outcomes); each is counted in the tier its account had when it was created.</p>`
+        : html`<${ChartCanvas} config=${winRate} label="win rate by tier with 95% intervals" />`}</div>
       <div><h3>Pool by tier (healthy top tier ${pct(m.pool.target.low, 0)}–${pct(m.pool.target.high, 0)})</h3><${ChartCanvas} config=${poolChart} label="share of the pool by tier" /></div>
     </div>
     <table><thead><tr><th>tier</th><th>opportunities</th><th>open</th><th>won</th><th>lost</th><th>win rate (95%)</th><th>lift</th><th>avg won USD</th><th>mean days to win</th><th>pool</th></tr></thead>
