@@ -61,3 +61,5 @@ export { liveModelHealth } from "./report/live-health.js";
 export type { LiveHealth, LiveHealthInput, LiveTierCounts, LivePoolTier, LiveTierRow } from "./report/live-health.js";
 export { adjacentVerdicts, liftVerdict, topShareVerdict, tooFewVerdict } from "./report/verdicts.js";
 export type { VerdictRow } from "./report/verdicts.js";
+export { rubricDiff, rubricRuleChanges, whyTierMoved } from "./compare/rubric-diff.js";
+export type { RubricDiff, RuleChange, TierMove } from "./compare/rubric-diff.js";
