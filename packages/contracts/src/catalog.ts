@@ -161,6 +161,22 @@ export function topicCatalog(options: CatalogOptions = {}) {
 }
 
 export type TopicCatalog = ReturnType<typeof topicCatalog>;
+
+/** The topics the pipeline derives from its inputs: a shadow rubric writes its own copies of these. */
+export const DERIVED_TOPIC_IDS = ["fitScored", "timingScored", "tierChanged", "currentTier", "outcomeScored"] as const;
+
+/**
+ * The catalog of a pipeline scoring with a shadow (candidate) rubric beside the live one: the
+ * same input topics, and its own derived topics — `<prefix>shadow.icp.fit-scored`, … — so a
+ * shadow tier change never reaches the live tier-changed topic, the router or its subscribers.
+ */
+export function shadowCatalog(options: CatalogOptions = {}): TopicCatalog {
+  const live = topicCatalog(options);
+  const shadow = topicCatalog({ ...options, prefix: `${options.prefix ?? ""}shadow.` });
+  const out: Record<string, TopicSpec> = { ...live };
+  for (const id of DERIVED_TOPIC_IDS) out[id] = shadow[id];
+  return out as TopicCatalog;
+}
 export type TopicId = keyof TopicCatalog;
 
 /** The production catalog (no prefix). */

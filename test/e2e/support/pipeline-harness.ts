@@ -144,8 +144,8 @@ export class Pipeline {
    * A service beside the three scoring ones, on the same topics, Redis prefix, group prefix
    * and clock, with `env` added (an ops port of its own…); not started. Killed at cleanup.
    */
-  extraService(name: ExtraServiceName, env: Record<string, string> = {}): ServiceProcess {
-    const service = new ServiceProcess(name, { ...this.env, ...env }, this.dir);
+  extraService(name: ExtraServiceName | ServiceName, env: Record<string, string> = {}, logName: string = name): ServiceProcess {
+    const service = new ServiceProcess(name, { ...this.env, ...env }, this.dir, logName);
     this.extras.push(service);
     return service;
   }

@@ -1,0 +1,92 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { shadowCatalog } from "@icpstream/contracts";
+import type { TierChangedEventV1 } from "@icpstream/contracts";
+import { recomputeFinalState, tierChangeVersion } from "@icpstream/pipeline";
+import { RedisPartitionStateStore } from "@icpstream/redis-kit";
+import { parseRubric } from "@icpstream/scoring";
+import { stackTest as test, waitFor } from "@icpstream/testkit";
+import { marketFeed, Pipeline, RUBRIC_PATH, SERVICES } from "./support/pipeline-harness.js";
+
+/**
+ * Issue 16, point 3 (shadow): fit, timing and combiner started a second time with
+ * ICP_SHADOW_RUBRIC score the same inputs with a candidate rubric beside the live pipeline.
+ * Their tier changes go to the shadow topics only, and end where the batch recompute under
+ * the candidate ends; the live topic carries only the live rubric's changes.
+ */
+const MARKET = { seed: 3_003, accounts: 200, start: "2026-06-01T00:00:00.000Z", days: 90 };
+const CLOCK = Date.parse("2026-09-01T00:00:00.000Z");
+
+test("a shadow rubric scores beside the live one, into its own topics, and ends where the batch recompute under it ends", { timeout: 240_000 }, async ({ stack, onTestFailed }) => {
+  const feed = marketFeed(MARKET);
+  const pipeline = await Pipeline.create(stack, { clock: CLOCK });
+  const candidatePath = join(pipeline.dir, "candidate.yaml");
+  writeFileSync(candidatePath, readFileSync(RUBRIC_PATH, "utf8").replace("min: 75", "min: 62").replace("label: enterprise 2026-Q4", "label: enterprise candidate"));
+  const candidate = parseRubric(readFileSync(candidatePath, "utf8"), candidatePath);
+  expect(candidate.version.hash).not.toBe(pipeline.rubric.version.hash);
+  const shadows = SERVICES.map((name) => pipeline.extraService(name, { ICP_SHADOW_RUBRIC: candidatePath }, `${name}.shadow`));
+  onTestFailed(() => console.log(`${pipeline.logTails()}\n\n${shadows.map((s) => s.tail(20)).join("\n\n")}`));
+  pipeline.startAll();
+  for (const s of shadows) s.start();
+  await pipeline.waitUntilRunning();
+  await waitFor(() => shadows.every((s) => (s.assertAlive(), s.isRunning())), { timeoutMs: 60_000, what: "the shadow services running" });
+
+  await pipeline.send({ profiles: feed.profiles, signals: feed.signals });
+  await pipeline.waitForQuiescence({ timeoutMs: 120_000, what: "the live pipeline to apply every event" });
+
+  // The shadow pipeline is done when each shadow service applied all its inputs.
+  const shadow = shadowCatalog({ prefix: pipeline.catalog.firmographic.topic.replace(/icp\.firmographic$/, ""), partitions: pipeline.partitions });
+  const store = new RedisPartitionStateStore(stack.redis(), { prefix: `${stack.keyPrefix}shadow.` });
+  const partitions = Array.from({ length: pipeline.partitions }, (_, p) => p);
+  const layout = [
+    { group: `${pipeline.groupPrefix}fit.shadow`, stream: shadow.firmographic.topic, topics: [shadow.firmographic.topic] },
+    { group: `${pipeline.groupPrefix}timing.shadow`, stream: "signals", topics: [shadow.hiring.topic, shadow.funding.topic, shadow.intent.topic] },
+    { group: `${pipeline.groupPrefix}combiner.shadow`, stream: "scores", topics: [shadow.fitScored.topic, shadow.timingScored.topic] },
+  ];
+  let previous = "";
+  await waitFor(
+    async () => {
+      for (const s of shadows) s.assertAlive();
+      let signature = "";
+      for (const { group, stream, topics } of layout) {
+        for (const topic of topics) {
+          const high = await pipeline.highWatermarks(topic);
+          const stored = await store.loadStoredOffsets(group, topic, partitions, stream);
+          for (const p of partitions) {
+            const done = stored.get(p) === null || stored.get(p) === undefined ? 0 : Number(stored.get(p)) + 1;
+            if (done !== high[p]) return false;
+            signature += `${topic}:${p}:${done};`;
+          }
+        }
+        for (const p of partitions) if (Object.keys(await store.readShared({ group, stream, partition: p }, "outbox")).length > 0) return false;
+      }
+      const settled = signature === previous;
+      previous = signature;
+      return settled;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: "the shadow pipeline to apply every event" },
+  );
+
+  const newestTier = (events: readonly TierChangedEventV1[]) => {
+    const out = new Map<string, TierChangedEventV1>();
+    for (const e of events) if (!out.has(e.accountKey) || tierChangeVersion(e) > tierChangeVersion(out.get(e.accountKey) as TierChangedEventV1)) out.set(e.accountKey, e);
+    return out;
+  };
+  const shadowChanges = (await pipeline.readTopic(shadow.tierChanged)).map((m) => m.event as TierChangedEventV1);
+  const liveChanges = (await pipeline.readTopic(pipeline.catalog.tierChanged)).map((m) => m.event as TierChangedEventV1);
+  expect(new Set(shadowChanges.map((e) => e.rubricVersion.hash))).toEqual(new Set([candidate.version.hash]));
+  expect(new Set(liveChanges.map((e) => e.rubricVersion.hash))).toEqual(new Set([pipeline.rubric.version.hash]));
+
+  const tiers = (changes: readonly TierChangedEventV1[]) => [...newestTier(changes.filter((e) => e.scorecard === "enterprise"))].map(([account, e]) => `${account}:${e.tier.id}`).sort();
+  const batch = (rubric: typeof candidate) =>
+    recomputeFinalState({ profiles: feed.profiles, signals: feed.signals.map((s) => s.event), rubric, now: CLOCK })
+      .filter((f) => f.scorecard === "enterprise" && f.tier !== null)
+      .map((f) => `${f.accountKey}:${f.tier?.id}`)
+      .sort();
+  expect(tiers(shadowChanges)).toEqual(batch(candidate));
+  expect(tiers(liveChanges)).toEqual(batch(pipeline.rubric));
+  const moved = tiers(shadowChanges).filter((t, i) => t !== tiers(liveChanges)[i]).length;
+  console.log(`shadow: ${shadowChanges.length} shadow tier changes, ${liveChanges.length} live; ${moved} accounts in another tier under the candidate`);
+  expect(moved).toBeGreaterThan(0);
+});
