@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { chromium } from "playwright-core";
 import { expect } from "vitest";
 import { shadowCatalog } from "@icpstream/contracts";
 import type { TierChangedEventV1 } from "@icpstream/contracts";
@@ -8,6 +9,10 @@ import { RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric } from "@icpstream/scoring";
 import { stackTest as test, waitFor } from "@icpstream/testkit";
 import { marketFeed, Pipeline, RUBRIC_PATH, SERVICES } from "./support/pipeline-harness.js";
+import { REPO_ROOT } from "./support/service-process.js";
+
+const ARTIFACTS = process.env.ICP_TEST_ARTIFACTS ?? join(REPO_ROOT, "test", "artifacts", "console");
+const CHROMIUM = process.env.ICP_CHROMIUM ?? "/usr/bin/chromium";
 
 /**
  * Issue 16, point 3 (shadow): fit, timing and combiner started a second time with
@@ -27,8 +32,11 @@ test("a shadow rubric scores beside the live one, into its own topics, and ends 
   expect(candidate.version.hash).not.toBe(pipeline.rubric.version.hash);
   const shadows = SERVICES.map((name) => pipeline.extraService(name, { ICP_SHADOW_RUBRIC: candidatePath }, `${name}.shadow`));
   onTestFailed(() => console.log(`${pipeline.logTails()}\n\n${shadows.map((s) => s.tail(20)).join("\n\n")}`));
+  const token = "shadow-test-console-token";
+  const consoleService = pipeline.extraService("console", { ICP_CONSOLE_TOKEN: token, ICP_CONSOLE_PORT: "0", ICP_CONSOLE_OUTCOMES_URL: "http://127.0.0.1:1" });
   pipeline.startAll();
   for (const s of shadows) s.start();
+  consoleService.start();
   await pipeline.waitUntilRunning();
   await waitFor(() => shadows.every((s) => (s.assertAlive(), s.isRunning())), { timeoutMs: 60_000, what: "the shadow services running" });
 
@@ -89,4 +97,34 @@ test("a shadow rubric scores beside the live one, into its own topics, and ends 
   const moved = tiers(shadowChanges).filter((t, i) => t !== tiers(liveChanges)[i]).length;
   console.log(`shadow: ${shadowChanges.length} shadow tier changes, ${liveChanges.length} live; ${moved} accounts in another tier under the candidate`);
   expect(moved).toBeGreaterThan(0);
+
+  // The console compares the two: the accounts that would change tier if the candidate were promoted.
+  await waitFor(() => (consoleService.assertAlive(), consoleService.isRunning()), { timeoutMs: 30_000, what: "the console running" });
+  const port = /"url":"http:\/\/[^:]+:(\d+)"/.exec(readFileSync(consoleService.logFile, "utf8"))?.[1];
+  const base = `http://127.0.0.1:${port}`;
+  const comparison = await waitFor(
+    async () => {
+      const body = (await (await fetch(`${base}/api/rubrics`, { headers: { authorization: `Bearer ${token}` } })).json()) as { shadow: { running: boolean; scorecards: { scorecard: string; differing: number }[] } };
+      const card = body.shadow.scorecards.find((c) => c.scorecard === "enterprise");
+      return card?.differing === moved ? body.shadow : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, what: `the console to count ${moved} accounts that would move` },
+  );
+  expect(comparison.running).toBe(true);
+  if (existsSync(CHROMIUM)) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${base}/login`);
+      await page.fill("input[name=token]", token);
+      await page.click("button[type=submit]");
+      await page.waitForURL(`${base}/`);
+      await page.goto(`${base}/rubrics`);
+      await page.waitForSelector(`[data-testid="shadow-differing"]:text("${moved}")`);
+      await page.screenshot({ path: join(ARTIFACTS, "7-rubrics-shadow.png"), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }
 });

@@ -16,11 +16,11 @@ export interface TierChangeFollower extends LiveFeed {
   stop(): Promise<void>;
 }
 
-export async function followTierChanges(options: { kafka: Kafka; codec: RegistryCodec; catalog: TopicCatalog; board: TierBoard; groupPrefix: string; logger: PinoLogger }): Promise<TierChangeFollower> {
+export async function followTierChanges(options: { kafka: Kafka; codec: RegistryCodec; catalog: TopicCatalog; board: TierBoard; groupPrefix: string; logger: PinoLogger; groupSuffix?: string }): Promise<TierChangeFollower> {
   const { kafka, codec, catalog, board, logger } = options;
   const spec = catalog.tierChanged;
   const listeners = new Set<(change: TierChangeSummary) => void>();
-  const groupId = `${options.groupPrefix}console-${randomUUID()}`;
+  const groupId = `${options.groupPrefix}console${options.groupSuffix ?? ""}-${randomUUID()}`;
   // Small fetches: a fresh change waits behind less (the live feed promises seconds).
   const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 131_072, maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -55,6 +55,44 @@ export async function followTierChanges(options: { kafka: Kafka; codec: Registry
       } finally {
         await admin.disconnect().catch(() => undefined);
       }
+    },
+  };
+}
+
+/**
+ * Follows the shadow pipeline's tier changes into `board` once its topic exists (checked every
+ * `everyMs`, 30 s by default): the shadow services create it when they first start, possibly
+ * after the console. `following()` says whether it has started.
+ */
+export function followShadowWhenPresent(options: { kafka: Kafka; codec: RegistryCodec; catalog: TopicCatalog; board: TierBoard; groupPrefix: string; logger: PinoLogger; everyMs?: number }): { following(): boolean; stop(): Promise<void> } {
+  let follower: TierChangeFollower | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async () => {
+    if (stopped) return;
+    const admin = options.kafka.admin();
+    try {
+      await admin.connect();
+      const exists = (await admin.listTopics()).includes(options.catalog.tierChanged.topic);
+      await admin.disconnect();
+      if (exists && !stopped) {
+        follower = await followTierChanges({ ...options, groupSuffix: "-shadow" });
+        options.logger.info({ topic: options.catalog.tierChanged.topic }, "following the shadow rubric's tier changes");
+        return;
+      }
+    } catch (error) {
+      options.logger.warn({ err: error }, "could not look for the shadow tier-changed topic; trying again");
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (!stopped) timer = setTimeout(() => void attempt(), options.everyMs ?? 30_000);
+  };
+  void attempt();
+  return {
+    following: () => follower !== undefined,
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await follower?.stop();
     },
   };
 }

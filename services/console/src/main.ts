@@ -1,4 +1,4 @@
-import { topicCatalog } from "@icpstream/contracts";
+import { shadowCatalog, topicCatalog } from "@icpstream/contracts";
 import { confluentRegistry, createKafka, RegistryCodec } from "@icpstream/kafka-kit";
 import { createLogger, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS } from "@icpstream/observability";
 import { TierBoard } from "@icpstream/pipeline";
@@ -6,7 +6,7 @@ import { createRedis } from "@icpstream/redis-kit";
 import { loadRubricFile } from "@icpstream/service-runtime";
 import { readAccountStates } from "./account-states.js";
 import { parseConsoleEnv } from "./config.js";
-import { followTierChanges } from "./follow-tier-changes.js";
+import { followShadowWhenPresent, followTierChanges } from "./follow-tier-changes.js";
 import { buildConsole } from "./server.js";
 
 // Composition root of the web console: settings, the tier-changed follower feeding the board
@@ -21,10 +21,14 @@ const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL
 const redis = createRedis(env.REDIS_URL, { name: "console", logger });
 const board = new TierBoard({ historyPerAccount: env.ICP_CONSOLE_HISTORY_PER_ACCOUNT });
 const follower = await followTierChanges({ kafka, codec, catalog, board, groupPrefix: env.ICP_GROUP_PREFIX, logger: logger.child({ part: "tier-changes" }) });
+// The shadow rubric's pipeline, when one runs (services started with ICP_SHADOW_RUBRIC): its tiers beside the live ones.
+const shadowBoard = new TierBoard({ historyPerAccount: 1 });
+const shadow = followShadowWhenPresent({ kafka, codec, catalog: shadowCatalog({ prefix: env.ICP_TOPIC_PREFIX }), board: shadowBoard, groupPrefix: env.ICP_GROUP_PREFIX, logger: logger.child({ part: "shadow-tier-changes" }) });
 const healthUrl = new URL("/model-health", env.ICP_CONSOLE_OUTCOMES_URL).toString();
 
 const app = buildConsole({
   board,
+  shadow: { board: shadowBoard, following: shadow.following },
   feed: follower,
   readAccount: (accountKey) => readAccountStates(redis, { accountKey, catalog, redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }),
   rubric,
@@ -51,6 +55,7 @@ onShutdown(
   async () => {
     await app.close();
     await follower.stop();
+    await shadow.stop();
     await redis.quit().catch(() => redis.disconnect());
     logger.info("stopped");
   },

@@ -6,7 +6,7 @@ import { TierBoard } from "@icpstream/pipeline";
 import type { TierChangeSummary } from "@icpstream/pipeline";
 import { loadRubricFile } from "@icpstream/service-runtime";
 import { SESSION_COOKIE, sessionValue } from "./auth.js";
-import { buildConsole } from "./server.js";
+import { buildConsole, shadowComparison } from "./server.js";
 
 const TOKEN = "unit-test-console-token-42";
 const rubric = loadRubricFile(fileURLToPath(new URL("../../../rubrics/enterprise.yaml", import.meta.url)));
@@ -84,5 +84,27 @@ describe("the console server", () => {
     const response = await app.inject({ method: "GET", url: "/api/model-health", headers: bearer });
     expect(response.statusCode).toBe(502);
     expect(response.json()).toMatchObject({ error: "MODEL_HEALTH_UNAVAILABLE", message: expect.stringContaining("did not answer") });
+  });
+});
+
+describe("the shadow comparison", () => {
+  it("lists the accounts whose shadow tier differs from their live one, with the shadow's reasons", () => {
+    const base = EXAMPLE_EVENTS.tierChanged[0]!;
+    const tier = (rank: number) => ({ id: `tier${rank}`, name: `Tier ${rank}`, rank });
+    const live = new TierBoard();
+    const shadow = new TierBoard();
+    for (const [account, liveRank, shadowRank] of [["a.com", 2, 1], ["b.com", 2, 2], ["c.com", 1, 3]] as const) {
+      live.apply({ ...base, eventId: `l-${account}:v1`, accountKey: account, tier: tier(liveRank) });
+      shadow.apply({ ...base, eventId: `s-${account}:v1`, accountKey: account, tier: tier(shadowRank), reasons: [{ text: `shadow reason for ${account}` }] });
+    }
+    const comparison = shadowComparison(live, { board: shadow, following: () => true }, rubric);
+    expect(comparison.running).toBe(true);
+    const card = comparison.scorecards[0]!;
+    expect(card.differing).toBe(2);
+    expect(card.moves.map((m) => [m.accountKey, m.live.tier.id, m.shadow.tier.id, m.direction, m.shadow.reasons[0]])).toEqual([
+      ["c.com", "tier1", "tier3", "down", "shadow reason for c.com"],
+      ["a.com", "tier2", "tier1", "up", "shadow reason for a.com"],
+    ]);
+    expect(shadowComparison(live, undefined, rubric)).toEqual({ running: false, scorecards: [] });
   });
 });

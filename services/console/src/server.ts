@@ -36,6 +36,8 @@ export interface LiveFeed {
 
 export interface ConsoleOptions {
   board: TierBoard;
+  /** The shadow rubric's tiers, when its pipeline runs (the rubrics page compares them with the live ones). */
+  shadow?: { board: TierBoard; following(): boolean };
   feed: LiveFeed;
   /** Reads the account's fit, timing and combiner states. */
   readAccount(accountKey: string): Promise<LiveAccountStates>;
@@ -89,6 +91,26 @@ ${failed ? '<p class="error" role="alert">That token does not open this console.
 <form method="post" action="/login"><label>Console token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
 <button type="submit">Sign in</button></form>
 <p class="hint">The token is the console's <code>ICP_CONSOLE_TOKEN</code>.</p></main></body></html>`;
+}
+
+/**
+ * Live against shadow, per scorecard: accounts per tier under each, and the accounts whose
+ * shadow tier differs from their live one (at most `limit`, largest moves first).
+ */
+export function shadowComparison(live: TierBoard, shadow: ConsoleOptions["shadow"], rubric: Rubric, limit = 200) {
+  if (!shadow) return { running: false, scorecards: [] };
+  const cardOf = (id: string) => rubric.scorecards.find((c) => c.id === id);
+  const scorecards = shadow.board.scorecards().map((scorecard) => {
+    const shadowTiers = new Map(shadow.board.search(scorecard, "", Number.MAX_SAFE_INTEGER).map((c) => [c.accountKey, c]));
+    const moves = live.search(scorecard, "", Number.MAX_SAFE_INTEGER).flatMap((l) => {
+      const s = shadowTiers.get(l.accountKey);
+      return s && s.tier.id !== l.tier.id ? [{ accountKey: l.accountKey, live: { tier: l.tier, total: l.total }, shadow: { tier: s.tier, total: s.total, reasons: s.reasons.slice(0, 3).map((r) => r.text) }, direction: s.tier.rank < l.tier.rank ? "up" : "down" }] : [];
+    });
+    moves.sort((a, b) => Math.abs(b.live.tier.rank - b.shadow.tier.rank) - Math.abs(a.live.tier.rank - a.shadow.tier.rank) || (a.accountKey < b.accountKey ? -1 : 1));
+    const card = cardOf(scorecard);
+    return { scorecard, band: card?.topTierShare ?? null, topTier: card?.tiers[0]?.id ?? null, live: live.distribution(scorecard), shadow: shadow.board.distribution(scorecard), rubricVersions: shadow.board.rubricVersions().filter((r) => r.scorecard === scorecard), differing: moves.length, moves: moves.slice(0, limit) };
+  });
+  return { running: shadow.following(), scorecards };
 }
 
 export function buildConsole(options: ConsoleOptions): FastifyInstance {
@@ -175,6 +197,7 @@ export function buildConsole(options: ConsoleOptions): FastifyInstance {
     live: { hash: rubric.version.hash, version: formatRubricVersion(rubric.version), label: rubric.version.label ?? null },
     scorecards: rubric.scorecards.map((card) => ({ id: card.id, name: card.name, weights: card.weights, band: card.topTierShare, tiers: card.tiers.map((t) => ({ id: t.id, name: t.name, min: t.min, action: t.action })) })),
     inPool: board.rubricVersions(),
+    shadow: shadowComparison(board, options.shadow, rubric),
   }));
 
   app.get("/api/feed/stream", (request, reply) => {

@@ -278,7 +278,23 @@ function RubricsPage() {
   <section class="card"><h2>Rubric versions in the pool</h2>
     <p class="muted">The rubric version of each account's current tier, as the tier-changed topic tells it.</p>
     <table><thead><tr><th>scorecard</th><th>rubric</th><th>accounts</th></tr></thead><tbody>${data.inPool.map((r) => html`<tr><td>${r.scorecard}</td><td>${r.label ?? ""} <span class="muted">${r.hash.slice(0, 12)}</span>${r.hash === data.live.hash ? " (live)" : ""}</td><td>${r.accounts}</td></tr>`)}</tbody></table>
-  </section>`;
+  </section>
+  <${ShadowSection} shadow=${data.shadow} />`;
+}
+
+function ShadowSection({ shadow }) {
+  if (!shadow.running && shadow.scorecards.length === 0) {
+    return html`<section class="card" data-testid="shadow"><h2>Shadow rubric</h2><p class="muted">No shadow rubric is running. Start fit, timing and combiner a second time with <code>ICP_SHADOW_RUBRIC=candidate.yaml</code>: they score the same events into their own topics, and this page compares their tiers with the live ones. <code>icp rubric diff</code> does the same on files.</p></section>`;
+  }
+  return html`${shadow.scorecards.map((c) => html`<section class="card" data-testid="shadow">
+    <h2>Shadow rubric: ${c.scorecard} <small>${c.rubricVersions.map((r) => `${r.label ?? ""} ${r.hash.slice(0, 12)}`).join(", ")}</small></h2>
+    <p><b data-testid="shadow-differing">${c.differing}</b> accounts would change tier if the shadow rubric were promoted.</p>
+    ${c.band && c.topTier ? html`<p class="muted">Top tier: live ${pct(c.live.find((t) => t.tier === c.topTier)?.share ?? 0)}, shadow ${pct(c.shadow.find((t) => t.tier === c.topTier)?.share ?? 0)}; healthy band ${pct(c.band.min, 0)}–${pct(c.band.max, 0)}.</p>` : null}
+    <table><thead><tr><th>tier</th><th>live</th><th>shadow</th></tr></thead><tbody>${c.live.map((t) => html`<tr><td>${t.name}</td><td>${t.accounts} (${pct(t.share)})</td><td>${c.shadow.find((s) => s.tier === t.tier)?.accounts ?? 0} (${pct(c.shadow.find((s) => s.tier === t.tier)?.share ?? 0)})</td></tr>`)}</tbody></table>
+    <h3>Accounts that would move</h3>
+    <p class="muted">Totals are those each pipeline published with the account's last tier change.</p>
+    <table><thead><tr><th>account</th><th>live</th><th>shadow</th><th>why, under the shadow rubric</th></tr></thead><tbody>${c.moves.map((m) => html`<tr><td><a href=${`/accounts/${encodeURIComponent(m.accountKey)}`}>${m.accountKey}</a></td><td class="move"><${TierBadge} tier=${m.live.tier} /> ${num(m.live.total)}</td><td class="move"><${TierBadge} tier=${m.shadow.tier} /> ${num(m.shadow.total)} ${m.direction === "up" ? "↑" : "↓"}</td><td class="reason">${m.shadow.reasons.join("; ")}</td></tr>`)}</tbody></table>
+  </section>`)}`;
 }
 
 function App() {
