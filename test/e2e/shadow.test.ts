@@ -123,6 +123,12 @@ test("a shadow rubric scores beside the live one, into its own topics, and ends 
       await page.goto(`${base}/rubrics`);
       await page.waitForSelector(`[data-testid="shadow-differing"]:text("${moved}")`);
       await page.screenshot({ path: join(ARTIFACTS, "7-rubrics-shadow.png"), fullPage: true });
+      // An account that would move: its page says so, with the shadow's reasons.
+      const mover = await page.getAttribute('[data-testid="shadow"] td a[href^="/accounts/"]', "href");
+      expect(mover).toBeTruthy();
+      await page.goto(`${base}${mover}`);
+      await page.waitForSelector('[data-testid="shadow-tier"].moves');
+      await page.screenshot({ path: join(ARTIFACTS, "8-account-shadow.png") });
     } finally {
       await browser.close();
     }

@@ -184,7 +184,7 @@ export function buildConsole(options: ConsoleOptions): FastifyInstance {
     const states = await options.readAccount(accountKey);
     const known = states.fit !== undefined || states.timing !== undefined || states.combiner !== undefined || board.history(accountKey).length > 0;
     if (!known) return reply.code(404).send({ error: "UNKNOWN_ACCOUNT", message: `the pipeline holds nothing for ${accountKey}` });
-    return { accountKey, current: board.currentOf(accountKey), explanation: explainLiveAccount(states, rubric), history: board.history(accountKey) };
+    return { accountKey, current: board.currentOf(accountKey), explanation: explainLiveAccount(states, rubric), history: board.history(accountKey), shadow: options.shadow?.board.currentOf(accountKey) ?? [] };
   });
   app.get("/api/model-health", async (_request, reply) => {
     try {

@@ -214,6 +214,11 @@ function AccountPage({ domain }) {
   const { data, error } = useApi(`/api/accounts/${encodeURIComponent(domain)}`, 10_000);
   if (!data) return html`<${Problem} error=${error} />${error ? null : html`<p class="muted">Loading ${domain}…</p>`}`;
   return html`<h1 class="account">${data.accountKey}</h1>
+    ${data.shadow.map((sh) => {
+      const live = data.current.find((c) => c.scorecard === sh.scorecard);
+      const moves = live && live.tier.id !== sh.tier.id;
+      return html`<p class=${`shadow-note ${moves ? "moves" : ""}`} data-testid="shadow-tier">Under the shadow rubric (${sh.rubricVersion.label ?? sh.rubricVersion.hash.slice(0, 12)}) this account is <${TierBadge} tier=${sh.tier} />${moves ? html`, not <${TierBadge} tier=${live.tier} />: ${sh.reasons.slice(0, 3).map((r) => r.text).join("; ")}` : " as now"}.</p>`;
+    })}
     ${data.explanation.map((x) => html`<${CardExplanation} x=${x} />`)}
     <section class="card"><h2>Tier history</h2>
       <table><thead><tr><th>when</th><th>scorecard</th><th>move</th><th>total</th><th>reasons</th><th>causing events</th></tr></thead>
