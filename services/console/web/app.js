@@ -169,7 +169,7 @@ function AccountSearch() {
     <h2>Accounts</h2>
     <label class="search">Find an account <input type="search" value=${query} onInput=${(e) => setQuery(e.currentTarget.value)} placeholder="domain" /></label>
     <${Problem} error=${error} />
-    <table><thead><tr><th>account</th><th>tier</th><th>total</th><th>since</th></tr></thead>
+    <table><thead><tr><th>account</th><th>tier</th><th>total at the last tier change</th><th>since</th></tr></thead>
     <tbody>${(data?.accounts ?? []).map((a) => html`<tr><td><a href=${`/accounts/${encodeURIComponent(a.accountKey)}`}>${a.accountKey}</a></td><td><${TierBadge} tier=${a.tier} /></td><td>${num(a.total)}</td><td>${when(a.occurredAt)}</td></tr>`)}</tbody></table>
   </section>`;
 }
