@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web console's browser code: plain ES modules, no build step.
+    files: ["services/console/web/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Rule packages do no I/O: time comes in as a parameter, never from the process.
     files: ["packages/scoring/src/**/*.ts", "packages/imports/src/**/*.ts", "packages/routing/src/**/*.ts", "packages/contracts/src/**/*.ts", "packages/pipeline/src/**/*.ts", "packages/backtest/src/**/*.ts"],
     ignores: ["**/*.test.ts", "**/cli/**"],

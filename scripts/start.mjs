@@ -10,6 +10,7 @@
 // ICP_DEMO_SEED, ICP_DEMO_LIVE_DAYS, ICP_DEMO_LINES_PER_SECOND, ICP_DEMO_SUMMARY_SECONDS,
 // ICP_DEMO_OPS_PORT_BASE (19111), ICP_DEMO_STACK_ONLY=1 (stack up and status only).
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readFileSync, closeSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureDependencies, log, ROOT, runOrExit, stackGivenInEnvironment, tsx } from "./bootstrap.mjs";
@@ -18,7 +19,7 @@ ensureDependencies();
 // Dependencies exist from here on: the demo's plan is TypeScript, loaded through tsx.
 const { register } = await import("tsx/esm/api");
 register();
-const { DEMO_NAMESPACE: demoNamespace, demoClock, positiveSetting, servicesToStart, wholeNumberSetting } = await import("../services/demo/src/start-plan.ts");
+const { DEMO_NAMESPACE: demoNamespace, consolePlan, demoClock, positiveSetting, servicesToStart, wholeNumberSetting } = await import("../services/demo/src/start-plan.ts");
 const { parseEnvFile } = await import("../services/cli/src/live/settings.ts");
 runOrExit(process.execPath, ["--version"], { stdio: "ignore" });
 if (!stackGivenInEnvironment()) {
@@ -174,6 +175,31 @@ for (const [index, service] of services.entries()) {
     log(`${service.name} did not come up; last lines of its log:\n${logTail(join(logDir, `${service.name}.log`))}`);
     await stopAll();
     finish();
+  }
+}
+
+// The web console beside the demo (optional: the demo runs without it).
+if (!stopping && existsSync(join(ROOT, "services/console/src/main.ts"))) {
+  const outcomesIndex = services.findIndex((s) => s.name === "outcomes");
+  const tokenFile = join(stackDir, "console-token");
+  let plan;
+  try {
+    plan = consolePlan(process.env, { outcomesOpsPort: outcomesIndex >= 0 ? opsBase + outcomesIndex : null, makeToken: () => randomBytes(24).toString("base64url") });
+  } catch (error) {
+    log(error.message);
+  }
+  if (plan) {
+    if (plan.tokenFrom === "file") writeFileSync(tokenFile, `${plan.token}\n`, { mode: 0o600 });
+    const logFile = join(logDir, "console.log");
+    const { exited } = startChild("console", "services/console/src/main.ts", { logFile, extraEnv: plan.env });
+    let up = false;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stopping && !up; ) {
+      up = await fetch(`${plan.url}/login`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      if (!up) await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    exited.then((code) => !stopping && log(`console exited (code ${code}); last lines of ${logFile}:\n${logTail(logFile)}`));
+    if (up) log(`console: ${plan.url}  (sign in with ${plan.tokenFrom === "file" ? `the token in ${tokenFile}` : "ICP_CONSOLE_TOKEN"})`);
+    else log(`the console did not come up; the demo runs without it. Last lines of ${logFile}:\n${logTail(logFile)}`);
   }
 }
 

@@ -56,3 +56,10 @@ export { generateOutcomeDataset, SYNTHETIC_RUBRIC, PLANTED_EFFECTS, PLANTED_INTE
 export type { SyntheticDataset, SyntheticOptions } from "./testing/synthetic-outcomes.js";
 export { datasetFiles } from "./testing/dataset-files.js";
 export type { DatasetFiles } from "./testing/dataset-files.js";
+
+export { liveModelHealth } from "./report/live-health.js";
+export type { LiveHealth, LiveHealthInput, LiveTierCounts, LivePoolTier, LiveTierRow } from "./report/live-health.js";
+export { adjacentVerdicts, liftVerdict, topShareVerdict, tooFewVerdict } from "./report/verdicts.js";
+export type { VerdictRow } from "./report/verdicts.js";
+export { rubricDiff, rubricRuleChanges, whyTierMoved } from "./compare/rubric-diff.js";
+export type { RubricDiff, RuleChange, TierMove } from "./compare/rubric-diff.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SIGNAL_RETENTION_MS, TOPICS, catalogTopics, deadLetterTopics, messageKeyOf, topicCatalog } from "./catalog.js";
+import { SIGNAL_RETENTION_MS, TOPICS, catalogTopics, deadLetterTopics, messageKeyOf, shadowCatalog, topicCatalog } from "./catalog.js";
 import { tierChangeIdempotencyKey } from "./events/tier-changed.js";
 
 describe("the topic catalog", () => {
@@ -30,6 +30,15 @@ describe("the topic catalog", () => {
     const names = deadLetterTopics(TOPICS).map((d) => d.topic);
     expect(new Set(names).size).toBe(catalogTopics(TOPICS).length);
     expect(names).toContain("icp.hiring.dlq");
+  });
+
+  it("gives a shadow rubric the live inputs and derived topics of its own, so its tier changes never reach the live topic", () => {
+    const shadow = shadowCatalog({ prefix: "demo." });
+    expect(shadow.firmographic.topic).toBe("demo.icp.firmographic");
+    expect(shadow.intent.topic).toBe("demo.icp.intent");
+    expect(shadow.tierChanged).toMatchObject({ topic: "demo.shadow.icp.tier-changed", subject: "demo.shadow.icp.tier-changed-value", deadLetterTopic: "demo.shadow.icp.tier-changed.dlq" });
+    expect(shadow.fitScored.topic).toBe("demo.shadow.icp.fit-scored");
+    expect(catalogTopics(shadow).filter((t) => t.topic.includes("shadow")).map((t) => t.topic)).toHaveLength(5);
   });
 
   it("prefixes topics, subjects and dead-letter topics for an isolated catalog", () => {

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { FirmographicEventV1 } from "./events/firmographic.js";
 import { OutcomeEventV1 } from "./events/outcome.js";
+import { OutcomeScoredFamilyV1 } from "./events/outcome-scored.js";
 import { RoutingActionV1 } from "./events/routing-action.js";
 import { FitScoredFamilyV1, TimingScoredFamilyV1 } from "./events/scores.js";
 import { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
@@ -156,6 +157,12 @@ export function topicCatalog(options: CatalogOptions = {}) {
       description: "the latest tier change per account and scorecard (compacted, keyed <accountKey>:<scorecard>): a new subscriber reads it from the start to learn every current tier",
       internal: true,
     }),
+    outcomeScored: spec(p, "icp.outcome-scored", OutcomeScoredFamilyV1, {
+      cleanupPolicy: "delete",
+      retentionMs: FOREVER,
+      partitions,
+      description: "per opportunity and scorecard: the account's tier, total and rubric version when the opportunity was created and when it closed (newest revision wins)",
+    }),
     routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
       cleanupPolicy: "delete",
       retentionMs: 90 * DAY_MS,
@@ -167,6 +174,22 @@ export function topicCatalog(options: CatalogOptions = {}) {
 }
 
 export type TopicCatalog = ReturnType<typeof topicCatalog>;
+
+/** The topics the pipeline derives from its inputs: a shadow rubric writes its own copies of these. */
+export const DERIVED_TOPIC_IDS = ["fitScored", "timingScored", "tierChanged", "currentTier", "outcomeScored"] as const;
+
+/**
+ * The catalog of a pipeline scoring with a shadow (candidate) rubric beside the live one: the
+ * same input topics, and its own derived topics — `<prefix>shadow.icp.fit-scored`, … — so a
+ * shadow tier change never reaches the live tier-changed topic, the router or its subscribers.
+ */
+export function shadowCatalog(options: CatalogOptions = {}): TopicCatalog {
+  const live = topicCatalog(options);
+  const shadow = topicCatalog({ ...options, prefix: `${options.prefix ?? ""}shadow.` });
+  const out: Record<string, TopicSpec> = { ...live };
+  for (const id of DERIVED_TOPIC_IDS) out[id] = shadow[id];
+  return out as TopicCatalog;
+}
 export type TopicId = keyof TopicCatalog;
 
 /** The production catalog (no prefix). */

@@ -1,5 +1,6 @@
 import type { AccountProfileEventV1 } from "./events/firmographic.js";
 import type { OutcomeEventV1 } from "./events/outcome.js";
+import type { OutcomeScoredEventV1 } from "./events/outcome-scored.js";
 import type { RoutingActionV1 } from "./events/routing-action.js";
 import type { FitScoredEventV1, TimingScoredEventV1 } from "./events/scores.js";
 import type { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
@@ -154,6 +155,34 @@ const tierChanged: TierChangedEventV1[] = [
   },
 ];
 
+const outcomeScored: OutcomeScoredEventV1[] = [
+  {
+    type: "outcome_scored",
+    ...env(70, "outcomes"),
+    opportunityId: "006Dn00000AbCdE",
+    scorecard: "enterprise",
+    revision: 2,
+    stage: "won",
+    createdAt: "2026-10-20T09:30:00Z",
+    closedAt: "2026-12-01T16:00:00Z",
+    amountUsd: 48000,
+    daysToClose: 42.27,
+    atCreation: { tier: tier1, total: 70.86, excluded: false, rubricVersion, tierChangedEventId: "tc-5d1c2b3a4f5e6d7c:v3", since: "2026-10-20T09:30:00Z" },
+    atClose: { tier: tier2, total: 61, excluded: false, rubricVersion, tierChangedEventId: "tc-0a1b2c3d4e5f6071:v4", since: "2026-11-25T00:00:00Z" },
+  },
+  {
+    type: "outcome_scored",
+    ...env(71, "outcomes"),
+    opportunityId: "deal-4412",
+    scorecard: "enterprise",
+    revision: 1,
+    stage: "open",
+    createdAt: "2026-10-20T09:30:00Z",
+    atCreation: { tier: tier2, total: 58, excluded: false, rubricVersion, tierChangedEventId: "tc-0a1b2c3d4e5f6071:v2", since: "2026-10-01T00:00:00Z" },
+    atClose: null,
+  },
+];
+
 const routingActions: RoutingActionV1[] = [
   { type: "route_to_owner", ...env(60, "router"), idempotencyKey: "tc-5d1c2b3a4f5e6d7c:route_to_owner", tierChangedEventId: "ex-0052", scorecard: "enterprise", tier: tier1, reason: "Tier 1 with an active trigger: front of the queue", owner: "ae-emea-2", team: "emea-enterprise", slaDueAt: "2026-10-20T13:31:12Z", priority: "front" },
   { type: "enroll_in_sequence", ...env(61, "router"), idempotencyKey: "tc-0a:enroll", tierChangedEventId: "ex-0053", scorecard: "enterprise", tier: tier2, reason: "Tier 2: automated sequence", sequenceId: "seq-tier2-revops" },
@@ -173,5 +202,6 @@ export const EXAMPLE_EVENTS = {
   timingScored,
   tierChanged,
   currentTier: tierChanged,
+  outcomeScored,
   routingActions,
 } satisfies Record<TopicId, unknown[]>;

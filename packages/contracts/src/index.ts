@@ -7,6 +7,7 @@ export * from "./envelope.js";
 export * from "./events/firmographic.js";
 export * from "./events/signals.js";
 export * from "./events/outcome.js";
+export * from "./events/outcome-scored.js";
 export * from "./events/score-parts.js";
 export * from "./events/scores.js";
 export * from "./events/tier-changed.js";

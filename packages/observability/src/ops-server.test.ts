@@ -11,7 +11,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function start(health: Partial<HealthChecks> = {}, checkTimeoutMs?: number) {
+async function start(health: Partial<HealthChecks> = {}, checkTimeoutMs?: number, routes?: Record<string, () => unknown>) {
   const metrics = createServiceMetrics("fit", { defaultMetrics: false });
   const server = await startOpsServer({
     port: 0,
@@ -20,6 +20,7 @@ async function start(health: Partial<HealthChecks> = {}, checkTimeoutMs?: number
     metrics: metrics.registry,
     logger: silentLogger(),
     ...(checkTimeoutMs === undefined ? {} : { checkTimeoutMs }),
+    ...(routes ? { routes } : {}),
   });
   servers.push(server);
   return { server, metrics };
@@ -81,6 +82,25 @@ describe("startOpsServer", () => {
     const text = await response.text();
     expect(text).toContain("# TYPE events_in_total counter");
     expect(text).toContain('events_in_total{topic="intent",service="fit"} 3');
+  });
+
+  it("serves a service's own JSON endpoints beside the standard ones, and a failing one as 503 with its reason", async () => {
+    let failing = false;
+    const { server } = await start({}, undefined, {
+      "/model-health": () => {
+        if (failing) throw new Error("counts unreadable");
+        return { scorecards: 1 };
+      },
+      "/healthz": () => ({ replaced: true }),
+    });
+    const ok = await fetch(`${server.url}/model-health`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ scorecards: 1 });
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: "ok" });
+    failing = true;
+    const broken = await fetch(`${server.url}/model-health`);
+    expect(broken.status).toBe(503);
+    expect(await broken.json()).toMatchObject({ error: "counts unreadable" });
   });
 
   it("answers 404 for other paths and 405 for other methods", async () => {

@@ -24,6 +24,11 @@ export interface OpsServerOptions {
    * the usual probe timeout, so a hung check reads as "unhealthy", not as a dead endpoint.
    */
   checkTimeoutMs?: number;
+  /**
+   * More GET endpoints answering JSON (path → body, e.g. the outcome stage's
+   * `/model-health`); a throw is a 503 with its message. The three paths above cannot be replaced.
+   */
+  routes?: Readonly<Record<string, () => unknown>>;
 }
 
 export interface OpsServer {
@@ -36,7 +41,8 @@ export interface OpsServer {
  * The endpoints every service exposes, GET (or HEAD) only:
  * - `/healthz` — 200 `{"status":"ok"}` or 503 `{"status":"unhealthy"}`;
  * - `/readyz` — 200 or 503 with `{"ready":…,"detail":…}`;
- * - `/metrics` — the registry in Prometheus text format.
+ * - `/metrics` — the registry in Prometheus text format;
+ * - each of `routes`, 200 with its JSON.
  * Anything else is 404; another method on these paths is 405.
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
@@ -44,6 +50,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   const timeoutMs = options.checkTimeoutMs ?? 2000;
 
   const routes: Record<string, () => Promise<Reply>> = {
+    ...Object.fromEntries(Object.entries(options.routes ?? {}).map(([path, body]) => [path, async () => json(200, await body())])),
     "/healthz": async () => {
       const live = await withTimeout(Promise.resolve().then(() => health.live()), timeoutMs);
       return json(live ? 200 : 503, { status: live ? "ok" : "unhealthy" });

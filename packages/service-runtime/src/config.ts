@@ -19,6 +19,13 @@ export const ServiceEnv = z.object({
   ICP_GROUP_PREFIX: z.string().default("icp."),
   /** Default: the shipped enterprise rubric, found from the code so the working directory does not matter. */
   ICP_RUBRIC: z.string().min(1).default(DEFAULT_RUBRIC),
+  /**
+   * Set: this process is the shadow instance of its service, scoring with this candidate
+   * rubric instead of ICP_RUBRIC: same inputs, its own derived topics (`shadow.icp.…`, see
+   * `shadowCatalog`), consumer group `<ICP_GROUP_PREFIX><name>.shadow`, Redis keys under
+   * `<ICP_REDIS_PREFIX>shadow.`, default ops port +20. Run it beside the live instance.
+   */
+  ICP_SHADOW_RUBRIC: z.string().min(1).optional(),
   ICP_CLOCK: z
     .string()
     .default("system")

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Kafka, Producer } from "kafkajs";
-import { topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
-import { catalogPartitioner, confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
+import { DERIVED_TOPIC_IDS, shadowCatalog, topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
+import { catalogPartitioner, confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, topicConfigs, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
 import { consumerLagGauge, createLogger, createReadiness, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
 import { createRedisClient, pingRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
@@ -25,6 +25,8 @@ export interface ServiceDefinition<S extends TopicSpec> {
    * not (the router) gets a `rubric` that throws when read.
    */
   usesRubric?: boolean;
+  /** Whether the service may run as a shadow instance (ICP_SHADOW_RUBRIC; default true). The router may not: shadow tier changes are never routed. */
+  runsInShadow?: boolean;
   /**
    * What the service runs beside its stateful consumer (the router's webhook delivery),
    * started once the consumer runs. Stopped after the consumer stopped and before the
@@ -43,10 +45,16 @@ export interface CompanionContext {
   logger: PinoLogger;
   clock: Clock;
   metrics: ServiceMetrics;
+  /** The service's own state store (read-only use: the outcome stage's counts for its health view). */
+  store: RedisPartitionStateStore;
+  /** The service's consumer group (`<ICP_GROUP_PREFIX><name>`). */
+  groupId: string;
 }
 
 export interface Companion {
   stop(): Promise<void>;
+  /** JSON endpoints the companion adds to the ops server (path → body). */
+  routes?: Readonly<Record<string, () => unknown>>;
 }
 
 export interface RunningService {
@@ -67,6 +75,39 @@ export function loadRubricFile(path: string): Rubric {
   return parseRubric(text, path);
 }
 
+/**
+ * A shadow instance's derived topics (and their dead-letter topics), created when missing with
+ * the partition count of their live counterparts, so the shadow pipeline is co-partitioned
+ * like the live one whatever the live topics were created with.
+ */
+async function ensureShadowTopics(kafka: Kafka, prefix: string, shadow: TopicCatalog, logger: PinoLogger): Promise<void> {
+  const live = topicCatalog({ prefix });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const present = new Set(await admin.listTopics());
+    const counts = new Map<string, number>();
+    const liveTopics = DERIVED_TOPIC_IDS.map((id) => live[id].topic).filter((t) => present.has(t));
+    if (liveTopics.length > 0) for (const t of (await admin.fetchTopicMetadata({ topics: liveTopics })).topics) counts.set(t.name, t.partitions.length);
+    const wanted = new Set(DERIVED_TOPIC_IDS.flatMap((id) => [shadow[id].topic, shadow[id].deadLetterTopic]));
+    const partitionsOf = (topic: string) => {
+      const id = DERIVED_TOPIC_IDS.find((i) => shadow[i].topic === topic);
+      return id ? (counts.get(live[id].topic) ?? shadow[id].partitions) : 1;
+    };
+    const missing = topicConfigs(shadow)
+      .filter((t) => wanted.has(t.topic) && !present.has(t.topic))
+      .map((t) => ({ ...t, numPartitions: partitionsOf(t.topic) }));
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing, waitForLeaders: true }).catch((error: unknown) => {
+        if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS" && (error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw error;
+      });
+      logger.info({ topics: missing.map((t) => `${t.topic} (${t.numPartitions})`) }, "created the shadow topics");
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A rubric for a service that reads none: using it is a bug in that service, said loudly. */
 function notLoadedRubric(service: string): Rubric {
   return new Proxy({} as Rubric, {
@@ -84,16 +125,18 @@ function notLoadedRubric(service: string): Rubric {
 export async function runService<S extends TopicSpec>(definition: ServiceDefinition<S>, processEnv: Record<string, string | undefined> = process.env): Promise<RunningService> {
   useNativeSha256();
   const env = parseServiceEnv(processEnv);
-  const logger = createLogger({ service: definition.name, level: env.LOG_LEVEL });
+  const shadow = env.ICP_SHADOW_RUBRIC !== undefined;
+  const logger = createLogger({ service: shadow ? `${definition.name}.shadow` : definition.name, level: env.LOG_LEVEL });
   // From here on an error that escapes (the registry or Redis down at start) is logged
   // through the logger's redaction and exits 1, instead of Node printing it whole.
   exitOnFatalError(logger);
   const clock: Clock = parseClock(env.ICP_CLOCK);
-  const rubric = definition.usesRubric === false ? notLoadedRubric(definition.name) : loadRubricFile(env.ICP_RUBRIC);
-  const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
+  if (shadow && definition.runsInShadow === false) throw new Error(`ICP_SHADOW_RUBRIC is set, but the ${definition.name} service never runs in shadow (shadow tier changes are not acted on): unset it`);
+  const rubric = definition.usesRubric === false ? notLoadedRubric(definition.name) : loadRubricFile(shadow ? (env.ICP_SHADOW_RUBRIC as string) : env.ICP_RUBRIC);
+  const catalog = shadow ? shadowCatalog({ prefix: env.ICP_TOPIC_PREFIX }) : topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
   const inputs = definition.inputs(catalog);
-  const groupId = `${env.ICP_GROUP_PREFIX}${definition.name}`;
-  logger.info({ groupId, ...(definition.usesRubric === false ? {} : { rubric: rubric.version }), inputs: inputs.map((s) => s.topic), clock: env.ICP_CLOCK }, "starting");
+  const groupId = `${env.ICP_GROUP_PREFIX}${definition.name}${shadow ? ".shadow" : ""}`;
+  logger.info({ groupId, shadow, ...(definition.usesRubric === false ? {} : { rubric: rubric.version }), inputs: inputs.map((s) => s.topic), clock: env.ICP_CLOCK }, "starting");
 
   const metrics = createServiceMetrics(definition.name);
   const lagGauge = consumerLagGauge(metrics.consumerLag);
@@ -103,11 +146,12 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
   // partition number of every topic with the same partition count, whoever produced it.
   const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: catalogPartitioner });
   await producer.connect();
+  if (shadow) await ensureShadowTopics(kafka, env.ICP_TOPIC_PREFIX, catalog, logger);
   const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL }), { mode: env.ICP_SCHEMA_MODE });
   await codec.prepare(catalog);
   // One Redis, or a Redis Cluster when REDIS_URL lists several nodes or says ?cluster=true.
   const redis = createRedisClient(env.REDIS_URL, { name: definition.name, logger });
-  const store = new RedisPartitionStateStore(redis, { prefix: env.ICP_REDIS_PREFIX });
+  const store = new RedisPartitionStateStore(redis, { prefix: shadow ? `${env.ICP_REDIS_PREFIX}shadow.` : env.ICP_REDIS_PREFIX });
 
   const consumer = await runStatefulConsumer({
     kafka,
@@ -139,7 +183,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
       onAssignment: (assignment) => lagGauge.assign(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))),
     },
   });
-  const companion = definition.companion ? await definition.companion({ env, catalog, kafka, producer, codec, logger, clock, metrics }) : undefined;
+  const companion = definition.companion ? await definition.companion({ env, catalog, kafka, producer, codec, logger, clock, metrics, store, groupId }) : undefined;
   // Ready when Redis and the broker answer and every assigned partition is caught up with
   // its high watermark, read afresh on each probe (empty partitions: lag 0).
   const readiness = createReadiness({
@@ -153,11 +197,12 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
   readiness.setRunning(true);
 
   const ops = await startOpsServer({
-    port: env.ICP_OPS_PORT ?? definition.defaultOpsPort,
+    port: env.ICP_OPS_PORT ?? definition.defaultOpsPort + (shadow ? 20 : 0),
     host: env.ICP_OPS_HOST,
     metrics: metrics.registry,
     logger,
     health: { live: () => true, ready: readiness.check },
+    ...(companion?.routes ? { routes: companion.routes } : {}),
   });
   logger.info({ ops: ops.url }, "running");
 

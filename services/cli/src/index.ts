@@ -15,3 +15,5 @@ export { runCalibrate } from "./calibrate-run.js";
 export type { CalibrateOptions } from "./calibrate-run.js";
 export { runLearn } from "./learn-run.js";
 export type { LearnCliOptions } from "./learn-run.js";
+export { readAccountState } from "./live/read-account-state.js";
+export type { LiveAccountState } from "./live/explain-state.js";

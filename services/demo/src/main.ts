@@ -7,6 +7,7 @@ import { loadRubricFile } from "@icpstream/service-runtime";
 import { DemoClockDriver, historyScored } from "./clock-driver.js";
 import { parseDemoEnv } from "./config.js";
 import { demoMarket, dueSignals } from "./demo-market.js";
+import { DemoOutcomes } from "./demo-outcomes.js";
 import type { TimedSignal } from "./demo-market.js";
 import { TierBoard } from "./tier-board.js";
 
@@ -105,14 +106,23 @@ try {
   }
   let next = 0;
   let sending = false;
+  // Opportunities while the clock runs, by the tiers the view has seen (the outcome stage scores them; the console shows model health).
+  const crm = new DemoOutcomes(env.ICP_DEMO_SEED);
+  const accountKeys = market.profiles.map((p) => p.accountKey);
+  const scorecard = rubric.scorecards[0]?.id ?? "";
   liveTimer = setInterval(() => {
-    if (sending || next >= market.live.length) return;
-    const [due, after] = dueSignals(market.live, next, clock());
-    if (due.length === 0) return;
+    if (sending) return;
+    const now = clock();
+    const [due, after] = next < market.live.length ? dueSignals(market.live, next, now) : [[], next];
+    const outcomes = crm.advance(now, accountKeys, (accountKey) => board.rankOf(scorecard, accountKey));
+    if (due.length === 0 && outcomes.length === 0) return;
     sending = true;
     next = after;
-    sendSignals(due)
-      .catch((error: unknown) => out(`[demo] sending live signals failed: ${(error as Error).message}`))
+    (async () => {
+      await sendSignals(due);
+      for (let i = 0; i < outcomes.length; i += 500) await sender.send("outcome", outcomes.slice(i, i + 500));
+    })()
+      .catch((error: unknown) => out(`[demo] sending live events failed: ${(error as Error).message}`))
       .finally(() => (sending = false));
   }, 200);
   await new Promise<void>((resolve) => (stop.signal.aborted ? resolve() : stop.signal.addEventListener("abort", () => resolve(), { once: true })));

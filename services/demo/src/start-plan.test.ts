@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DemoClockDriver, historyScored } from "./clock-driver.js";
-import { DEMO_NAMESPACE, demoClock, positiveSetting, servicesToStart, wholeNumberSetting } from "./start-plan.js";
+import { consolePlan, DEMO_NAMESPACE, demoClock, positiveSetting, servicesToStart, wholeNumberSetting } from "./start-plan.js";
 
 describe("what npm start sets up", () => {
   it("gives every process one clock, a file the view writes: day 0 is the start of the day at the anchor, one simulated day per wall second", () => {
@@ -28,9 +28,19 @@ describe("what npm start sets up", () => {
     expect(() => wholeNumberSetting("-1", "ICP_DEMO_OPS_PORT_BASE")).toThrow(/ICP_DEMO_OPS_PORT_BASE/);
   });
 
-  it("starts the router only once its composition root exists", () => {
+  it("starts the router and the outcome stage only once their composition roots exist", () => {
     expect(servicesToStart(() => false).map((s) => s.name)).toEqual(["fit", "timing", "combiner"]);
-    expect(servicesToStart(() => true).map((s) => [s.name, s.required])).toEqual([["fit", true], ["timing", true], ["combiner", true], ["router", false]]);
+    expect(servicesToStart(() => true).map((s) => [s.name, s.required])).toEqual([["fit", true], ["timing", true], ["combiner", true], ["router", false], ["outcomes", false]]);
+  });
+
+  it("opens the console with the environment's token, or a fresh one kept in a file, and points it at the outcome stage", () => {
+    const fresh = consolePlan({}, { outcomesOpsPort: 19115, makeToken: () => "random-token-0123456789" });
+    expect(fresh).toMatchObject({ port: 18100, url: "http://127.0.0.1:18100", token: "random-token-0123456789", tokenFrom: "file" });
+    expect(fresh.env).toEqual({ ICP_CONSOLE_PORT: "18100", ICP_CONSOLE_TOKEN: "random-token-0123456789", ICP_CONSOLE_OUTCOMES_URL: "http://127.0.0.1:19115" });
+    const given = consolePlan({ ICP_CONSOLE_TOKEN: "mine-0123456789abcdef", ICP_CONSOLE_PORT: "29120" }, { outcomesOpsPort: null, makeToken: () => "unused" });
+    expect(given).toMatchObject({ port: 29120, token: "mine-0123456789abcdef", tokenFrom: "environment" });
+    expect(given.env.ICP_CONSOLE_OUTCOMES_URL).toBeUndefined();
+    expect(() => consolePlan({ ICP_CONSOLE_PORT: "web" }, { outcomesOpsPort: null, makeToken: () => "t" })).toThrow(/ICP_CONSOLE_PORT/);
   });
 
   it("runs in a namespace of its own, valid for topics, Redis keys and groups", () => {

@@ -35,11 +35,40 @@ export interface ServiceToStart {
   required: boolean;
 }
 
-/** fit, timing, combiner; the router too once its composition root exists. */
+/** fit, timing, combiner; the router and the outcome stage too once their composition roots exist. */
 export function servicesToStart(exists: (file: string) => boolean): ServiceToStart[] {
   const services: ServiceToStart[] = ["fit", "timing", "combiner"].map((name) => ({ name, main: `services/${name}/src/main.ts`, required: true }));
-  if (exists("services/router/src/main.ts")) services.push({ name: "router", main: "services/router/src/main.ts", required: false });
+  for (const name of ["router", "outcomes"]) if (exists(`services/${name}/src/main.ts`)) services.push({ name, main: `services/${name}/src/main.ts`, required: false });
   return services;
+}
+
+/**
+ * The web console beside the demo: its port (`ICP_CONSOLE_PORT`, default 18100), its token —
+ * `ICP_CONSOLE_TOKEN` when set, else a fresh random one the caller writes to a file
+ * (readable by the user only) and never prints — and where model health comes from (the
+ * outcome stage's ops port). `makeToken` gives the random token (the caller's crypto).
+ */
+export function consolePlan(env: Readonly<Record<string, string | undefined>>, options: { outcomesOpsPort: number | null; makeToken: () => string }): {
+  port: number;
+  url: string;
+  token: string;
+  tokenFrom: "environment" | "file";
+  env: Record<string, string>;
+} {
+  const port = wholeNumberSetting(env.ICP_CONSOLE_PORT ?? "18100", "ICP_CONSOLE_PORT");
+  const given = env.ICP_CONSOLE_TOKEN;
+  const token = given !== undefined && given.length > 0 ? given : options.makeToken();
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    token,
+    tokenFrom: given ? "environment" : "file",
+    env: {
+      ICP_CONSOLE_PORT: String(port),
+      ICP_CONSOLE_TOKEN: token,
+      ...(options.outcomesOpsPort !== null ? { ICP_CONSOLE_OUTCOMES_URL: `http://127.0.0.1:${options.outcomesOpsPort}` } : {}),
+    },
+  };
 }
 
 /** A whole number ≥ 0 from the environment, or an error naming the variable. */

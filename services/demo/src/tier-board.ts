@@ -57,6 +57,15 @@ export class TierBoard {
     return { show: true, kind };
   }
 
+  /** An account's current tier rank on a scorecard (its position in the rubric, excluded last); undefined before its first placement. */
+  rankOf(scorecard: string, accountKey: string): number | undefined {
+    const id = this.current.get(scorecard)?.get(accountKey);
+    const card = this.cards.find((c) => c.id === scorecard);
+    if (id === undefined || !card) return undefined;
+    const index = card.tiers.findIndex((t) => t.id === id);
+    return index >= 0 ? index + 1 : card.tiers.length + 1;
+  }
+
   /** First placements seen so far, over all scorecards (an account tiered for the first time). */
   placedCount(): number {
     return this.placedTotal;

@@ -14,6 +14,7 @@ await runService({
   name: "router",
   defaultOpsPort: 19104,
   usesRubric: false,
+  runsInShadow: false,
   inputs: (catalog) => [catalog.firmographic, catalog.tierChanged],
   stream: ROUTER_STREAM,
   handler: ({ catalog }) => routerHandler(settings.routing, catalog),

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KafkaMessage } from "kafkajs";
 import { catalogTopics, deadLetterTopics, topicCatalog } from "@icpstream/contracts";
-import type { AccountProfileEventV1, EventOf, SignalEventV1, TopicCatalog, TopicSpec } from "@icpstream/contracts";
+import type { AccountProfileEventV1, EventOf, OutcomeEventV1, SignalEventV1, TopicCatalog, TopicSpec } from "@icpstream/contracts";
 import { confluentRegistry, ensureTopics, RegistryCodec } from "@icpstream/kafka-kit";
 import { decodeCombinerState, decodeTimingState } from "@icpstream/pipeline";
 import type { CombinerState } from "@icpstream/pipeline";
@@ -15,7 +15,7 @@ import { connectSender, generateMarket } from "@icpstream/ingest";
 import type { InputTopicId, KafkaSender } from "@icpstream/ingest";
 import { uniqueName, waitFor } from "@icpstream/testkit";
 import type { StackFixture } from "@icpstream/testkit";
-import { PROFILING, REPO_ROOT, ServiceProcess, type ServiceName } from "./service-process.js";
+import { PROFILING, REPO_ROOT, ServiceProcess, type ExtraServiceName, type ServiceName } from "./service-process.js";
 
 export const RUBRIC_PATH = join(REPO_ROOT, "rubrics/enterprise.yaml");
 export const DAY_MS = 86_400_000;
@@ -73,6 +73,8 @@ export class Pipeline {
   private readonly codec: RegistryCodec;
   private sender: KafkaSender | undefined;
   private clockMs = NaN;
+  private readonly env: Record<string, string>;
+  private readonly extras: ServiceProcess[] = [];
 
   private constructor(
     private readonly stack: StackFixture,
@@ -102,6 +104,7 @@ export class Pipeline {
       ...(process.env.ICP_FETCH_MAX_BYTES_PER_PARTITION ? { ICP_FETCH_MAX_BYTES_PER_PARTITION: process.env.ICP_FETCH_MAX_BYTES_PER_PARTITION } : {}),
       LOG_LEVEL: "info",
     };
+    this.env = env;
     this.services = { fit: new ServiceProcess("fit", env, this.dir), timing: new ServiceProcess("timing", env, this.dir), combiner: new ServiceProcess("combiner", env, this.dir) };
   }
 
@@ -120,7 +123,7 @@ export class Pipeline {
     stack.onCleanup(async () => {
       await pipeline.sender?.close();
       // A profiled service writes its profile only when it exits by itself (SIGTERM).
-      await Promise.all(SERVICES.map((name) => (PROFILING ? pipeline.services[name].terminate().then(() => undefined) : pipeline.services[name].kill())));
+      await Promise.all([...SERVICES.map((name) => (PROFILING ? pipeline.services[name].terminate().then(() => undefined) : pipeline.services[name].kill())), ...pipeline.extras.map((s) => s.kill())]);
     });
     return pipeline;
   }
@@ -135,6 +138,23 @@ export class Pipeline {
 
   get clock(): number {
     return this.clockMs;
+  }
+
+  /**
+   * A service beside the three scoring ones, on the same topics, Redis prefix, group prefix
+   * and clock, with `env` added (an ops port of its own…); not started. Killed at cleanup.
+   */
+  extraService(name: ExtraServiceName | ServiceName, env: Record<string, string> = {}, logName: string = name): ServiceProcess {
+    const service = new ServiceProcess(name, { ...this.env, ...env }, this.dir, logName);
+    this.extras.push(service);
+    return service;
+  }
+
+  /** Sends outcome events (opportunities created, won, lost) to the pipeline's outcome topic. */
+  async sendOutcomes(events: readonly OutcomeEventV1[]): Promise<void> {
+    await this.send({});
+    const sender = this.sender as KafkaSender;
+    for (let i = 0; i < events.length; i += 500) await sender.send("outcome", events.slice(i, i + 500));
   }
 
   startAll(): void {

@@ -18,10 +18,13 @@ export const LIFT_BENCHMARK = 2;
 /** A difference interval wider than this (30 points) says "cannot tell yet" rather than "the same rate". */
 const WIDE_DIFFERENCE = 0.3;
 
-const closed = (t: TierRow) => t.won + t.lost;
+/** What a verdict reads of a tier: the backtest's TierRow, or the live counts of the outcome stage (live-health.ts). */
+export type VerdictRow = Pick<TierRow, "tier" | "name" | "excluded" | "won" | "lost" | "winRate" | "lift" | "liftInterval">;
+
+const closed = (t: VerdictRow) => t.won + t.lost;
 const range = (i: { low: number; high: number }, f: (x: number) => string) => `${f(i.low)}–${f(i.high)}`;
 
-export function liftVerdict(top: TierRow | undefined, baseline: TierRow | undefined): Verdict {
+export function liftVerdict(top: VerdictRow | undefined, baseline: VerdictRow | undefined): Verdict {
   if (!top || closed(top) === 0) return { kind: "not_enough_evidence", severity: "warning", text: `Not enough evidence: ${top?.name ?? "the top tier"} has no closed deal yet, so nothing can be said about its win rate.` };
   if (!baseline || baseline.tier === top.tier) {
     return { kind: "not_enough_evidence", severity: "warning", text: `Not enough evidence: no tier below ${top.name} has a closed deal to compare its win rate (${percent(top.winRate)}) with.` };
@@ -48,12 +51,12 @@ export function liftVerdict(top: TierRow | undefined, baseline: TierRow | undefi
   };
 }
 
-export function adjacentVerdicts(tiers: readonly TierRow[]): Verdict[] {
+export function adjacentVerdicts(tiers: readonly VerdictRow[]): Verdict[] {
   const verdicts: Verdict[] = [];
   const ranked = tiers.filter((t) => !t.excluded);
   for (let i = 0; i + 1 < ranked.length; i++) {
-    const upper = ranked[i] as TierRow;
-    const lower = ranked[i + 1] as TierRow;
+    const upper = ranked[i] as VerdictRow;
+    const lower = ranked[i + 1] as VerdictRow;
     if (closed(upper) === 0 || closed(lower) === 0) continue;
     const d = differenceInterval(upper.won, closed(upper), lower.won, closed(lower));
     if (!d) continue;
@@ -80,7 +83,7 @@ export function adjacentVerdicts(tiers: readonly TierRow[]): Verdict[] {
   return verdicts;
 }
 
-export function topShareVerdict(report: Pick<ScorecardReport, "pool" | "tiers">): Verdict | undefined {
+export function topShareVerdict(report: { pool: ScorecardReport["pool"]; tiers: readonly Pick<TierRow, "name">[] }): Verdict | undefined {
   const top = report.tiers[0];
   const { accounts, topTierShare, target } = report.pool;
   if (!top || accounts === 0) return undefined;

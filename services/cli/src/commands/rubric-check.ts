@@ -1,8 +1,18 @@
 import { formatRubricVersion, fullPointsWindow } from "@icpstream/scoring";
 import type { Decay, Rubric, TimingRule } from "@icpstream/scoring";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import type { CliIo } from "../io.js";
 import { loadRubric } from "../load.js";
+import { runRubricDiff } from "../rubric-diff-run.js";
+import type { RubricDiffOptions } from "../rubric-diff-run.js";
+import { addInputOptions } from "./input-options.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive whole number, got "${value}"`);
+  return n;
+};
 
 function decayText(decay: Decay): string {
   if (decay.kind === "step") return `step ${decay.steps.map((s) => (s.upToDays !== undefined ? `≤${s.upToDays}d ×${s.factor}` : `<${s.beforeDays}d ×${s.factor}`)).join(", ")}, then 0`;
@@ -65,5 +75,19 @@ export function rubricCommand(io: CliIo): Command {
     .action(async (file: string) => {
       io.stdout(rubricSummary(await loadRubric(io, file), file));
     });
+  const diff = rubric
+    .command("diff")
+    .description("the rules that differ between two rubric files, and which accounts would change tier under NEW and why")
+    .argument("<old>", "the rubric in use (YAML or JSON)")
+    .argument("<new>", "the candidate rubric")
+    .option("-a, --accounts <file>", "accounts to score with both rubrics (.csv or .ndjson)")
+    .option("-s, --signals <file>", "their signals; repeat for several", collect)
+    .option("--as-of <instant>", "score as of this instant (2026-11-01 or ISO date-time); default now")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--limit <n>", "accounts shown in text (default 50)", positiveInt);
+  addInputOptions(diff);
+  diff.action(async (oldPath: string, newPath: string, options: RubricDiffOptions) => {
+    await runRubricDiff(io, oldPath, newPath, options);
+  });
   return rubric;
 }
