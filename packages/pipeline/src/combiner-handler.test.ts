@@ -66,6 +66,13 @@ describe("combiner", () => {
     expect(TierChangedEventV1.parse(change)).toEqual(change);
   });
 
+  it("ages the strong signal named in the reasons from the newer side's instant: a profile dated before the signal never shows a negative age", () => {
+    const waiting = applyTimingScored(undefined, timingOf([funding("f1", 5)]), RUBRIC);
+    // The profile was known 30 days ago, before the funding round of 5 days ago.
+    const tiered = applyFitScored(waiting.state, fitOf({ eventId: "p1", occurredAt: at(NOW - 30 * DAY_MS) }), RUBRIC);
+    expect(tiered.outputs[0]?.reasons[0]?.text).toBe("strong intent: fresh funding, 5 d old: lifted Tier 2 → Tier 1");
+  });
+
   it("a tier change says whether a situational trigger was live, so the router can put the account at the front of the queue", () => {
     const fitOnly = applyFitScored(undefined, fitOf({ eventId: "p1" }), RUBRIC);
     expect(fitOnly.outputs.map((o) => o.triggerActive)).toEqual([false]);

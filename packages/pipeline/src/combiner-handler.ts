@@ -253,7 +253,9 @@ export function reconcileWithPublished(state: CombinerState, published: Publishe
 }
 
 function decide(state: CombinerState, card: CombinerCardState, scorecard: LoadedScorecard, rubric: Rubric, cause: Pick<ScoreEvent, "occurredAt" | "observedAt">): { card: CombinerCardState; version: number; outputs: TierChangedEventV1[] } {
-  const result = combineCard(card, scorecard, toEpochMs(cause.occurredAt));
+  // Aged as of the newer side's instant, never the cause's alone: a profile dated before the
+  // timing score's instant would otherwise show a strong signal as "−102 d old".
+  const result = combineCard(card, scorecard);
   if (!result || !card.fit) return { card, version: state.version, outputs: [] };
   const previous = card.tier;
   if (previous && previous.id === result.tier.id && previous.quadrant === result.quadrant) return { card, version: state.version, outputs: [] };
