@@ -40,10 +40,23 @@ export const GatewayEnv = z
     ICP_GATEWAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(GATEWAY_DEFAULTS.requestTimeoutMs),
     /** Time for the request's headers (at most the request timeout). */
     ICP_GATEWAY_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(GATEWAY_DEFAULTS.headersTimeoutMs),
+    /** Source mappings for POST /v1/sources/{source}: comma-separated files or folders of *.yaml (e.g. examples/sources). Each mapping's secret comes from the variable its auth.secretEnv names. */
+    ICP_GATEWAY_SOURCES: list.default([]),
+    /** The base URL vendors call, for signatures over the URI (HubSpot v3), e.g. https://icp.example.com; default http://<Host header>. */
+    ICP_GATEWAY_PUBLIC_URL: z.url().optional(),
+    /** How long a signed delivery's vendor event ids are remembered against replays (schemes that sign no time): 72 h, past TheirStack's 48 h of retries. */
+    ICP_GATEWAY_REPLAY_TTL_S: z.coerce.number().int().min(60).max(30 * 86_400).default(259_200),
+    /** Redis for the replay cache and the id → account index (required with ICP_GATEWAY_SOURCES). */
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "expected redis://host:port").optional(),
+    ICP_REDIS_PREFIX: z.string().regex(/^[^{}]*$/, "no braces (they would become the cluster hash tag)").default(""),
   })
-  .refine((e) => e.ICP_GATEWAY_API_KEYS.length + e.ICP_GATEWAY_HMAC_SECRETS.length > 0, {
-    message: "set ICP_GATEWAY_API_KEYS or ICP_GATEWAY_HMAC_SECRETS: the gateway does not run unauthenticated",
+  .refine((e) => e.ICP_GATEWAY_API_KEYS.length + e.ICP_GATEWAY_HMAC_SECRETS.length + e.ICP_GATEWAY_SOURCES.length > 0, {
+    message: "set ICP_GATEWAY_API_KEYS, ICP_GATEWAY_HMAC_SECRETS or ICP_GATEWAY_SOURCES: the gateway does not run unauthenticated",
     path: ["ICP_GATEWAY_API_KEYS"],
+  })
+  .refine((e) => e.ICP_GATEWAY_SOURCES.length === 0 || e.REDIS_URL !== undefined, {
+    message: "ICP_GATEWAY_SOURCES needs REDIS_URL (the replay cache and the id → account index live there)",
+    path: ["REDIS_URL"],
   });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 

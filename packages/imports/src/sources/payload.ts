@@ -76,6 +76,8 @@ export interface ItemResult {
   unresolved: { system: string; id: string }[];
   /** The rules that matched. */
   rules: string[];
+  /** The item as the payload holds it (what a parked item keeps, to be mapped again once its account is known). */
+  item: unknown;
 }
 
 export interface MappedPayload {
@@ -193,7 +195,7 @@ export async function mapPayload(mapping: SourceMapping, payload: unknown, optio
           return derivedEventId({ source: mapping.source, item });
         }
       })();
-      results.push({ index, vendorEventId, status: "rejected", records: [], rejects: [{ source: label, line: index + 1, column: error.path, value: undefined, reason: "invalid_field", message: `${error.message}; skipped` }], warnings: [], unresolved: [], rules: [] });
+      results.push({ index, vendorEventId, status: "rejected", records: [], rejects: [{ source: label, line: index + 1, column: error.path, value: undefined, reason: "invalid_field", message: `${error.message}; skipped` }], warnings: [], unresolved: [], rules: [], item });
     }
   }
   return { items: results };
@@ -201,7 +203,7 @@ export async function mapPayload(mapping: SourceMapping, payload: unknown, optio
 
 async function mapItem(mapping: SourceMapping, item: unknown, index: number, label: string, learned: Map<string, string>, options: PayloadOptions): Promise<ItemResult> {
   const { id: vendorEventId } = vendorIdOf(mapping, item);
-  const result: ItemResult = { index, vendorEventId, status: "ignored", records: [], rejects: [], warnings: [], unresolved: [], rules: [] };
+  const result: ItemResult = { index, vendorEventId, status: "ignored", records: [], rejects: [], warnings: [], unresolved: [], rules: [], item };
   const line = index + 1;
   const context: RowContext = { source: label, numbers: { decimalComma: false }, dateOrder: mapping.dateOrder };
   const reject = (reason: RejectReason, column: string | undefined, raw: unknown, message: string) => result.rejects.push({ source: label, line, column, value: shownValue(raw), reason, message: `${message}; skipped` });

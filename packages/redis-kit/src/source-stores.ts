@@ -1,0 +1,66 @@
+import type { Redis } from "ioredis";
+import { escapeSegment } from "./key-layout.js";
+
+/**
+ * What the HTTP gateway keeps for third-party sources, outside any shard:
+ *
+ * ```
+ * <prefix>icp:{src:<source>}:replay:<vendor event id>   string "1", TTL   a signed delivery already stored
+ * <prefix>icp:{ids:<system>}:<id>                       string accountKey  an id in another system → its account
+ * ```
+ *
+ * Segments are escaped as in `keyLayout`. Each key is read and written on its own (a
+ * pipeline, no multi-key command), so Redis Cluster serves them wherever they hash.
+ */
+
+/** Vendor event ids of signed deliveries already stored, for schemes that sign no time (Segment, Clearbit, TheirStack). */
+export interface RedisReplayCache {
+  /** For each id, whether a delivery carrying it was stored within the TTL. */
+  seen(source: string, ids: readonly string[]): Promise<boolean[]>;
+  /** Records ids once their events are acknowledged by Kafka. */
+  remember(source: string, ids: readonly string[]): Promise<void>;
+}
+
+export function redisReplayCache(redis: Redis, options: { prefix: string; ttlSeconds: number }): RedisReplayCache {
+  const key = (source: string, id: string) => `${options.prefix}icp:{src:${escapeSegment(source)}}:replay:${escapeSegment(id)}`;
+  return {
+    async seen(source, ids) {
+      if (ids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.exists(key(source, id));
+      const results = (await pipeline.exec()) ?? [];
+      return results.map(([error, count]) => {
+        if (error) throw error;
+        return count === 1;
+      });
+    },
+    async remember(source, ids) {
+      if (ids.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.set(key(source, id), "1", "EX", options.ttlSeconds);
+      for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    },
+  };
+}
+
+/** The id → account index: ids in other systems (CRM company and deal ids, CDP group ids) → account keys. */
+export interface RedisIdIndex {
+  lookup(system: string, id: string): Promise<string | undefined>;
+  /** Records ids; a later record of the same id replaces the account (a company's domain changed). */
+  record(entries: readonly { system: string; id: string; accountKey: string }[]): Promise<void>;
+}
+
+export function redisIdIndex(redis: Redis, options: { prefix: string }): RedisIdIndex {
+  const key = (system: string, id: string) => `${options.prefix}icp:{ids:${escapeSegment(system)}}:${escapeSegment(id)}`;
+  return {
+    async lookup(system, id) {
+      return (await redis.get(key(system, id))) ?? undefined;
+    },
+    async record(entries) {
+      if (entries.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const e of entries) pipeline.set(key(e.system, e.id), e.accountKey);
+      for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    },
+  };
+}
