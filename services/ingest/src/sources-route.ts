@@ -92,7 +92,7 @@ export interface ItemReport {
 
 const BODY_SIGNATURES = new Set(["hmac-sha1", "hmac-sha256"]);
 
-function familyTopic(record: MappedRecord): InputTopicId {
+export function familyTopic(record: MappedRecord): InputTopicId {
   if (record.family === "profiles") return "firmographic";
   if (record.family === "outcomes") return "outcome";
   return SIGNAL_TOPIC[record.signal.type];
@@ -107,6 +107,33 @@ export function recordEvent(record: MappedRecord, source: string, observedAt: st
 }
 
 const problemsOf = (issues: readonly ImportIssue[]) => issues.map((i) => ({ field: i.column, reason: i.reason, message: i.message }));
+
+/**
+ * A mapped item's records as contract events, each validated with the schema the services
+ * decode with; a signal dated more than `futureToleranceHours` after `receivedAt` is a
+ * problem (`future_dated`), as the timing service would dead-letter it. Pure: the gateway
+ * encodes and sends the events, `icp sources test` prints them.
+ */
+export function contractEvents(item: ItemResult, source: string, receivedAt: Date, futureToleranceHours: number): { events: { topic: InputTopicId; event: Record<string, unknown> }[]; problems: { field: string | undefined; reason: string; message: string }[] } {
+  const events: { topic: InputTopicId; event: Record<string, unknown> }[] = [];
+  const problems: { field: string | undefined; reason: string; message: string }[] = [];
+  const tolerance = futureToleranceHours * 3_600_000;
+  for (const record of item.records) {
+    const topic = familyTopic(record);
+    const parsed = TOPICS[topic].schema.safeParse(recordEvent(record, source, receivedAt.toISOString()));
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((i) => ({ field: formatPath(i.path), reason: "invalid_field", message: i.message })));
+      continue;
+    }
+    const event = parsed.data as Record<string, unknown>;
+    if (record.family === "signals" && Date.parse(String(event.occurredAt)) - receivedAt.getTime() > tolerance) {
+      problems.push({ field: "occurredAt", reason: "future_dated", message: `dated ${String(event.occurredAt)}, more than ${futureToleranceHours} hours after it was received` });
+      continue;
+    }
+    events.push({ topic, event });
+  }
+  return { events, problems };
+}
 
 export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutesOptions, receivedAtOf: (request: FastifyRequest) => Date): SourceMetrics {
   const metrics = sourceMetrics(options.registry);
@@ -170,7 +197,6 @@ export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutes
 
     // Every accepted record validated with the contract and encoded before anything is sent.
     const observedAt = receivedAt.toISOString();
-    const tolerance = options.futureToleranceHours * 3_600_000;
     const reports: ItemReport[] = [];
     const byTopic = new Map<InputTopicId, EncodedRecord[]>();
     const stored: { item: ItemResult; events: Record<string, unknown>[] }[] = [];
@@ -193,21 +219,11 @@ export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutes
         reports.push({ index: item.index, vendorEventId: item.vendorEventId, status: "rejected", problems: problemsOf(item.rejects) });
         continue;
       }
-      const problems: { field: string | undefined; reason: string; message: string }[] = [];
+      const checked = contractEvents(item, name, receivedAt, options.futureToleranceHours);
+      const problems = checked.problems;
       const encoded: { topic: InputTopicId; record: EncodedRecord }[] = [];
       const events: Record<string, unknown>[] = [];
-      for (const record of item.records) {
-        const topic = familyTopic(record);
-        const parsed = TOPICS[topic].schema.safeParse(recordEvent(record, name, observedAt));
-        if (!parsed.success) {
-          problems.push(...parsed.error.issues.map((i) => ({ field: formatPath(i.path), reason: "invalid_field", message: i.message })));
-          continue;
-        }
-        const event = parsed.data as Record<string, unknown>;
-        if (record.family === "signals" && Date.parse(String(event.occurredAt)) - receivedAt.getTime() > tolerance) {
-          problems.push({ field: "occurredAt", reason: "future_dated", message: `dated ${String(event.occurredAt)}, more than ${options.futureToleranceHours} hours after it was received` });
-          continue;
-        }
+      for (const { topic, event } of checked.events) {
         try {
           encoded.push({ topic, record: await options.sink.encode(topic, event) });
           events.push(event);
