@@ -8,10 +8,8 @@ import type { EncodedRecord } from "@icpstream/kafka-kit";
 import { silentLogger } from "@icpstream/observability";
 import { Registry } from "prom-client";
 import { buildGateway } from "./gateway.js";
-import type { EventSink } from "./kafka-sender.js";
+import type { EventSink, SinkTopicId } from "./kafka-sender.js";
 import { loadSourceMappings } from "./source-files.js";
-import type { ParkedItem } from "./sources-route.js";
-import type { InputTopicId } from "./to-events.js";
 import { bodySignature, hubspotV3Signature } from "./vendor-auth.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,7 +30,7 @@ const sources = loadSourceMappings([join(ROOT, "examples", "sources")], SECRETS)
 function memorySink(fail?: () => Error | undefined) {
   const codec = new RegistryCodec(new InMemorySchemaRegistry());
   const encoder = new EventEncoder(codec);
-  const sent: { topic: InputTopicId; events: Record<string, unknown>[] }[] = [];
+  const sent: { topic: SinkTopicId; events: Record<string, unknown>[] }[] = [];
   const sink: EventSink = {
     encode: (topic, event) => encoder.encode(TOPICS[topic], event as never),
     sendEncoded: async (batches) => {
@@ -62,7 +60,7 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-function gateway(options: { fail?: () => Error | undefined; park?: (items: readonly ParkedItem[]) => Promise<void> } = {}) {
+function gateway(options: { fail?: () => Error | undefined; park?: boolean } = {}) {
   const { sink, sent } = memorySink(options.fail);
   const stores = memoryStores();
   const clock = { now: NOW };
@@ -215,16 +213,25 @@ describe("POST /v1/sources/{source}: batches and retries", () => {
     expect(ids[0]).toBe(ids[1]);
   });
 
-  it("an item whose account is known only by an id the index lacks is parked, not dropped", async () => {
-    const parked: ParkedItem[] = [];
-    const { post, sent } = gateway({ park: async (items) => void parked.push(...items) });
+  it("an item whose account is known only by an id the index lacks is parked on its own topic, not dropped", async () => {
+    const { post, sent } = gateway();
     const body = fixture("hubspot-deal-propertychange-dealstage-closedwon.json");
     const response = await post("hubspot", body, hubspotHeaders(body));
     expect(response.statusCode).toBe(202);
     expect(response.json()).toMatchObject({ accepted: 0, parked: 1, results: [{ status: "parked", problems: [{ reason: "unresolved_account" }] }] });
+    expect(sent.map((s) => s.topic)).toEqual(["parked"]);
+    const parked = sent[0]?.events[0];
+    expect(parked).toMatchObject({ type: "parked_item", source: "hubspot", parkKey: "opportunity:30518846532", vendorEventId: "4471092385", ids: [{ system: "opportunity", id: "30518846532" }], defaultOccurredAt: new Date(NOW).toISOString() });
+    expect(JSON.parse(String(parked?.item))).toMatchObject({ eventId: 4471092385, propertyValue: "closedwon" });
+  });
+
+  it("without parking, such an item is rejected with the reason", async () => {
+    const { post, sent } = gateway({ park: false });
+    const body = fixture("hubspot-deal-propertychange-dealstage-closedwon.json");
+    const response = await post("hubspot", body, hubspotHeaders(body));
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ rejected: 1, results: [{ status: "rejected", problems: [{ reason: "unresolved_account" }] }] });
     expect(sent).toEqual([]);
-    expect(parked).toEqual([expect.objectContaining({ source: "hubspot", vendorEventId: "4471092385", ids: [{ system: "opportunity", id: "30518846532" }], defaultOccurredAt: new Date(NOW).toISOString() })]);
-    expect(JSON.parse(parked[0]?.item ?? "null")).toMatchObject({ eventId: 4471092385, propertyValue: "closedwon" });
   });
 });
 

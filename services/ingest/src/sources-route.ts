@@ -6,10 +6,11 @@ import { classifyError } from "@icpstream/kafka-kit";
 import type { EncodedRecord } from "@icpstream/kafka-kit";
 import { mapPayload } from "@icpstream/imports";
 import type { IdIndex, ImportIssue, ItemResult, MappedRecord, SourceMapping } from "@icpstream/imports";
-import { formatPath } from "@icpstream/scoring";
+import { derivedEventId, formatPath } from "@icpstream/scoring";
 import { exceedsJsonDepth } from "./json-depth.js";
 import type { EventSink } from "./kafka-sender.js";
 import { SIGNAL_TOPIC } from "./to-events.js";
+import type { SinkTopicId } from "./kafka-sender.js";
 import type { InputTopicId } from "./to-events.js";
 import type { AuthResult } from "./vendor-auth.js";
 import { verifyVendorAuth } from "./vendor-auth.js";
@@ -46,8 +47,8 @@ export interface SourceRoutesOptions {
   replay: { seen(source: string, ids: readonly string[]): Promise<boolean[]>; remember(source: string, ids: readonly string[]): Promise<void> };
   /** Ids in other systems → accounts; learns from what this route stores. */
   index: IdIndex & { record(entries: readonly { system: string; id: string; accountKey: string }[]): Promise<void> };
-  /** Where items whose account is not resolved yet wait (the parked topic). Without it they are rejected with `unresolved_account`. */
-  park?: ((items: readonly ParkedItem[]) => Promise<void>) | undefined;
+  /** Items whose account is not resolved yet go to the parked topic, sent with the request's other events (default true); false: they are rejected with `unresolved_account`. */
+  park?: boolean | undefined;
   /** The base URL vendors call (`https://icp.example.com`), for signatures over the URI (HubSpot v3); default `http://<Host header>`. */
   publicUrl?: string | undefined;
   maxDepth: number;
@@ -56,18 +57,6 @@ export interface SourceRoutesOptions {
   registry: Registry;
   /** The gateway's error type and refusal, so every route answers alike. */
   fail: (status: number, code: string, message: string, problems?: { index?: number; field: string; message: string; reason?: string }[]) => Error;
-}
-
-/** An item parked until its account's id is in the index. */
-export interface ParkedItem {
-  source: string;
-  vendorEventId: string;
-  ids: { system: string; id: string }[];
-  /** The item as the vendor sent it, JSON. */
-  item: string;
-  receivedAt: string;
-  /** The instant records default to (the signature's or the receipt's). */
-  defaultOccurredAt: string;
 }
 
 export interface SourceMetrics {
@@ -198,18 +187,26 @@ export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutes
     // Every accepted record validated with the contract and encoded before anything is sent.
     const observedAt = receivedAt.toISOString();
     const reports: ItemReport[] = [];
-    const byTopic = new Map<InputTopicId, EncodedRecord[]>();
+    const byTopic = new Map<SinkTopicId, EncodedRecord[]>();
+    const add = (topic: SinkTopicId, record: EncodedRecord) => {
+      const list = byTopic.get(topic);
+      if (list) list.push(record);
+      else byTopic.set(topic, [record]);
+    };
     const stored: { item: ItemResult; events: Record<string, unknown>[] }[] = [];
-    const parked: ParkedItem[] = [];
+    const parked: string[] = [];
     for (const item of mapped.items) {
       if (item.status === "ignored") {
         reports.push({ index: item.index, vendorEventId: item.vendorEventId, status: "ignored", problems: [{ field: undefined, reason: "no_rule", message: `no rule of ${mapping.file} reads this item` }] });
         continue;
       }
       if (item.status === "unresolved") {
-        if (options.park) {
-          parked.push({ source: name, vendorEventId: item.vendorEventId, ids: item.unresolved, item: JSON.stringify(item.item), receivedAt: observedAt, defaultOccurredAt });
-          reports.push({ index: item.index, vendorEventId: item.vendorEventId, status: "parked", problems: item.unresolved.map((u) => ({ field: `accountIds.${u.system}`, reason: "unresolved_account", message: `${u.system} id ${u.id} is not linked to an account yet; kept and released when a profile carrying it arrives` })) });
+        const first = item.unresolved[0];
+        if (options.park !== false && first) {
+          const event = { type: "parked_item", eventId: `park:${derivedEventId({ source: name, vendorEventId: item.vendorEventId })}`, parkKey: `${first.system}:${first.id}`, occurredAt: observedAt, observedAt, source: name, schemaVersion: 1, vendorEventId: item.vendorEventId, ids: item.unresolved, item: JSON.stringify(item.item), defaultOccurredAt };
+          add("parked", await options.sink.encode("parked", event));
+          parked.push(item.vendorEventId);
+          reports.push({ index: item.index, vendorEventId: item.vendorEventId, status: "parked", eventIds: [event.eventId], problems: item.unresolved.map((u) => ({ field: `accountIds.${u.system}`, reason: "unresolved_account", message: `${u.system} id ${u.id} is not linked to an account yet; kept and released when a profile (or an outcome) carrying it arrives` })) });
         } else {
           reports.push({ index: item.index, vendorEventId: item.vendorEventId, status: "rejected", problems: item.unresolved.map((u) => ({ field: `accountIds.${u.system}`, reason: "unresolved_account", message: `${u.system} id ${u.id} is not linked to an account` })) });
         }
@@ -237,11 +234,7 @@ export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutes
         reports.push({ index: item.index, vendorEventId: item.vendorEventId, status: "rejected", problems });
         continue;
       }
-      for (const { topic, record } of encoded) {
-        const list = byTopic.get(topic);
-        if (list) list.push(record);
-        else byTopic.set(topic, [record]);
-      }
+      for (const { topic, record } of encoded) add(topic, record);
       stored.push({ item, events });
       reports.push({ index: item.index, vendorEventId: item.vendorEventId, status: "accepted", eventIds: events.map((e) => String(e.eventId)) });
     }
@@ -253,9 +246,8 @@ export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutes
       return reply.status(422).send({ error: "INVALID_EVENT", message: `no item of the payload could be stored (${summary.rejected} rejected); nothing was written`, ...summary, results: reports });
     }
     if (byTopic.size > 0) await options.sink.sendEncoded([...byTopic].map(([topic, records]) => ({ topic, records })));
-    if (parked.length > 0) await options.park?.(parked);
     // Acknowledged: remember the deliveries and teach the index the ids they carry.
-    if (replayable) await options.replay.remember(name, [...stored.map((s) => s.item.vendorEventId), ...parked.map((p) => p.vendorEventId)]);
+    if (replayable) await options.replay.remember(name, [...stored.map((s) => s.item.vendorEventId), ...parked]);
     const entries = stored.flatMap(({ item }) =>
       item.records.flatMap((r) =>
         r.family === "profiles" ? (r.profile.externalIds ?? []).map((e) => ({ ...e, accountKey: r.profile.accountKey })) : r.family === "outcomes" ? [{ system: "opportunity", id: r.outcome.opportunityId, accountKey: r.outcome.accountKey }] : [],
