@@ -64,3 +64,38 @@ export function redisIdIndex(redis: Redis, options: { prefix: string }): RedisId
     },
   };
 }
+
+/**
+ * Parked third-party items waiting for their account (the resolver's lot), one hash:
+ *
+ * ```
+ * <prefix>icp:{park}:items   hash   parked event id → JSON { item, origin, parkedAt }
+ * ```
+ *
+ * Bounded: `add` refuses past `maxItems` (the resolver dead-letters what does not fit), so
+ * a flood of ids that never resolve cannot grow Redis without end.
+ */
+export interface RedisParkingLot<T> {
+  /** `added`, `exists` (the same parked event again), or `full`. */
+  add(eventId: string, entry: T): Promise<"added" | "exists" | "full">;
+  all(): Promise<{ eventId: string; entry: T }[]>;
+  remove(eventIds: readonly string[]): Promise<void>;
+}
+
+export function redisParkingLot<T>(redis: Redis, options: { prefix: string; maxItems: number }): RedisParkingLot<T> {
+  const key = `${options.prefix}icp:{park}:items`;
+  return {
+    async add(eventId, entry) {
+      if (await redis.hexists(key, eventId)) return "exists";
+      if ((await redis.hlen(key)) >= options.maxItems) return "full";
+      return (await redis.hsetnx(key, eventId, JSON.stringify(entry))) === 1 ? "added" : "exists";
+    },
+    async all() {
+      const raw = await redis.hgetall(key);
+      return Object.entries(raw).map(([eventId, json]) => ({ eventId, entry: JSON.parse(json) as T }));
+    },
+    async remove(eventIds) {
+      if (eventIds.length > 0) await redis.hdel(key, ...eventIds);
+    },
+  };
+}

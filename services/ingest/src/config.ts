@@ -70,6 +70,24 @@ export const SyntheticEnv = z.object({
 });
 export type SyntheticEnv = z.infer<typeof SyntheticEnv>;
 
+/** The resolver: the id → account index kept from profiles and outcomes, and the parked items' release. */
+export const ResolverEnv = z.object({
+  ...Common,
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "expected redis://host:port"),
+  ICP_REDIS_PREFIX: z.string().regex(/^[^{}]*$/, "no braces (they would become the cluster hash tag)").default(""),
+  ICP_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, . _ - only").default("icp."),
+  /** The same source mappings as the gateway's (files or folders): parked items are read again through them. */
+  ICP_GATEWAY_SOURCES: list.refine((l) => l.length > 0, "name the source mappings (the gateway's ICP_GATEWAY_SOURCES)"),
+  /** Items waiting at once; past it a parked item is dead-lettered (PARK_FULL). */
+  ICP_RESOLVER_MAX_PARKED: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** How long an item may wait for its account before it is dead-lettered (UNRESOLVED_ACCOUNT). */
+  ICP_RESOLVER_MAX_AGE_HOURS: z.coerce.number().min(0.001).max(24 * 365).default(168),
+  /** How often waiting items are tried again and aged out. */
+  ICP_RESOLVER_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  ICP_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(19105),
+});
+export type ResolverEnv = z.infer<typeof ResolverEnv>;
+
 export const IngestEnv = z.object(Common);
 export type IngestEnv = z.infer<typeof IngestEnv>;
 

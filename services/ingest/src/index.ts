@@ -6,3 +6,6 @@ export * from "./config.js";
 export * from "./kafka-sender.js";
 export * from "./sources-route.js";
 export * from "./vendor-auth.js";
+export * from "./resolver.js";
+export * from "./resolver-service.js";
+export * from "./source-files.js";

@@ -11,18 +11,7 @@ import type { SourceMapping } from "@icpstream/imports";
  * gateway does not start with a mapping it cannot apply.
  */
 export function loadSourceMappings(paths: readonly string[], env: Readonly<Record<string, string | undefined>>): Map<string, { mapping: SourceMapping; secrets: string[] }> {
-  const files = paths.flatMap((path) => {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) throw new ScoringError("MAPPING_INVALID", `${path}: no such file or folder (ICP_GATEWAY_SOURCES)`);
-    return stat.isDirectory()
-      ? readdirSync(path)
-          .filter((f) => /\.ya?ml$/.test(f))
-          .sort()
-          .map((f) => join(path, f))
-      : [path];
-  });
-  if (files.length === 0) throw new ScoringError("MAPPING_INVALID", `${paths.join(", ")}: no source mapping (*.yaml) found`);
-  const mappings = parseSourceMappings(files.map((file) => ({ file, text: readFileSync(file, "utf8") })));
+  const mappings = readSourceMappings(paths);
   const problems: string[] = [];
   const out = new Map<string, { mapping: SourceMapping; secrets: string[] }>();
   for (const [source, mapping] of mappings) {
@@ -39,4 +28,20 @@ export function loadSourceMappings(paths: readonly string[], env: Readonly<Recor
   }
   if (problems.length > 0) throw new ScoringError("MAPPING_INVALID", problems.join("\n"), problems);
   return out;
+}
+
+/** The mappings alone (the resolver reads parked items through them and needs no secret). */
+export function readSourceMappings(paths: readonly string[]): Map<string, SourceMapping> {
+  const files = paths.flatMap((path) => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) throw new ScoringError("MAPPING_INVALID", `${path}: no such file or folder (ICP_GATEWAY_SOURCES)`);
+    return stat.isDirectory()
+      ? readdirSync(path)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(path, f))
+      : [path];
+  });
+  if (files.length === 0) throw new ScoringError("MAPPING_INVALID", `${paths.join(", ")}: no source mapping (*.yaml) found`);
+  return parseSourceMappings(files.map((file) => ({ file, text: readFileSync(file, "utf8") })));
 }
