@@ -35,3 +35,4 @@ export { mapPayload } from "./sources/payload.js";
 export type { IdIndex, PayloadOptions, MappedPayload, MappedRecord, ItemResult, SourceOutcome } from "./sources/payload.js";
 export { isFreeMailDomain, emailDomain } from "./sources/free-mail.js";
 export { inTimeZone, zoneOffsetMs } from "./sources/time-zone.js";
+export { parseXmlPayload } from "./sources/xml.js";

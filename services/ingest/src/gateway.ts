@@ -250,6 +250,11 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   // Keep the raw bytes: the HMAC is over the body exactly as sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  // SOAP sources (Salesforce outbound messages): the bytes too; only an XML source's route reads them as XML.
+  app.addContentTypeParser(["text/xml", "application/xml", "application/soap+xml"], { parseAs: "buffer" }, (request, body, done) => {
+    if (!request.url.startsWith("/v1/sources/")) return done(Object.assign(new Error("send Content-Type: application/json"), { statusCode: 415 }), undefined);
+    done(null, body);
+  });
 
   const refuse = (reply: FastifyReply, error: RequestError) => {
     // The body may still be on its way: close the connection rather than read it.

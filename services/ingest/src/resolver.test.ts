@@ -3,7 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { AccountProfileEventV1, ParkedItemEventV1 } from "@icpstream/contracts";
-import { parseSourceMapping } from "@icpstream/imports";
+import { parseSourceMapping, parseXmlPayload } from "@icpstream/imports";
+import type { SourceMapping } from "@icpstream/imports";
 import type { ParkedEntry } from "./resolver.js";
 import { Resolver } from "./resolver.js";
 
@@ -19,14 +20,14 @@ function parked(item: Record<string, unknown>, ids: { system: string; id: string
 }
 
 /** The resolver's ports as in-memory twins (the Redis lot and index are tested on the stack). */
-function harness(options: { maxItems?: number } = {}) {
+function harness(options: { maxItems?: number; mappings?: Map<string, SourceMapping> } = {}) {
   const ids = new Map<string, string>();
   const lot = new Map<string, ParkedEntry>();
   const sent: { topic: string; event: Record<string, unknown> }[] = [];
   const dead: { eventId: string; code: string; message: string }[] = [];
   const clock = { now: Date.parse(RECEIVED) };
   const resolver = new Resolver({
-    mappings: new Map([["hubspot", hubspot]]),
+    mappings: options.mappings ?? new Map([["hubspot", hubspot]]),
     index: { lookup: (system, id) => ids.get(`${system}:${id}`), record: async (entries) => void entries.forEach((e) => ids.set(`${e.system}:${e.id}`, e.accountKey)) },
     lot: {
       add: async (eventId, entry) => (lot.has(eventId) ? "exists" : lot.size >= (options.maxItems ?? 100) ? "full" : (lot.set(eventId, entry), "added")),
@@ -106,6 +107,17 @@ describe("the resolver", () => {
     expect(await h.resolver.tick()).toEqual({ released: 0, deadLettered: 1 });
     expect(h.dead[1]).toMatchObject({ eventId: "park:1", code: "UNRESOLVED_ACCOUNT", message: expect.stringContaining("opportunity id 30518846532") });
     expect(h.lot.size).toBe(0);
+  });
+
+  it("releases a parked item of a source whose items sit deep in the body (Salesforce's SOAP notifications)", async () => {
+    const salesforce = parseSourceMapping(readFileSync(join(ROOT, "examples", "sources", "salesforce.yaml"), "utf8"), "examples/sources/salesforce.yaml");
+    const payload = parseXmlPayload(readFileSync(join(ROOT, "packages", "imports", "fixtures", "sources", "salesforce-outbound-opportunity.xml"), "utf8"), salesforce.xmlArrays) as { Envelope: { Body: { notifications: { Notification: Record<string, unknown>[] } } } };
+    const notification = payload.Envelope.Body.notifications.Notification[0] as Record<string, unknown>;
+    const h = harness({ mappings: new Map([["salesforce", salesforce]]) });
+    const item = { ...parked({ ...notification, eventId: notification.Id }, [{ system: "salesforce-account", id: "0015e00000QuIlFAAV" }]), source: "salesforce", item: JSON.stringify(notification) };
+    expect(await h.resolver.onParked(item)).toBe("waiting");
+    expect(await h.resolver.onProfile(profile("quillfeather.example", [{ system: "salesforce-account", id: "0015e00000QuIlFAAV" }]))).toBe(1);
+    expect(h.sent[0]).toMatchObject({ topic: "outcome", event: { type: "opportunity_closed_won", accountKey: "quillfeather.example", source: "salesforce" } });
   });
 
   it("a tick releases what the index learned by another way", async () => {

@@ -132,9 +132,8 @@ export class Resolver {
       await this.ports.deadLetter(item, "RELEASE_REJECTED", `the parked item is not JSON: ${(error as Error).message}`);
       return "dead-lettered";
     }
-    const mapped = await mapPayload(mapping, payload, { defaultOccurredAt: item.defaultOccurredAt, index: this.ports.index, label: `${item.source} parked item` });
-    // The item was one item of its payload: mapped again on its own, it is one item (or, if the
-    // mapping's `items` path splits it further, each must be resolved).
+    // The parked item is one item of its payload, mapped again as it is (not split by the mapping's `items`).
+    const mapped = await mapPayload(mapping, payload, { defaultOccurredAt: item.defaultOccurredAt, index: this.ports.index, label: `${item.source} parked item`, asItem: true });
     const items = mapped.items;
     if (items.length === 0 || items.some((i) => i.status === "unresolved")) return items.length === 0 ? this.reject(item, mapped.problem ?? "the item holds nothing to map") : "waiting";
     const bad = items.find((i) => i.status === "rejected" || i.status === "ignored");

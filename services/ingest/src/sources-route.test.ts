@@ -24,6 +24,7 @@ const SECRETS = {
   ICP_SOURCE_CLEARBIT_SECRET: "cb-secret",
   ICP_SOURCE_6SENSE_TOKEN: "6s-token",
   ICP_SOURCE_RUDDERSTACK_TOKEN: "rs-token",
+  ICP_SOURCE_SALESFORCE_ORG_IDS: "00D5e000000QuIl",
 };
 const sources = loadSourceMappings([join(ROOT, "examples", "sources")], SECRETS);
 
@@ -232,6 +233,34 @@ describe("POST /v1/sources/{source}: batches and retries", () => {
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({ rejected: 1, results: [{ status: "rejected", problems: [{ reason: "unresolved_account" }] }] });
     expect(sent).toEqual([]);
+  });
+});
+
+describe("POST /v1/sources/salesforce: outbound messages", () => {
+  const xml = readFileSync(join(FIXTURES, "salesforce-outbound-opportunity.xml"), "utf8");
+  const postXml = (app: ReturnType<typeof gateway>["app"], body: string) => app.inject({ method: "POST", url: "/v1/sources/salesforce", payload: body, headers: { "content-type": "text/xml; charset=utf-8", soapaction: '""' } });
+
+  it("answers a stored message with the acknowledgement Salesforce expects", async () => {
+    const { app, sent, stores } = gateway();
+    stores.ids.set("salesforce-account:0015e00000QuIlFAAV", "quillfeather.example");
+    const response = await postXml(app, xml);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^text\/xml/);
+    expect(response.body).toContain('<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse>');
+    expect(sent[0]).toMatchObject({ topic: "outcome", events: [{ type: "opportunity_closed_won", accountKey: "quillfeather.example", opportunityId: "0065e00000QfWonAAF", amountUsd: 72000, source: "salesforce" }] });
+  });
+
+  it("refuses a message from another organization, and XML on the icpstream routes", async () => {
+    const { app, sent, metric } = gateway();
+    const other = await postXml(app, xml.replace("00D5e000000QuIlAAK", "00D9z000000OtHeRAA"));
+    expect(other.statusCode).toBe(401);
+    expect(other.json()).toMatchObject({ error: "BAD_TOKEN" });
+    expect(await metric("source_requests_refused_total", { source: "salesforce", reason: "BAD_TOKEN" })).toBe(1);
+    const doctype = await postXml(app, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]>${xml.slice(xml.indexOf("<soapenv"))}`);
+    expect(doctype.statusCode).toBe(400);
+    expect(sent).toEqual([]);
+    const icp = await app.inject({ method: "POST", url: "/v1/signals", payload: "<x/>", headers: { "content-type": "text/xml", "x-api-key": "k" } });
+    expect(icp.statusCode).toBe(415);
   });
 });
 

@@ -4,7 +4,7 @@ import type { Registry } from "prom-client";
 import { TOPICS } from "@icpstream/contracts";
 import { classifyError } from "@icpstream/kafka-kit";
 import type { EncodedRecord } from "@icpstream/kafka-kit";
-import { mapPayload } from "@icpstream/imports";
+import { mapPayload, parseXmlPayload } from "@icpstream/imports";
 import type { IdIndex, ImportIssue, ItemResult, MappedRecord, SourceMapping } from "@icpstream/imports";
 import { derivedEventId, formatPath } from "@icpstream/scoring";
 import { exceedsJsonDepth } from "./json-depth.js";
@@ -80,6 +80,10 @@ export interface ItemReport {
 }
 
 const BODY_SIGNATURES = new Set(["hmac-sha1", "hmac-sha256"]);
+
+/** The acknowledgement Salesforce expects for an outbound message it may stop retrying. */
+export const SALESFORCE_ACK =
+  '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>';
 
 export function familyTopic(record: MappedRecord): InputTopicId {
   if (record.family === "profiles") return "firmographic";
@@ -161,17 +165,26 @@ export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutes
   app.post("/v1/sources/:source", async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.body;
     if (!Buffer.isBuffer(raw)) throw options.fail(415, "UNSUPPORTED_MEDIA_TYPE", "send Content-Type: application/json");
-    const { name, mapping } = sourceOf(request);
-    const auth = check(request, raw);
+    const { name, mapping, secrets } = sourceOf(request);
+    const xml = mapping.format === "xml";
+    // Body signatures first; the Salesforce organization id is inside the envelope, checked once it is read.
+    let auth = mapping.auth?.scheme === "salesforce-org" ? undefined : check(request, raw);
     const receivedAt = receivedAtOf(request);
-    const tooDeep = exceedsJsonDepth(raw, options.maxDepth);
+    const tooDeep = xml ? undefined : exceedsJsonDepth(raw, options.maxDepth);
     if (tooDeep !== undefined) throw options.fail(422, "NESTED_TOO_DEEP", `the body nests objects and arrays deeper than ${options.maxDepth} levels (at byte ${tooDeep})`);
     let payload: unknown;
     try {
-      payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+      const text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+      payload = xml ? parseXmlPayload(text, mapping.xmlArrays) : JSON.parse(text);
     } catch (error) {
-      throw options.fail(400, "MALFORMED_JSON", `the body is not UTF-8 JSON: ${(error as Error).message}`);
+      throw options.fail(400, xml ? "MALFORMED_XML" : "MALFORMED_JSON", `the body is not UTF-8 ${xml ? "XML" : "JSON"}: ${(error as Error).message}`);
     }
+    if (!auth && mapping.auth) {
+      const result = verifyVendorAuth(mapping.auth, secrets, { method: request.method, url: request.url, headers: request.headers, body: raw, payload }, options.now());
+      if (!result.ok) throw refuse(name, 401, result.code, result.message);
+      auth = result;
+    }
+    if (!auth) throw refuse(name, 401, "UNAUTHENTICATED", "the source has no authentication configured");
     const defaultOccurredAt = (auth.signedAt ?? receivedAt).toISOString();
     const mapped = await mapPayload(mapping, payload, { defaultOccurredAt, index: options.index, label: `${name} request` });
     if (mapped.problem !== undefined) throw options.fail(422, "INVALID_BATCH", mapped.problem);
@@ -255,6 +268,8 @@ export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutes
     );
     await options.index.record(entries);
     for (const r of reports) metrics.items.inc({ source: name, status: r.status });
+    // Salesforce retries a message until it reads this acknowledgement (its outbound messaging WSDL's notificationsResponse).
+    if (mapping.ack === "salesforce") return reply.status(200).header("content-type", "text/xml; charset=utf-8").header("x-icp-results", JSON.stringify(summary)).send(SALESFORCE_ACK);
     return reply.status(202).send({ ...summary, results: reports });
   });
   return metrics;

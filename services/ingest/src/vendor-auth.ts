@@ -18,6 +18,11 @@ import type { SourceAuth } from "@icpstream/imports";
  *   base64(user:password)`, the variable holding `user:password`) for vendors that sign
  *   nothing.
  *
+ * - `salesforce-org` (Salesforce outbound messages, which sign nothing): the envelope's
+ *   `OrganizationId` must be one of the configured org ids (the variable holds them); pair it
+ *   with TLS and Salesforce's client certificate at the proxy. The id is inside the body, so
+ *   this one is checked right after the XML is read, before anything is mapped.
+ *
  * Several secrets (comma-separated in the variable) are tried in turn, so one can rotate.
  * Comparisons are constant-time. Throws nothing: returns the refusal with a code and a reason.
  */
@@ -30,6 +35,8 @@ export interface AuthRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** The parsed body: only `salesforce-org` needs it (the organization id is inside the SOAP envelope). */
+  payload?: unknown;
 }
 
 /** HubSpot v3: how far the request timestamp may be from now. */
@@ -91,6 +98,13 @@ export function verifyVendorAuth(auth: SourceAuth, secrets: readonly string[], r
       const credential = auth.scheme === "bearer" ? given : Buffer.from(given, "base64").toString("utf8");
       const match = secrets.some((secret) => equal(Buffer.from(secret), Buffer.from(credential)));
       return match ? { ok: true, signed: false } : { ok: false, code: "BAD_TOKEN", message: `the ${auth.scheme} credential is not valid` };
+    }
+    case "salesforce-org": {
+      const org = (request.payload as { Envelope?: { Body?: { notifications?: { OrganizationId?: unknown } } } } | undefined)?.Envelope?.Body?.notifications?.OrganizationId;
+      if (typeof org !== "string") return { ok: false, code: "UNAUTHENTICATED", message: "expected a Salesforce outbound message (soapenv:Envelope/Body/notifications/OrganizationId)" };
+      // Salesforce writes 18-character ids; a 15-character configured id matches its first 15.
+      const match = secrets.some((secret) => (secret.length === 15 ? org.slice(0, 15) : org) === secret);
+      return match ? { ok: true, signed: false } : { ok: false, code: "BAD_TOKEN", message: `organization ${org.slice(0, 18)} is not one this source accepts` };
     }
   }
 }

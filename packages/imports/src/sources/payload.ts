@@ -43,6 +43,8 @@ export interface PayloadOptions {
   defaultOccurredAt: string;
   /** Names the payload in issues (`segment request`, a file name). */
   label?: string | undefined;
+  /** The payload is one item already (a parked item released), not a body to split with `items`. */
+  asItem?: boolean | undefined;
 }
 
 /** One record a rule made; `eventId` is already the stable id. */
@@ -176,7 +178,7 @@ function vendorIdOf(mapping: SourceMapping, item: unknown): { id: string; derive
 
 /** Maps a parsed payload. Never throws for the payload's content: every item gets a result. */
 export async function mapPayload(mapping: SourceMapping, payload: unknown, options: PayloadOptions): Promise<MappedPayload> {
-  const split = itemsOf(mapping, payload);
+  const split = options.asItem ? { items: [payload] } : itemsOf(mapping, payload);
   if ("problem" in split) return { items: [], problem: split.problem };
   const label = options.label ?? `${mapping.source} payload`;
   // Ids learned from profiles earlier in the same payload (HubSpot sends a company's domain

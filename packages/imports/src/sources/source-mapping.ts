@@ -19,6 +19,9 @@ import type { DateOrder } from "../values/instants.js";
  *   encoding: hex                  # hex (default) | base64
  *   secretEnv: ICP_SOURCE_SEGMENT_SECRET   # the variable holding the secret(s), comma-separated
  *   optional: true                 # the vendor may send no signature (then nothing else proves it: refused unless true)
+ * format: json                     # or xml (SOAP; namespace prefixes dropped, attributes as @_name)
+ * xmlArrays: [Notification]        # xml: elements that are lists even when they occur once
+ * ack: json                        # or salesforce: answer a stored request with SOAP <Ack>true</Ack>
  * items: "batch || @"              # JMESPath to the payload's items (default: the array itself, or [the object])
  * id: messageId                    # JMESPath to the vendor's event id within an item (the dedupe key)
  * timeZone: America/New_York       # how date-times without an offset are read (default UTC)
@@ -47,7 +50,7 @@ import type { DateOrder } from "../values/instants.js";
  * naming the file and the path within it (`sources/hubspot.yaml: rules[1].fields.stage: …`).
  */
 export type SourceEventKind = "signals" | "profiles" | "outcomes";
-export type AuthScheme = "hubspot-v3" | "hmac-sha1" | "hmac-sha256" | "bearer" | "basic";
+export type AuthScheme = "hubspot-v3" | "hmac-sha1" | "hmac-sha256" | "bearer" | "basic" | "salesforce-org";
 
 export interface SourceAuth {
   scheme: AuthScheme;
@@ -90,6 +93,12 @@ export interface SourceMapping {
   /** The file it was read from, for messages. */
   file: string;
   auth: SourceAuth | undefined;
+  /** How the body is written: JSON, or XML (SOAP: Salesforce outbound messages), read into the same tree JMESPath walks. */
+  format: "json" | "xml";
+  /** XML elements that are lists even when they occur once (`Notification`). */
+  xmlArrays: readonly string[];
+  /** How a stored request is acknowledged: the gateway's JSON, or Salesforce's SOAP `<Ack>true</Ack>`. */
+  ack: "json" | "salesforce";
   items: CompiledPath | undefined;
   id: CompiledPath | undefined;
   timeZone: string;
@@ -99,10 +108,10 @@ export interface SourceMapping {
 
 /** The largest source mapping text accepted (the shipped ones are a few KiB). */
 export const MAX_SOURCE_MAPPING_CHARS = 256 * 1024;
-const KEYS = ["name", "source", "auth", "items", "id", "timeZone", "dateOrder", "rules"];
+const KEYS = ["name", "source", "auth", "format", "xmlArrays", "ack", "items", "id", "timeZone", "dateOrder", "rules"];
 const AUTH_KEYS = ["scheme", "header", "prefix", "encoding", "secretEnv", "optional"];
 const RULE_KEYS = ["name", "when", "kind", "fields", "accountIds", "constants", "values"];
-const SCHEMES: readonly AuthScheme[] = ["hubspot-v3", "hmac-sha1", "hmac-sha256", "bearer", "basic"];
+const SCHEMES: readonly AuthScheme[] = ["hubspot-v3", "hmac-sha1", "hmac-sha256", "bearer", "basic", "salesforce-org"];
 /** Identity fields every kind reads besides our columns. */
 const IDENTITY = ["email"];
 
@@ -169,6 +178,11 @@ export function parseSourceMapping(text: string, file: string): SourceMapping {
       auth = { scheme, header, prefix, encoding, secretEnv, optional };
     }
   }
+  const format = doc.format === undefined ? "json" : doc.format === "json" || doc.format === "xml" ? doc.format : (problem("format", `expected json or xml, got ${JSON.stringify(doc.format)}`), "json");
+  const xmlArrays = doc.xmlArrays === undefined ? [] : Array.isArray(doc.xmlArrays) && doc.xmlArrays.every((e) => typeof e === "string" && e !== "") ? (doc.xmlArrays as string[]) : (problem("xmlArrays", "expected a list of element names such as [Notification]"), []);
+  if (doc.xmlArrays !== undefined && format !== "xml") problem("xmlArrays", "only for format: xml");
+  const ack = doc.ack === undefined ? "json" : doc.ack === "json" || doc.ack === "salesforce" ? doc.ack : (problem("ack", `expected json or salesforce, got ${JSON.stringify(doc.ack)}`), "json");
+  if (auth?.scheme === "salesforce-org" && format !== "xml") problem("auth.scheme", "salesforce-org reads the OrganizationId of a SOAP outbound message: set format: xml");
   const items = doc.items === undefined ? undefined : path("items", doc.items);
   const id = doc.id === undefined ? undefined : path("id", doc.id);
   const timeZone = doc.timeZone === undefined ? "UTC" : typeof doc.timeZone === "string" && validTimeZone(doc.timeZone) ? doc.timeZone : (problem("timeZone", `expected an IANA time zone such as UTC or America/Chicago, got ${JSON.stringify(doc.timeZone)}`), "UTC");
@@ -236,7 +250,7 @@ export function parseSourceMapping(text: string, file: string): SourceMapping {
     });
   }
   if (problems.length > 0) throw new ScoringError("MAPPING_INVALID", problems.join("\n"), problems);
-  return { name, source, file, auth, items, id, timeZone, dateOrder, rules };
+  return { name, source, file, auth, format, xmlArrays, ack, items, id, timeZone, dateOrder, rules };
 }
 
 /**

@@ -9,6 +9,7 @@ import { parseSourceMapping, parseSourceMappings } from "./source-mapping.js";
 import type { SourceMapping } from "./source-mapping.js";
 import { emailDomain, isFreeMailDomain } from "./free-mail.js";
 import { inTimeZone } from "./time-zone.js";
+import { parseXmlPayload } from "./xml.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, "..", "..", "..", "..");
@@ -32,7 +33,7 @@ const only = (result: MappedPayload) => {
 
 describe("shipped source mappings", () => {
   it("every file in examples/sources is a valid mapping, one per source", () => {
-    expect([...mappings.keys()].sort()).toEqual(["6sense", "clearbit", "hubspot", "rudderstack", "segment", "theirstack"]);
+    expect([...mappings.keys()].sort()).toEqual(["6sense", "clearbit", "hubspot", "rudderstack", "salesforce", "segment", "theirstack"]);
   });
 
   it("a Segment track of the pricing page is a pricing visit of the account behind the work e-mail", async () => {
@@ -231,5 +232,20 @@ describe("values in payloads", () => {
     expect(inTimeZone("2026-11-20 14:03:11 UTC", "America/Chicago")).toBe("2026-11-20T14:03:11Z");
     expect(inTimeZone("2026-11-20T14:03:11+01:00", "America/Chicago")).toBe("2026-11-20T14:03:11+01:00");
     expect(inTimeZone(1763647380123, "America/Chicago")).toBe(1763647380123);
+  });
+});
+
+describe("XML sources (Salesforce outbound messages)", () => {
+  it("a closed-won opportunity notification is a closed-won outcome of the account its Salesforce id names", async () => {
+    const payload = parseXmlPayload(readFileSync(join(FIXTURES, "salesforce-outbound-opportunity.xml"), "utf8"), mapping("salesforce").xmlArrays);
+    const item = only(await run("salesforce", payload, index({ "salesforce-account:0015e00000QuIlFAAV": "quillfeather.example" })));
+    expect(item.vendorEventId).toBe("04l5e00000QfWonAAF");
+    const record = item.records[0];
+    if (record?.family !== "outcomes") throw new Error("expected an outcome");
+    expect(record.outcome).toEqual({ type: "opportunity_closed_won", accountKey: "quillfeather.example", opportunityId: "0065e00000QfWonAAF", name: "Quillfeather & Orbitrail — Fleet routing", amountUsd: 72000, createdAt: "2026-09-14T16:20:11.000Z", closedAt: "2026-11-20T00:00:00Z", occurredAt: "2026-11-20T15:02:44.000Z" });
+  });
+
+  it("refuses a document type declaration", () => {
+    expect(() => parseXmlPayload('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', [])).toThrow(/document type declaration/);
   });
 });

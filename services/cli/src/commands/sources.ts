@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { formatIssue, mapPayload, parseSourceMapping } from "@icpstream/imports";
+import { formatIssue, mapPayload, parseSourceMapping, parseXmlPayload } from "@icpstream/imports";
 import { contractEvents } from "@icpstream/ingest";
 import { CliError } from "../io.js";
 import type { CliIo } from "../io.js";
@@ -20,7 +20,7 @@ export function sourcesCommand(io: CliIo): Command {
     .command("test")
     .description("show what a saved payload would become through the source's mapping, without sending it")
     .argument("<source>", "the source (segment, hubspot, theirstack, clearbit, 6sense, rudderstack, or your own)")
-    .argument("<file>", "the payload, as the vendor sends it (JSON)")
+    .argument("<file>", "the payload, as the vendor sends it (JSON, or XML for an XML source)")
     .option("--mapping <file>", "the source mapping (default: <sources-dir>/<source>.yaml)")
     .option("--sources-dir <dir>", "where source mappings are", "examples/sources")
     .option("--id <system:id=domain>", "an id the index knows (repeatable), e.g. --id hubspot-company:21468920117=quillfeather.example", collect, [])
@@ -40,10 +40,11 @@ export function sourcesCommand(io: CliIo): Command {
       if (Number.isNaN(receivedAt.getTime())) throw new CliError(`--received-at ${options.receivedAt}: expected an ISO date-time`);
       let payload: unknown;
       try {
-        payload = JSON.parse(await io.readText(file));
+        const text = await io.readText(file);
+        payload = mapping.format === "xml" ? parseXmlPayload(text, mapping.xmlArrays) : JSON.parse(text);
       } catch (error) {
         if (error instanceof CliError) throw error;
-        throw new CliError(`${file}: not JSON (${(error as Error).message})`);
+        throw new CliError(`${file}: not ${mapping.format === "xml" ? "XML" : "JSON"} (${(error as Error).message})`);
       }
       const mapped = await mapPayload(mapping, payload, { defaultOccurredAt: receivedAt.toISOString(), label: file, index: { lookup: (system, id) => ids.get(`${system}\u0000${id}`) } });
       if (mapped.problem !== undefined) throw new CliError(`${file}: ${mapped.problem}`);
