@@ -30,8 +30,8 @@ export { accountKeyFromValue, signalTypeFromValue, identifierProblem, IDENTIFIER
 export type { RecordCheck } from "./records-api.js";
 export { readRecords, accountFromFields } from "./records-adapter.js";
 export { parseSourceMapping, parseSourceMappings, sourceFields, MAX_SOURCE_MAPPING_CHARS } from "./sources/source-mapping.js";
-export type { SourceMapping, SourceRule, SourceAuth, AuthScheme, SourceEventKind, CompiledPath } from "./sources/source-mapping.js";
-export { mapPayload } from "./sources/payload.js";
+export type { SourceMapping, SourceRule, SourceAuth, AuthScheme, SourceEventKind, CompiledPath, PullSpec } from "./sources/source-mapping.js";
+export { mapPayload, evaluatePath, PathError } from "./sources/payload.js";
 export type { IdIndex, PayloadOptions, MappedPayload, MappedRecord, ItemResult, SourceOutcome } from "./sources/payload.js";
 export { isFreeMailDomain, emailDomain } from "./sources/free-mail.js";
 export { inTimeZone, zoneOffsetMs } from "./sources/time-zone.js";

@@ -8,4 +8,4 @@ export { createRedis, pingRedis, redactRedisUrl, reconnectDelayMs, type CreateRe
 export { keyLayout, escapeSegment, clusterHashTag, clusterSlot, type KeyLayout, type ShardRef } from "./key-layout.js";
 export type { PartitionStateStore, ApplyCommand, ApplyResult, DueEntry, ScheduleChange, SourceOffset, StateHashRef, StateWrite } from "./partition-state-store.js";
 export { RedisPartitionStateStore, APPLY_EVENT_LUA, applyScriptArguments, type RedisPartitionStateStoreOptions } from "./redis-partition-state-store.js";
-export { redisReplayCache, redisIdIndex, redisParkingLot, type RedisReplayCache, type RedisIdIndex, type RedisParkingLot } from "./source-stores.js";
+export { redisReplayCache, redisIdIndex, redisParkingLot, redisPullCursors, type RedisReplayCache, type RedisIdIndex, type RedisParkingLot, type RedisPullCursors } from "./source-stores.js";

@@ -1,6 +1,6 @@
 import { stackTest as test } from "@icpstream/testkit";
 import { describe, expect } from "vitest";
-import { redisIdIndex, redisParkingLot, redisReplayCache } from "./source-stores.js";
+import { redisIdIndex, redisParkingLot, redisPullCursors, redisReplayCache } from "./source-stores.js";
 
 describe("the third-party source stores on a real Redis", () => {
   test("the replay cache remembers stored vendor event ids for its TTL, per source", async ({ stack }) => {
@@ -36,5 +36,13 @@ describe("the third-party source stores on a real Redis", () => {
     expect((await lot.all()).sort((a, b) => a.eventId.localeCompare(b.eventId))).toEqual([{ eventId: "p1", entry: { n: 1 } }, { eventId: "p2", entry: { n: 2 } }]);
     await lot.remove(["p1"]);
     expect(await lot.add("p3", { n: 3 })).toBe("added");
+  });
+
+  test("a pulled source's cursor is stored and read back per source", async ({ stack }) => {
+    const cursors = redisPullCursors(stack.redis(), { prefix: stack.keyPrefix });
+    expect(await cursors.get("g2")).toBeUndefined();
+    await cursors.set("g2", { value: "2026-11-19T16:47:51Z", ids: ["a90c"] });
+    expect(await cursors.get("g2")).toEqual({ value: "2026-11-19T16:47:51Z", ids: ["a90c"] });
+    expect(await cursors.get("crunchbase")).toBeUndefined();
   });
 });

@@ -99,3 +99,28 @@ export function redisParkingLot<T>(redis: Redis, options: { prefix: string; maxI
     },
   };
 }
+
+/**
+ * Where each pulled source resumes:
+ *
+ * ```
+ * <prefix>icp:{pull:<source>}:cursor   string JSON { value, ids }
+ * ```
+ */
+export interface RedisPullCursors {
+  get(source: string): Promise<{ value: string; ids: string[] } | undefined>;
+  set(source: string, cursor: { value: string; ids: string[] }): Promise<void>;
+}
+
+export function redisPullCursors(redis: Redis, options: { prefix: string }): RedisPullCursors {
+  const key = (source: string) => `${options.prefix}icp:{pull:${escapeSegment(source)}}:cursor`;
+  return {
+    async get(source) {
+      const raw = await redis.get(key(source));
+      return raw === null ? undefined : (JSON.parse(raw) as { value: string; ids: string[] });
+    },
+    async set(source, cursor) {
+      await redis.set(key(source), JSON.stringify(cursor));
+    },
+  };
+}

@@ -88,6 +88,18 @@ export const ResolverEnv = z.object({
 });
 export type ResolverEnv = z.infer<typeof ResolverEnv>;
 
+/** The puller of pulled sources (G2 Buyer Intent). */
+export const PullerEnv = z.object({
+  ...Common,
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "expected redis://host:port"),
+  ICP_REDIS_PREFIX: z.string().regex(/^[^{}]*$/, "no braces (they would become the cluster hash tag)").default(""),
+  /** Source mappings (files or folders); those with a pull section are polled, each on its own interval. */
+  ICP_GATEWAY_SOURCES: list.refine((l) => l.length > 0, "name the source mappings (e.g. examples/sources)"),
+  /** Time for one page request (the vendor's API), then the poll ends and the next one retries. */
+  ICP_PULL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+});
+export type PullerEnv = z.infer<typeof PullerEnv>;
+
 export const IngestEnv = z.object(Common);
 export type IngestEnv = z.infer<typeof IngestEnv>;
 

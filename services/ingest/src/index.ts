@@ -9,3 +9,4 @@ export * from "./vendor-auth.js";
 export * from "./resolver.js";
 export * from "./resolver-service.js";
 export * from "./source-files.js";
+export * from "./puller.js";

@@ -15,6 +15,8 @@ export function loadSourceMappings(paths: readonly string[], env: Readonly<Recor
   const problems: string[] = [];
   const out = new Map<string, { mapping: SourceMapping; secrets: string[] }>();
   for (const [source, mapping] of mappings) {
+    // A pulled source is polled by the puller, never posted here.
+    if (mapping.pull) continue;
     if (!mapping.auth) {
       problems.push(`${mapping.file}: auth: the gateway takes no unauthenticated source (name the vendor's scheme and the variable holding its secret)`);
       continue;

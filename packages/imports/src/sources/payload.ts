@@ -45,6 +45,8 @@ export interface PayloadOptions {
   label?: string | undefined;
   /** The payload is one item already (a parked item released), not a body to split with `items`. */
   asItem?: boolean | undefined;
+  /** The payload is the list of items already split (a pulled page's items, enriched), not a body to split with `items`. */
+  presplit?: boolean | undefined;
 }
 
 /** One record a rule made; `eventId` is already the stable id. */
@@ -98,6 +100,11 @@ export class PathError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A compiled path on a JSON value; throws PathError naming the path when a function is given the wrong type. */
+export function evaluatePath(path: CompiledPath, data: unknown): unknown {
+  return evaluate(path, data);
 }
 
 function evaluate(path: CompiledPath, data: unknown): unknown {
@@ -178,7 +185,7 @@ function vendorIdOf(mapping: SourceMapping, item: unknown): { id: string; derive
 
 /** Maps a parsed payload. Never throws for the payload's content: every item gets a result. */
 export async function mapPayload(mapping: SourceMapping, payload: unknown, options: PayloadOptions): Promise<MappedPayload> {
-  const split = options.asItem ? { items: [payload] } : itemsOf(mapping, payload);
+  const split = options.asItem ? { items: [payload] } : options.presplit && Array.isArray(payload) ? { items: payload as unknown[] } : itemsOf(mapping, payload);
   if ("problem" in split) return { items: [], problem: split.problem };
   const label = options.label ?? `${mapping.source} payload`;
   // Ids learned from profiles earlier in the same payload (HubSpot sends a company's domain

@@ -22,6 +22,13 @@ import type { DateOrder } from "../values/instants.js";
  * format: json                     # or xml (SOAP; namespace prefixes dropped, attributes as @_name)
  * xmlArrays: [Notification]        # xml: elements that are lists even when they occur once
  * ack: json                        # or salesforce: answer a stored request with SOAP <Ack>true</Ack>
+ * pull:                            # a pulled source (the puller polls it; see PullSpec)
+ *   url: "https://api.example/events?since={cursor}"
+ *   auth: { header: Authorization, prefix: "Bearer ", secretEnv: ICP_SOURCE_X_TOKEN }
+ *   startCursor: "2026-01-01T00:00:00Z"
+ *   next: links.next               # the next page within one poll
+ *   cursorField: attributes.created_at
+ *   follow: { company: relationships.company.links.related }   # fetched, at _follow.company
  * items: "batch || @"              # JMESPath to the payload's items (default: the array itself, or [the object])
  * id: messageId                    # JMESPath to the vendor's event id within an item (the dedupe key)
  * timeZone: America/New_York       # how date-times without an offset are read (default UTC)
@@ -86,6 +93,27 @@ export interface SourceRule {
   values: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
+/**
+ * A pulled source (a vendor that only serves an API: G2 Buyer Intent): where its pages are,
+ * how to authenticate, how to page and where to resume. `{cursor}` in the URL is replaced by
+ * the stored cursor (URL-encoded), or `startCursor` on the first run.
+ */
+export interface PullSpec {
+  url: string;
+  /** Header carrying the token, its prefix, and the variable holding it. */
+  auth: { header: string; prefix: string; secretEnv: string };
+  startCursor: string;
+  /** JMESPath to the next page's URL within one poll (JSON:API `links.next`). */
+  next: CompiledPath | undefined;
+  /** JMESPath, per item, to the value the cursor advances to (the largest seen). */
+  cursorField: CompiledPath;
+  /** name → JMESPath to a URL per item: fetched (once per poll per URL) and put at `_follow.<name>` for the rules. */
+  follow: ReadonlyMap<string, CompiledPath>;
+  intervalSeconds: number;
+  /** Pages at most per poll: the rest waits for the next one. */
+  maxPages: number;
+}
+
 export interface SourceMapping {
   name: string;
   /** The route segment and the events' `source`. */
@@ -101,6 +129,8 @@ export interface SourceMapping {
   ack: "json" | "salesforce";
   items: CompiledPath | undefined;
   id: CompiledPath | undefined;
+  /** Set for a pulled source (polled by the puller, never posted to the gateway). */
+  pull: PullSpec | undefined;
   timeZone: string;
   dateOrder: DateOrder | undefined;
   rules: readonly SourceRule[];
@@ -108,7 +138,8 @@ export interface SourceMapping {
 
 /** The largest source mapping text accepted (the shipped ones are a few KiB). */
 export const MAX_SOURCE_MAPPING_CHARS = 256 * 1024;
-const KEYS = ["name", "source", "auth", "format", "xmlArrays", "ack", "items", "id", "timeZone", "dateOrder", "rules"];
+const KEYS = ["name", "source", "auth", "format", "xmlArrays", "ack", "pull", "items", "id", "timeZone", "dateOrder", "rules"];
+const PULL_KEYS = ["url", "auth", "startCursor", "next", "cursorField", "follow", "intervalSeconds", "maxPages"];
 const AUTH_KEYS = ["scheme", "header", "prefix", "encoding", "secretEnv", "optional"];
 const RULE_KEYS = ["name", "when", "kind", "fields", "accountIds", "constants", "values"];
 const SCHEMES: readonly AuthScheme[] = ["hubspot-v3", "hmac-sha1", "hmac-sha256", "bearer", "basic", "salesforce-org"];
@@ -184,6 +215,33 @@ export function parseSourceMapping(text: string, file: string): SourceMapping {
   const ack = doc.ack === undefined ? "json" : doc.ack === "json" || doc.ack === "salesforce" ? doc.ack : (problem("ack", `expected json or salesforce, got ${JSON.stringify(doc.ack)}`), "json");
   if (auth?.scheme === "salesforce-org" && format !== "xml") problem("auth.scheme", "salesforce-org reads the OrganizationId of a SOAP outbound message: set format: xml");
   const items = doc.items === undefined ? undefined : path("items", doc.items);
+  let pull: PullSpec | undefined;
+  if (doc.pull !== undefined) {
+    if (!isObject(doc.pull)) problem("pull", "expected { url, auth, startCursor, cursorField, … }");
+    else {
+      const p = doc.pull;
+      unknownKeys("pull", p, PULL_KEYS);
+      const url = typeof p.url === "string" && /^https?:\/\//.test(p.url) ? p.url : (problem("pull.url", "expected an http(s) URL, with {cursor} where the cursor goes"), "");
+      const a = isObject(p.auth) ? p.auth : (problem("pull.auth", "expected { header, prefix, secretEnv }"), {});
+      const header = typeof a.header === "string" && /^[A-Za-z0-9-]+$/.test(a.header) ? a.header : (problem("pull.auth.header", "expected a header name such as Authorization"), "authorization");
+      const prefix = a.prefix === undefined ? "" : typeof a.prefix === "string" ? a.prefix : (problem("pull.auth.prefix", "expected text such as \"Bearer \""), "");
+      const secretEnv = typeof a.secretEnv === "string" && /^[A-Z][A-Z0-9_]*$/.test(a.secretEnv) ? a.secretEnv : (problem("pull.auth.secretEnv", "expected the name of an environment variable"), "");
+      const startCursor = typeof p.startCursor === "string" && p.startCursor !== "" ? p.startCursor : (problem("pull.startCursor", "expected where the first poll starts, such as 2026-01-01T00:00:00Z"), "");
+      const next = p.next === undefined ? undefined : path("pull.next", p.next);
+      const cursorField = path("pull.cursorField", p.cursorField);
+      const follow = new Map<string, CompiledPath>();
+      if (p.follow !== undefined) {
+        if (!isObject(p.follow)) problem("pull.follow", "expected a mapping of name → JMESPath to a URL");
+        else for (const [n, f] of Object.entries(p.follow)) {
+          const compiled = path(`pull.follow.${n}`, f);
+          if (compiled) follow.set(n, compiled);
+        }
+      }
+      const intervalSeconds = p.intervalSeconds === undefined ? 300 : typeof p.intervalSeconds === "number" && p.intervalSeconds >= 1 ? p.intervalSeconds : (problem("pull.intervalSeconds", "expected seconds ≥ 1"), 300);
+      const maxPages = p.maxPages === undefined ? 20 : typeof p.maxPages === "number" && Number.isInteger(p.maxPages) && p.maxPages >= 1 ? p.maxPages : (problem("pull.maxPages", "expected a whole number ≥ 1"), 20);
+      if (cursorField) pull = { url, auth: { header, prefix, secretEnv }, startCursor, next, cursorField, follow, intervalSeconds, maxPages };
+    }
+  }
   const id = doc.id === undefined ? undefined : path("id", doc.id);
   const timeZone = doc.timeZone === undefined ? "UTC" : typeof doc.timeZone === "string" && validTimeZone(doc.timeZone) ? doc.timeZone : (problem("timeZone", `expected an IANA time zone such as UTC or America/Chicago, got ${JSON.stringify(doc.timeZone)}`), "UTC");
   const dateOrder = doc.dateOrder === undefined ? undefined : doc.dateOrder === "mdy" || doc.dateOrder === "dmy" ? doc.dateOrder : (problem("dateOrder", `expected mdy or dmy, got ${JSON.stringify(doc.dateOrder)}`), undefined);
@@ -250,7 +308,7 @@ export function parseSourceMapping(text: string, file: string): SourceMapping {
     });
   }
   if (problems.length > 0) throw new ScoringError("MAPPING_INVALID", problems.join("\n"), problems);
-  return { name, source, file, auth, format, xmlArrays, ack, items, id, timeZone, dateOrder, rules };
+  return { name, source, file, auth, format, xmlArrays, ack, items, id, pull, timeZone, dateOrder, rules };
 }
 
 /**
