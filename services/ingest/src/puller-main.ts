@@ -22,8 +22,8 @@ const redis = createRedis(env.REDIS_URL, { name: "puller", logger });
 const sink = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-puller", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
 const cursors = redisPullCursors(redis, { prefix: env.ICP_REDIS_PREFIX });
 const index = redisIdIndex(redis, { prefix: env.ICP_REDIS_PREFIX });
-const fetchJson = async (url: string, headers: Record<string, string>) => {
-  const response = await fetch(url, { headers, signal: AbortSignal.timeout(env.ICP_PULL_TIMEOUT_MS) });
+const fetchJson = async (url: string, headers: Record<string, string>, body?: string) => {
+  const response = await fetch(url, { method: body === undefined ? "GET" : "POST", headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(env.ICP_PULL_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`GET ${new URL(url).origin}${new URL(url).pathname}: HTTP ${response.status}`);
   return (await response.json()) as unknown;
 };

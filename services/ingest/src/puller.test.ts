@@ -132,3 +132,79 @@ describe("the G2 Buyer Intent puller, against a local fake G2", () => {
     expect(cursors.get("g2")).toBeUndefined();
   });
 });
+
+/**
+ * A local stand-in for Crunchbase's v4 API in its documented shapes: `POST
+ * /api/v4/searches/funding_rounds` answers the rounds updated at or after the query's
+ * `updated_at` value, oldest first, and `GET /api/v4/entities/organizations/{permalink}`
+ * the organization's website. A round can be corrected later (a new `updated_at`).
+ */
+async function fakeCrunchbase() {
+  const search = JSON.parse(readFileSync(join(FIXTURES, "crunchbase-funding-rounds-search.json"), "utf8")) as { entities: { uuid: string; properties: Record<string, unknown> }[] };
+  const rounds = [...search.entities];
+  const websites: Record<string, string> = { "quillfeather-logistics": "https://www.quillfeather.example", brambleworks: "https://brambleworks.example/" };
+  const bodies: unknown[] = [];
+  const server: Server = createServer((req, res) => {
+    if (req.headers["x-cb-user-key"] !== "cb-key") {
+      res.writeHead(401).end();
+      return;
+    }
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method === "GET" && url.pathname.startsWith("/api/v4/entities/organizations/")) {
+      const permalink = url.pathname.split("/").at(-1) ?? "";
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ properties: { identifier: { permalink }, website_url: websites[permalink] } }));
+      return;
+    }
+    let text = "";
+    req.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    req.on("end", () => {
+      const query = JSON.parse(text) as { query: { field_id: string; values: string[] }[]; limit: number };
+      bodies.push(query);
+      const since = Date.parse(query.query.find((q) => q.field_id === "updated_at")?.values[0] ?? "");
+      const entities = rounds.filter((r) => Date.parse(String(r.properties.updated_at)) >= since).sort((a, b) => Date.parse(String(a.properties.updated_at)) - Date.parse(String(b.properties.updated_at)));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ count: entities.length, entities: entities.slice(0, query.limit) }));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, rounds, bodies, close: () => new Promise<void>((done) => server.close(() => done())) };
+}
+
+describe("the Crunchbase funding-round puller, against a local fake Crunchbase", () => {
+  it("pulls rounds by update time, dated when announced, keyed by the funded organization's website; a round corrected later is read again as the same event (consumers keep the one they have)", async () => {
+    const server = await fakeCrunchbase();
+    closers.push(server.close);
+    const mapping = parseSourceMapping(readFileSync(join(ROOT, "examples", "sources", "crunchbase.yaml"), "utf8").replaceAll("https://api.crunchbase.com", server.base), "crunchbase.yaml");
+    const cursors = new Map<string, PullCursor>();
+    const { sink, sent } = memorySink();
+    const ports = {
+      fetchJson: async (url: string, headers: Record<string, string>, body?: string) => {
+        const response = await fetch(url, { method: body === undefined ? "GET" : "POST", headers, ...(body === undefined ? {} : { body }) });
+        if (!response.ok) throw new Error(`${url}: ${response.status}`);
+        return response.json() as Promise<unknown>;
+      },
+      token: "cb-key",
+      cursors: { get: async (s: string) => cursors.get(s), set: async (s: string, c: PullCursor) => void cursors.set(s, c) },
+      sink,
+      index: { lookup: () => undefined },
+      now: () => new Date("2026-11-21T00:00:00Z"),
+      futureToleranceHours: 24,
+      log: () => undefined,
+    };
+    const first = await pollOnce(mapping, ports);
+    expect(first).toMatchObject({ accepted: 2, cursor: "2026-11-14T10:00:00Z" });
+    expect(sent.flatMap((s) => s.events)).toEqual([
+      expect.objectContaining({ type: "funding_round", accountKey: "quillfeather.example", round: "series_b", amountUsd: 40_000_000, leadInvestor: "Harbor Lane Ventures", occurredAt: "2026-11-12T00:00:00Z", source: "crunchbase" }),
+      expect.objectContaining({ type: "funding_round", accountKey: "brambleworks.example", round: "seed", amountUsd: 3_240_000 }),
+    ]);
+    expect((server.bodies[0] as { query: { values: string[] }[] }).query[0]?.values).toEqual(["2026-01-01T00:00:00Z"]);
+    expect(await pollOnce(mapping, ports)).toMatchObject({ accepted: 0, skipped: 1 });
+    // Crunchbase corrects the Series B's amount a week later: read again, the same event id.
+    const seriesB = server.rounds[0] as { properties: Record<string, unknown> };
+    seriesB.properties = { ...seriesB.properties, money_raised: { value: 42_000_000, currency: "USD", value_usd: 42_000_000 }, updated_at: "2026-11-20T09:00:00Z" };
+    expect(await pollOnce(mapping, ports)).toMatchObject({ accepted: 1 });
+    const ids = sent.flatMap((s) => s.events.filter((e) => e.accountKey === "quillfeather.example").map((e) => e.eventId));
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe(ids[1]);
+  });
+});

@@ -32,8 +32,8 @@ export interface PullCursor {
 }
 
 export interface PullPorts {
-  /** GET a URL with the headers, JSON back; throws on a non-2xx (with the status). */
-  fetchJson(url: string, headers: Record<string, string>): Promise<unknown>;
+  /** GET (or POST the body to) a URL with the headers, JSON back; throws on a non-2xx (with the status). */
+  fetchJson(url: string, headers: Record<string, string>, body?: string): Promise<unknown>;
   token: string;
   cursors: CursorStore;
   sink: EventSink;
@@ -68,9 +68,12 @@ export async function pollOnce(mapping: SourceMapping, ports: PullPorts): Promis
   const headers = { [pull.auth.header]: `${pull.auth.prefix}${ports.token}`, accept: "application/json" };
   const followed = new Map<string, unknown>();
   const report: PollReport = { pages: 0, accepted: 0, parked: 0, rejected: 0, ignored: 0, skipped: 0, cursor: cursor.value };
-  let url: string | undefined = pull.url.replaceAll("{cursor}", encodeURIComponent(cursor.value));
+  const first = () => pull.url.replaceAll("{cursor}", encodeURIComponent(cursor.value));
+  // The body's cursor, JSON-escaped: a cursor is data, never JSON of its own.
+  const body = () => (pull.method === "POST" && pull.body !== undefined ? pull.body.replaceAll("{cursor}", JSON.stringify(cursor.value).slice(1, -1)) : undefined);
+  let url: string | undefined = first();
   while (url !== undefined && report.pages < pull.maxPages) {
-    const page = await ports.fetchJson(url, headers);
+    const page = await ports.fetchJson(url, pull.method === "POST" ? { ...headers, "content-type": "application/json" } : headers, body());
     report.pages++;
     const listed = mapping.items ? evaluatePath(mapping.items, page) : page;
     const items = Array.isArray(listed) ? listed : [];
@@ -135,8 +138,13 @@ export async function pollOnce(mapping: SourceMapping, ports: PullPorts): Promis
     }
     await ports.cursors.set(mapping.source, cursor);
     report.cursor = cursor.value;
-    const next = pull.next ? evaluatePath(pull.next, page) : undefined;
-    url = typeof next === "string" && next !== "" ? next : undefined;
+    if (pull.next) {
+      const next = evaluatePath(pull.next, page);
+      url = typeof next === "string" && next !== "" ? next : undefined;
+    } else {
+      // No next link (Crunchbase): ask again from the moved cursor while pages bring new items.
+      url = fresh.length > 0 ? first() : undefined;
+    }
   }
   ports.log("info", { source: mapping.source, ...report }, "poll done");
   return report;

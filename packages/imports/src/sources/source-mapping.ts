@@ -100,10 +100,14 @@ export interface SourceRule {
  */
 export interface PullSpec {
   url: string;
+  /** GET, or POST with `body` (Crunchbase's searches take a JSON query). */
+  method: "GET" | "POST";
+  /** POST body, JSON text with `{cursor}` where the cursor goes (inserted JSON-escaped). */
+  body: string | undefined;
   /** Header carrying the token, its prefix, and the variable holding it. */
   auth: { header: string; prefix: string; secretEnv: string };
   startCursor: string;
-  /** JMESPath to the next page's URL within one poll (JSON:API `links.next`). */
+  /** JMESPath to the next page's URL within one poll (JSON:API `links.next`); without it the same request is sent again from the moved cursor while pages bring new items. */
   next: CompiledPath | undefined;
   /** JMESPath, per item, to the value the cursor advances to (the largest seen). */
   cursorField: CompiledPath;
@@ -139,7 +143,7 @@ export interface SourceMapping {
 /** The largest source mapping text accepted (the shipped ones are a few KiB). */
 export const MAX_SOURCE_MAPPING_CHARS = 256 * 1024;
 const KEYS = ["name", "source", "auth", "format", "xmlArrays", "ack", "pull", "items", "id", "timeZone", "dateOrder", "rules"];
-const PULL_KEYS = ["url", "auth", "startCursor", "next", "cursorField", "follow", "intervalSeconds", "maxPages"];
+const PULL_KEYS = ["url", "method", "body", "auth", "startCursor", "next", "cursorField", "follow", "intervalSeconds", "maxPages"];
 const AUTH_KEYS = ["scheme", "header", "prefix", "encoding", "secretEnv", "optional"];
 const RULE_KEYS = ["name", "when", "kind", "fields", "accountIds", "constants", "values"];
 const SCHEMES: readonly AuthScheme[] = ["hubspot-v3", "hmac-sha1", "hmac-sha256", "bearer", "basic", "salesforce-org"];
@@ -239,7 +243,21 @@ export function parseSourceMapping(text: string, file: string): SourceMapping {
       }
       const intervalSeconds = p.intervalSeconds === undefined ? 300 : typeof p.intervalSeconds === "number" && p.intervalSeconds >= 1 ? p.intervalSeconds : (problem("pull.intervalSeconds", "expected seconds ≥ 1"), 300);
       const maxPages = p.maxPages === undefined ? 20 : typeof p.maxPages === "number" && Number.isInteger(p.maxPages) && p.maxPages >= 1 ? p.maxPages : (problem("pull.maxPages", "expected a whole number ≥ 1"), 20);
-      if (cursorField) pull = { url, auth: { header, prefix, secretEnv }, startCursor, next, cursorField, follow, intervalSeconds, maxPages };
+      const method = p.method === undefined ? "GET" : p.method === "GET" || p.method === "POST" ? p.method : (problem("pull.method", `expected GET or POST, got ${JSON.stringify(p.method)}`), "GET");
+      let body: string | undefined;
+      if (p.body !== undefined) {
+        if (typeof p.body !== "string") problem("pull.body", "expected JSON text with {cursor} where the cursor goes");
+        else {
+          try {
+            JSON.parse(p.body.replaceAll("{cursor}", "x"));
+            body = p.body;
+          } catch (error) {
+            problem("pull.body", `not JSON once {cursor} is filled in: ${(error as Error).message}`);
+          }
+        }
+      }
+      if (method === "POST" && p.body === undefined) problem("pull.body", "a POST needs a body");
+      if (cursorField) pull = { url, method, body, auth: { header, prefix, secretEnv }, startCursor, next, cursorField, follow, intervalSeconds, maxPages };
     }
   }
   const id = doc.id === undefined ? undefined : path("id", doc.id);

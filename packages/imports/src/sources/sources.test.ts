@@ -33,7 +33,7 @@ const only = (result: MappedPayload) => {
 
 describe("shipped source mappings", () => {
   it("every file in examples/sources is a valid mapping, one per source", () => {
-    expect([...mappings.keys()].sort()).toEqual(["6sense", "clearbit", "g2", "hubspot", "rudderstack", "salesforce", "segment", "theirstack"]);
+    expect([...mappings.keys()].sort()).toEqual(["6sense", "clearbit", "crunchbase", "g2", "hubspot", "rudderstack", "salesforce", "segment", "theirstack"]);
   });
 
   it("a Segment track of the pricing page is a pricing visit of the account behind the work e-mail", async () => {
