@@ -285,8 +285,10 @@ async function mapItem(mapping: SourceMapping, item: unknown, index: number, lab
         result.rejects.push(outcome.reject);
         continue;
       }
-      const profile: AccountProfile = ids.length > 0 ? { ...outcome.value, externalIds: ids } : outcome.value;
-      for (const { system, id } of ids) learned.set(`${system}\u0000${id}`, profile.accountKey);
+      const known = new Set((outcome.value.externalIds ?? []).map((e) => `${e.system}\u0000${e.id}`));
+      const externalIds = [...(outcome.value.externalIds ?? []), ...ids.filter((e) => !known.has(`${e.system}\u0000${e.id}`))];
+      const profile: AccountProfile = externalIds.length > 0 ? { ...outcome.value, externalIds } : outcome.value;
+      for (const { system, id } of externalIds) learned.set(`${system}\u0000${id}`, profile.accountKey);
       result.records.push({ family: "profiles", rule: rule.name, eventId, occurredAt: when.value, profile });
       continue;
     }

@@ -10,6 +10,8 @@ import type { SourceMapping } from "./source-mapping.js";
 import { emailDomain, isFreeMailDomain } from "./free-mail.js";
 import { inTimeZone } from "./time-zone.js";
 import { parseXmlPayload } from "./xml.js";
+import { parseAccounts } from "../parse.js";
+import { parseMapping } from "../mapping.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, "..", "..", "..", "..");
@@ -247,5 +249,21 @@ describe("XML sources (Salesforce outbound messages)", () => {
 
   it("refuses a document type declaration", () => {
     expect(() => parseXmlPayload('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', [])).toThrow(/document type declaration/);
+  });
+});
+
+describe("CRM ids on profiles read from files", () => {
+  it("a HubSpot or Salesforce accounts export records each account's CRM id, so webhooks naming only the id resolve", async () => {
+    const hubspot = parseAccounts(readFileSync(join(here, "..", "..", "fixtures", "vendors", "hubspot-companies.csv")), { source: "hubspot-companies.csv", format: "csv", mapping: parseMapping(readFileSync(join(ROOT, "examples", "mappings", "hubspot-companies.yaml"), "utf8"), "hubspot-companies.yaml") });
+    expect(hubspot.items[0]).toMatchObject({ accountKey: "harborline.example", externalIds: [{ system: "hubspot-company", id: "8100001" }] });
+    const salesforce = parseAccounts(readFileSync(join(here, "..", "..", "fixtures", "vendors", "salesforce-accounts.csv")), { source: "salesforce-accounts.csv", format: "csv", mapping: parseMapping(readFileSync(join(ROOT, "examples", "mappings", "salesforce-accounts.yaml"), "utf8"), "salesforce-accounts.yaml") });
+    expect(salesforce.items[0]).toMatchObject({ accountKey: "blueheron.example", externalIds: [{ system: "salesforce-account", id: "0015g00000AbCdE" }] });
+  });
+
+  it("our external_ids column takes system:id entries, and several id columns add up", () => {
+    const read = parseAccounts("domain,hubspot_company_id,external_ids\nacme.com,214,segment-group:acct_1;salesforce-account:001X\nglobex.io,,not an id\n", { source: "a.csv", format: "csv" });
+    expect(read.items[0]?.externalIds).toEqual([{ system: "hubspot-company", id: "214" }, { system: "segment-group", id: "acct_1" }, { system: "salesforce-account", id: "001X" }]);
+    expect(read.items[1]?.externalIds).toBeUndefined();
+    expect(read.warnings.map((w) => [w.line, w.column, w.reason])).toEqual([[3, "external_ids", "not_understood"]]);
   });
 });
