@@ -381,6 +381,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
         ...options.sources,
         sink: options.sink,
         maxDepth,
+        maxBatch: options.maxBatch,
         futureToleranceHours: options.futureToleranceHours ?? GATEWAY_DEFAULTS.futureToleranceHours,
         now: options.now,
         registry,

@@ -191,6 +191,15 @@ describe("POST /v1/sources/{source}: batches and retries", () => {
     expect(sent.flatMap((s) => s.events.map((e) => e.accountKey))).toEqual(expect.arrayContaining(["brambleworks.example"]));
   });
 
+  it("a payload with more items than the batch limit is refused whole, 413", async () => {
+    const { post, sent } = gateway();
+    const body = JSON.stringify({ batch: Array.from({ length: 11 }, (_, i) => ({ type: "track", event: "Newsletter Opened", messageId: `m-${i}` })) });
+    const response = await post("rudderstack", body, rudder(body));
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ error: "BATCH_TOO_LARGE" });
+    expect(sent).toEqual([]);
+  });
+
   it("a payload none of whose items can be stored is 422, nothing written", async () => {
     const { post, sent } = gateway();
     const body = JSON.stringify({ type: "group", messageId: "rs-bad", groupId: "g-2", timestamp: "2026-11-21T08:00:00Z", traits: { website: "not a domain" } });

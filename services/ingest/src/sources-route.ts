@@ -52,6 +52,8 @@ export interface SourceRoutesOptions {
   /** The base URL vendors call (`https://icp.example.com`), for signatures over the URI (HubSpot v3); default `http://<Host header>`. */
   publicUrl?: string | undefined;
   maxDepth: number;
+  /** Items a payload may hold (the gateway's batch limit; HubSpot sends at most 100). */
+  maxBatch: number;
   futureToleranceHours: number;
   now: () => Date;
   registry: Registry;
@@ -189,6 +191,7 @@ export function registerSourceRoutes(app: FastifyInstance, options: SourceRoutes
     const mapped = await mapPayload(mapping, payload, { defaultOccurredAt, index: options.index, label: `${name} request` });
     if (mapped.problem !== undefined) throw options.fail(422, "INVALID_BATCH", mapped.problem);
     if (mapped.items.length === 0) throw options.fail(422, "INVALID_BATCH", "the payload holds no items");
+    if (mapped.items.length > options.maxBatch) throw options.fail(413, "BATCH_TOO_LARGE", `a payload holds at most ${options.maxBatch} items, got ${mapped.items.length}`);
 
     // Signed bodies carry no time: a delivery already stored is refused, by its vendor event ids.
     const replayable = mapping.auth !== undefined && BODY_SIGNATURES.has(mapping.auth.scheme) && auth.signed;
