@@ -38,4 +38,14 @@ describe("icp sources test", () => {
     expect(await runCli(["sources", "test", "segment", `${FIXTURES}/segment-group.json`, "--mapping", "examples/sources/hubspot.yaml"], t.io)).toBe(1);
     expect(t.stderr()).toContain('examples/sources/hubspot.yaml: this mapping is for the source "hubspot", not "segment"');
   });
+
+  it("reads a saved page of a pulled source with the documents its links lead to", async () => {
+    const t = memoryIo();
+    expect(await runCli(["sources", "test", "g2", `${FIXTURES}/g2-buyer-intent-remote-event-stream.json`, "--follow", `company=${FIXTURES}/g2-buyer-intent-company.json`, "--received-at", "2026-11-21T00:00:00Z"], t.io)).toBe(0);
+    expect(t.stdout()).toContain("→ intent: category_research quillfeather.example at 2026-11-19T16:42:07Z");
+    expect(t.stdout()).toContain("2 items: 2 accepted, 0 rejected, 0 parked, 0 ignored. Nothing was sent.");
+    const without = memoryIo();
+    expect(await runCli(["sources", "test", "g2", `${FIXTURES}/g2-buyer-intent-remote-event-stream.json`, "--received-at", "2026-11-21T00:00:00Z"], without.io)).toBe(1);
+    expect(without.stdout()).toContain("no_domain");
+  });
 });

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { formatIssue, mapPayload, parseSourceMapping, parseXmlPayload } from "@icpstream/imports";
+import { evaluatePath, formatIssue, mapPayload, parseSourceMapping, parseXmlPayload } from "@icpstream/imports";
 import { contractEvents } from "@icpstream/ingest";
 import { CliError } from "../io.js";
 import type { CliIo } from "../io.js";
@@ -24,9 +24,10 @@ export function sourcesCommand(io: CliIo): Command {
     .option("--mapping <file>", "the source mapping (default: <sources-dir>/<source>.yaml)")
     .option("--sources-dir <dir>", "where source mappings are", "examples/sources")
     .option("--id <system:id=domain>", "an id the index knows (repeatable), e.g. --id hubspot-company:21468920117=quillfeather.example", collect, [])
+    .option("--follow <name=file>", "pulled sources: the document an item's `follow` link would fetch, given for every item (repeatable), e.g. --follow company=g2-company.json", collect, [])
     .option("--received-at <iso>", "when the payload is taken as received (default: now)")
     .addOption(new Option("-f, --format <format>", "output").choices(["text", "json"]).default("text"))
-    .action(async (source: string, file: string, options: { mapping?: string; sourcesDir: string; id: string[]; receivedAt?: string; format: "text" | "json" }) => {
+    .action(async (source: string, file: string, options: { mapping?: string; sourcesDir: string; id: string[]; follow: string[]; receivedAt?: string; format: "text" | "json" }) => {
       const mappingPath = options.mapping ?? `${options.sourcesDir.replace(/\/$/, "")}/${source}.yaml`;
       const mapping = parseSourceMapping(await io.readText(mappingPath), mappingPath);
       if (mapping.source !== source) throw new CliError(`${mappingPath}: this mapping is for the source "${mapping.source}", not "${source}"`);
@@ -46,7 +47,22 @@ export function sourcesCommand(io: CliIo): Command {
         if (error instanceof CliError) throw error;
         throw new CliError(`${file}: not ${mapping.format === "xml" ? "XML" : "JSON"} (${(error as Error).message})`);
       }
-      const mapped = await mapPayload(mapping, payload, { defaultOccurredAt: receivedAt.toISOString(), label: file, index: { lookup: (system, id) => ids.get(`${system}\u0000${id}`) } });
+      const follow: Record<string, unknown> = {};
+      for (const entry of options.follow) {
+        const m = /^([^=]+)=(.+)$/.exec(entry);
+        if (!m?.[1] || !m[2]) throw new CliError(`--follow ${entry}: expected name=file, e.g. company=g2-company.json`);
+        if (!mapping.pull?.follow.has(m[1])) throw new CliError(`--follow ${m[1]}: ${mappingPath} follows no link named ${m[1]}${mapping.pull ? ` (it follows: ${[...mapping.pull.follow.keys()].join(", ") || "none"})` : " (it is not a pulled source)"}`);
+        try {
+          follow[m[1]] = JSON.parse(await io.readText(m[2]));
+        } catch (error) {
+          if (error instanceof CliError) throw error;
+          throw new CliError(`${m[2]}: not JSON (${(error as Error).message})`);
+        }
+      }
+      // A pulled page: its items, each with the followed documents, as the puller enriches them.
+      const listed = mapping.pull && mapping.items ? evaluatePath(mapping.items, payload) : undefined;
+      const input = Array.isArray(listed) ? listed.map((item: unknown) => (item !== null && typeof item === "object" ? { ...(item as object), _follow: follow } : item)) : payload;
+      const mapped = await mapPayload(mapping, input, { defaultOccurredAt: receivedAt.toISOString(), label: file, index: { lookup: (system, id) => ids.get(`${system}\u0000${id}`) }, presplit: Array.isArray(listed) });
       if (mapped.problem !== undefined) throw new CliError(`${file}: ${mapped.problem}`);
       const results = mapped.items.map((item) => {
         const checked = item.status === "mapped" ? contractEvents(item, mapping.source, receivedAt, 24) : { events: [], problems: [] };
