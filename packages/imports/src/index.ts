@@ -36,3 +36,4 @@ export type { IdIndex, PayloadOptions, MappedPayload, MappedRecord, ItemResult, 
 export { isFreeMailDomain, emailDomain } from "./sources/free-mail.js";
 export { inTimeZone, zoneOffsetMs } from "./sources/time-zone.js";
 export { parseXmlPayload } from "./sources/xml.js";
+export { departmentOfTitle } from "./values/vocabulary.js";

@@ -12,7 +12,7 @@ import { signalFromView } from "../signals.js";
 import { parseCurrency, parseMoney } from "../values/amounts.js";
 import { textOf } from "../values/cell.js";
 import { parseInstant } from "../values/instants.js";
-import { parseOpportunityStage } from "../values/vocabulary.js";
+import { departmentOfTitle, parseOpportunityStage, parseSignalType } from "../values/vocabulary.js";
 import { emailDomain, isFreeMailDomain } from "./free-mail.js";
 import type { CompiledPath, SourceMapping, SourceRule } from "./source-mapping.js";
 import { inTimeZone } from "./time-zone.js";
@@ -261,9 +261,18 @@ async function mapItem(mapping: SourceMapping, item: unknown, index: number, lab
 
     if (rule.kind === "signals") {
       overrides.set("event_id", [{ header: "(vendor event id)", raw: eventId }]);
+      const probe = new ItemView(line, rule, item, mapping.timeZone, new Map());
       // A vendor that sends no time: the event happened when it was sent (signed, else received).
-      if (new ItemView(line, rule, item, mapping.timeZone, new Map()).cells("occurred_at").length === 0) overrides.set("occurred_at", [{ header: "(received)", raw: options.defaultOccurredAt }]);
+      if (probe.cells("occurred_at").length === 0) overrides.set("occurred_at", [{ header: "(received)", raw: options.defaultOccurredAt }]);
       if (!rule.fields.has("source") && !rule.constants.has("source")) overrides.set("source", [{ header: "(source)", raw: mapping.source }]);
+      // A job posting whose feed sends no department (TheirStack): the one its title names, if any.
+      const typeCell = probe.cells("type")[0];
+      const type = typeCell ? parseSignalType(typeCell.raw) : undefined;
+      const title = probe.cells("title")[0];
+      if (type?.kind === "value" && type.value === "job_posting" && probe.cells("department").length === 0 && typeof title?.raw === "string") {
+        const department = departmentOfTitle(title.raw);
+        if (department !== undefined) overrides.set("department", [{ header: `${title.header} (the title's department)`, raw: department }]);
+      }
       const view = new ItemView(line, rule, item, mapping.timeZone, overrides);
       const outcome = signalFromView(view, context);
       result.warnings.push(...outcome.warnings);

@@ -10,6 +10,7 @@ import type { SourceMapping } from "./source-mapping.js";
 import { emailDomain, isFreeMailDomain } from "./free-mail.js";
 import { inTimeZone } from "./time-zone.js";
 import { parseXmlPayload } from "./xml.js";
+import { departmentOfTitle } from "../values/vocabulary.js";
 import { parseAccounts } from "../parse.js";
 import { parseMapping } from "../mapping.js";
 
@@ -119,7 +120,7 @@ describe("shipped source mappings", () => {
     expect(item.vendorEventId).toBe("451209887");
     const record = item.records[0];
     if (record?.family !== "signals") throw new Error("expected a signal");
-    expect(record.signal).toMatchObject({ type: "job_posting", accountKey: "quillfeather.example", title: "Senior Data Engineer", seniority: "senior", postingId: "451209887", occurredAt: "2026-11-18T00:00:00Z" });
+    expect(record.signal).toMatchObject({ type: "job_posting", accountKey: "quillfeather.example", title: "Senior Data Engineer", seniority: "senior", department: "data", postingId: "451209887", occurredAt: "2026-11-18T00:00:00Z" });
   });
 
   it("a Clearbit audience webhook is the company's profile and its latest pricing view", async () => {
@@ -219,6 +220,10 @@ describe("source mapping files", () => {
 });
 
 describe("values in payloads", () => {
+  it("a job title names its department when the feed sends none, and no guess is made past the words it holds", () => {
+    expect(["Senior Data Engineer", "Head of RevOps", "Account Executive, Mid-Market", "Demand Generation Manager", "Software Engineer", "Head of Outbound", "Chief Product Officer", "Warehouse Associate"].map(departmentOfTitle)).toEqual(["data", "revops", "sales", "marketing", "engineering", "sales", "product", undefined]);
+  });
+
   it("free-mail domains come from the maintained list", () => {
     expect(isFreeMailDomain("gmail.com")).toBe(true);
     expect(isFreeMailDomain("GMX.de")).toBe(true);
