@@ -7,8 +7,9 @@ describe("the topic catalog", () => {
     for (const spec of catalogTopics(TOPICS)) expect(spec.subject).toBe(`${spec.topic}-value`);
   });
 
-  it("keys every topic by the account key so one account stays ordered, except the current tiers kept per account and scorecard", () => {
-    for (const spec of catalogTopics(TOPICS)) expect(spec.key).toBe(spec === TOPICS.currentTier ? "accountKey:scorecard" : "accountKey");
+  it("keys every topic by the account key so one account stays ordered, except the current tiers kept per account and scorecard and the parked items that have no account yet", () => {
+    for (const spec of catalogTopics(TOPICS)) expect(spec.key).toBe(spec === TOPICS.currentTier ? "accountKey:scorecard" : spec === TOPICS.parked ? "parkKey" : "accountKey");
+    expect(messageKeyOf(TOPICS.parked, { parkKey: "hubspot-company:214" })).toBe("hubspot-company:214");
   });
 
   it("compacts the current tiers so a new subscriber reads one record per account and scorecard from the start", () => {

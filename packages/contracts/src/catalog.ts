@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { FirmographicEventV1 } from "./events/firmographic.js";
 import { OutcomeEventV1 } from "./events/outcome.js";
 import { OutcomeScoredFamilyV1 } from "./events/outcome-scored.js";
+import { ParkedEventV1 } from "./events/parked.js";
 import { RoutingActionV1 } from "./events/routing-action.js";
 import { FitScoredFamilyV1, TimingScoredFamilyV1 } from "./events/scores.js";
 import { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
@@ -30,8 +31,10 @@ export type CleanupPolicy = "compact" | "delete";
  *   per account and scorecard. Account keys are domains and scorecard ids are `[a-z0-9_-]`,
  *   so neither holds a `:` and the key splits back unambiguously. Such a topic is not
  *   co-partitioned with the account-keyed ones (its consumers need no join).
+ * - `parkKey` — `hubspot-company:21468920117`: parked third-party items, whose account is
+ *   not known yet, keyed by the id that will name it.
  */
-export type MessageKey = "accountKey" | "accountKey:scorecard";
+export type MessageKey = "accountKey" | "accountKey:scorecard" | "parkKey";
 
 export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   /** The Kafka topic name. */
@@ -88,7 +91,12 @@ function spec<S extends z.ZodType>(
 }
 
 /** The message key of an event on a topic (see `MessageKey`); the codec writes it and checks it on read. */
-export function messageKeyOf(spec: Pick<TopicSpec, "key">, event: { accountKey: string; scorecard?: string }): string {
+export function messageKeyOf(spec: Pick<TopicSpec, "key">, event: { accountKey?: string; scorecard?: string; parkKey?: string }): string {
+  if (spec.key === "parkKey") {
+    if (typeof event.parkKey !== "string") throw new TypeError("a topic keyed by parkKey needs events with a parkKey");
+    return event.parkKey;
+  }
+  if (typeof event.accountKey !== "string") throw new TypeError(`a topic keyed by ${spec.key} needs events with an accountKey`);
   if (spec.key === "accountKey") return event.accountKey;
   if (typeof event.scorecard !== "string") throw new TypeError(`a topic keyed by ${spec.key} needs events with a scorecard`);
   return `${event.accountKey}:${event.scorecard}`;
@@ -162,6 +170,13 @@ export function topicCatalog(options: CatalogOptions = {}) {
       retentionMs: FOREVER,
       partitions,
       description: "per opportunity and scorecard: the account's tier, total and rubric version when the opportunity was created and when it closed (newest revision wins)",
+    }),
+    parked: spec(p, "icp.parked", ParkedEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: 30 * DAY_MS,
+      partitions,
+      key: "parkKey",
+      description: "third-party items waiting for their account's id to appear in the id → account index (keyed <system>:<id>); released by the resolver, dead-lettered past its bound",
     }),
     routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
       cleanupPolicy: "delete",

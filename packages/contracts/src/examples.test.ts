@@ -30,7 +30,9 @@ describe("example events", () => {
         expect(validate(example) ? [] : validate.errors).toEqual([]);
       });
       it(`a ${type} example carries the shared envelope`, () => {
-        expect(Envelope.safeParse(example).success).toBe(true);
+        // A parked item has no account yet: it carries the envelope less the account key.
+        const envelope = TOPICS[id].key === "parkKey" ? Envelope.omit({ accountKey: true }) : Envelope;
+        expect(envelope.safeParse(example).success).toBe(true);
       });
     }
   }

@@ -1,6 +1,7 @@
 import type { AccountProfileEventV1 } from "./events/firmographic.js";
 import type { OutcomeEventV1 } from "./events/outcome.js";
 import type { OutcomeScoredEventV1 } from "./events/outcome-scored.js";
+import type { ParkedEventV1 } from "./events/parked.js";
 import type { RoutingActionV1 } from "./events/routing-action.js";
 import type { FitScoredEventV1, TimingScoredEventV1 } from "./events/scores.js";
 import type { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
@@ -192,6 +193,22 @@ const routingActions: RoutingActionV1[] = [
   { type: "stop_sequence", ...env(65, "router"), idempotencyKey: "tc-0e:stop_sequence:seq-tier2-revops", tierChangedEventId: "ex-0057", scorecard: "enterprise", tier: tier1, reason: "left Tier 2 for Tier 1: sequence seq-tier2-revops stopped", sequenceId: "seq-tier2-revops", previousTier: tier2 },
 ];
 
+const parked: ParkedEventV1[] = [
+  {
+    type: "parked_item",
+    eventId: "park:derived-eb49657addc709ddc462ab21",
+    parkKey: "opportunity:30518846532",
+    occurredAt: "2026-10-20T09:30:00Z",
+    observedAt: "2026-10-20T09:30:00.120Z",
+    source: "hubspot",
+    schemaVersion: 1,
+    vendorEventId: "4471092385",
+    ids: [{ system: "opportunity", id: "30518846532" }],
+    item: '{"eventId":4471092385,"subscriptionType":"deal.propertyChange","objectId":30518846532,"propertyName":"dealstage","propertyValue":"closedwon","occurredAt":1760952600000}',
+    defaultOccurredAt: "2026-10-20T09:30:00Z",
+  },
+];
+
 export const EXAMPLE_EVENTS = {
   firmographic,
   hiring,
@@ -204,4 +221,5 @@ export const EXAMPLE_EVENTS = {
   currentTier: tierChanged,
   outcomeScored,
   routingActions,
+  parked,
 } satisfies Record<TopicId, unknown[]>;

@@ -12,6 +12,7 @@ export * from "./events/score-parts.js";
 export * from "./events/scores.js";
 export * from "./events/tier-changed.js";
 export * from "./events/routing-action.js";
+export * from "./events/parked.js";
 export * from "./catalog.js";
 export * from "./json-schema.js";
 export { EXAMPLE_EVENTS } from "./examples.js";

@@ -1,6 +1,6 @@
 import { AccountProfile, tryNormalizeAccountKey } from "@icpstream/scoring";
 import type { AccountKeyResult, UnknownAttribute } from "@icpstream/scoring";
-import { ACCOUNT_COLUMNS } from "./columns.js";
+import { ACCOUNT_COLUMNS, EXTERNAL_ID_SYSTEMS } from "./columns.js";
 import type { AccountColumn } from "./columns.js";
 import type { ImportIssue, RejectReason } from "./issues.js";
 import { shownValue } from "./issues.js";
@@ -126,6 +126,19 @@ function read(column: AccountColumn, ours: string, raw: unknown, context: RowCon
       const c = (VOCABULARY[column.kind] as (raw: unknown) => Cell<string>)(raw);
       return c.kind === "value" ? got(["firmographics", column.attribute], c.value) : missed(c, raw);
     }
+    case "external_id": {
+      const c = textOf(typeof raw === "number" ? String(raw) : raw);
+      const system = EXTERNAL_ID_SYSTEMS.get(ours);
+      if (c.kind !== "value" || system === undefined) return missed(c.kind === "value" ? notUnderstood("an id") : c, raw);
+      return c.value.length <= 200 ? got(["externalIds"], [{ system, id: c.value.trim() }]) : missed(notUnderstood("an id of at most 200 characters"), raw);
+    }
+    case "external_ids": {
+      const c = listOf(raw);
+      if (c.kind !== "value") return missed(c, raw);
+      const ids = c.value.map((entry) => /^([a-z0-9][a-z0-9_.-]{0,62}):(.{1,200})$/.exec(entry.trim())).filter((m): m is RegExpExecArray => m !== null);
+      if (ids.length !== c.value.length) return missed(notUnderstood("system:id entries separated by ; such as hubspot-company:214;salesforce-account:0015g00000AbCdE"), raw);
+      return got(["externalIds"], ids.map((m) => ({ system: m[1] as string, id: m[2] as string })));
+    }
     case "technologies":
     case "list": {
       const c = listOf(raw);
@@ -222,7 +235,11 @@ export function accountFromView(row: RowView, context: RowContext): RowOutcome<A
     const cell = row.cells(ours)[0];
     if (!cell) continue;
     const result = read(column, ours, cell.raw, context);
-    for (const attr of result.attrs) setPath(candidate, attr.path, attr.value);
+    for (const attr of result.attrs) {
+      // Ids from several columns add up; everything else has one place.
+      if (attr.path[0] === "externalIds" && Array.isArray(candidate.externalIds)) candidate.externalIds = [...(candidate.externalIds as unknown[]), ...(attr.value as unknown[])];
+      else setPath(candidate, attr.path, attr.value);
+    }
     for (const { why, raw } of result.unknown) {
       const shown = shownValue(raw) ?? "";
       warnings.push({ source: context.source, line: row.line, column: cell.header, value: shown, reason: why.reason, message: `value ${JSON.stringify(shown)} ${why.why}; ${column.attribute} left unknown` });

@@ -6,7 +6,7 @@ import type { SignalType } from "@icpstream/scoring";
  * case, spaces and hyphens: "Employee Count" is employee_count) or a mapping file maps a
  * vendor's headers onto. packages/imports/README.md lists them; this file is the source.
  */
-export type AccountColumnKind = "text" | "count" | "usd" | "usd_exact" | "country" | "business_model" | "delivery_model" | "funding_stage" | "technologies" | "competitors" | "list" | "boolean" | "instant";
+export type AccountColumnKind = "text" | "count" | "usd" | "usd_exact" | "country" | "business_model" | "delivery_model" | "funding_stage" | "technologies" | "competitors" | "list" | "boolean" | "instant" | "external_id" | "external_ids";
 
 export interface AccountColumn {
   /** The profile attribute it fills (for unknown-attribute notes). */
@@ -39,6 +39,18 @@ export const ACCOUNT_COLUMNS: ReadonlyMap<string, AccountColumn> = new Map([
   ["bad_payment_history", { attribute: "badPaymentHistory", kind: "boolean" }],
   ["regulatory_blocker", { attribute: "regulatoryBlocker", kind: "boolean" }],
   ["do_not_contact", { attribute: "doNotContact", kind: "boolean" }],
+  // The account's ids in other systems, so payloads that name it only by one resolve (see EXTERNAL_ID_SYSTEMS).
+  ["hubspot_company_id", { attribute: "externalIds", kind: "external_id" }],
+  ["salesforce_account_id", { attribute: "externalIds", kind: "external_id" }],
+  ["segment_group_id", { attribute: "externalIds", kind: "external_id" }],
+  ["external_ids", { attribute: "externalIds", kind: "external_ids" }],
+]);
+
+/** The id system each id column records (`external_ids` cells name theirs: `hubspot-company:214;salesforce-account:001…`). */
+export const EXTERNAL_ID_SYSTEMS: ReadonlyMap<string, string> = new Map([
+  ["hubspot_company_id", "hubspot-company"],
+  ["salesforce_account_id", "salesforce-account"],
+  ["segment_group_id", "segment-group"],
 ]);
 
 /** Columns that may name the account, in the order they are tried when a file has several. */

@@ -37,6 +37,7 @@ export const WARNING_REASONS = {
   missing_column: "a column the mapping reads (optional) is not in the file",
   default_currency: "amounts with no currency, read in the default currency",
   outcome_events: "outcome events of one opportunity that disagree",
+  free_mail: "an e-mail address at a free-mail provider, which names no company",
 } as const;
 
 export type RejectReason = keyof typeof REJECT_REASONS;

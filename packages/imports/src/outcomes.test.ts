@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { formatIssue } from "./issues.js";
 import { parseMapping } from "./mapping.js";
 import { parseOutcomes, parseProfileSnapshots } from "./parse.js";
+import { foldOutcomeEvents } from "./outcomes.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..", "..", "..");
@@ -100,5 +101,22 @@ describe("reading dated profile snapshots", () => {
     const { items, rejects } = parseProfileSnapshots("domain,as_of,industry\nacme.com,2026-01-01,Retail\nacme.com,,Software\n", { source: "h.csv", format: "csv" });
     expect(items).toEqual([expect.objectContaining({ at: expect.stringMatching(/^2026-01-01/), profile: expect.objectContaining({ accountKey: "acme.com", firmographics: { industry: "Retail" } }) })]);
     expect(rejects[0]).toMatchObject({ source: "h.csv", line: 3, column: "as_of", reason: "missing_field" });
+  });
+});
+
+describe("close notifications without the deal's creation date or amount", () => {
+  const env = (n: number, at: string) => ({ eventId: `e${n}`, occurredAt: at, observedAt: at, source: "hubspot", schemaVersion: 1 as const });
+  it("take the creation date and amount from the deal's other events", () => {
+    const folded = foldOutcomeEvents([
+      { type: "opportunity_created", ...env(1, "2026-10-01T00:00:00Z"), accountKey: "quillfeather.example", opportunityId: "d1", createdAt: "2026-10-01T00:00:00Z", amountUsd: 50_000 },
+      { type: "opportunity_closed_won", ...env(2, "2026-11-20T15:00:00Z"), accountKey: "quillfeather.example", opportunityId: "d1", closedAt: "2026-11-20T15:00:00Z" },
+    ]);
+    expect(folded.opportunities).toEqual([{ accountKey: "quillfeather.example", opportunityId: "d1", createdAt: "2026-10-01T00:00:00Z", amount: 50_000, currency: "USD", stage: "won", closedAt: "2026-11-20T15:00:00Z" }]);
+  });
+
+  it("a deal known only by its close is left out with a warning, never scored at its close", () => {
+    const folded = foldOutcomeEvents([{ type: "opportunity_closed_lost", ...env(3, "2026-11-20T15:00:00Z"), accountKey: "quillfeather.example", opportunityId: "d2", closedAt: "2026-11-20T15:00:00Z" }]);
+    expect(folded.opportunities).toEqual([]);
+    expect(folded.warnings[0]).toMatch(/d2: no event gives its creation date/);
   });
 });

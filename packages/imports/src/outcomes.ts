@@ -176,13 +176,19 @@ export function foldOutcomeEvents(events: readonly OutcomeEventV1[]): FoldedOutc
     if (!last) continue;
     const accounts = new Set(ordered.map((e) => e.accountKey));
     if (accounts.size > 1) warnings.push(`opportunity ${id}: events name ${accounts.size} accounts (${[...accounts].sort().join(", ")}); the latest, ${last.accountKey}, is used`);
-    const created = new Set(ordered.map((e) => toEpochMs(e.createdAt)));
-    if (created.size > 1) warnings.push(`opportunity ${id}: events give ${created.size} creation dates; the latest event's, ${last.createdAt}, is used`);
+    const dated = ordered.filter((e): e is typeof e & { createdAt: string } => e.createdAt !== undefined);
+    const createdAt = dated[dated.length - 1]?.createdAt;
+    if (createdAt === undefined) {
+      warnings.push(`opportunity ${id}: no event gives its creation date (a close notification carries none); left out until its creation or a CRM export is read`);
+      continue;
+    }
+    const created = new Set(dated.map((e) => toEpochMs(e.createdAt)));
+    if (created.size > 1) warnings.push(`opportunity ${id}: events give ${created.size} creation dates; the latest one's, ${createdAt}, is used`);
     const name = [...ordered].reverse().find((e) => e.name !== undefined)?.name;
     const amount = [...ordered].reverse().find((e) => e.amountUsd !== undefined)?.amountUsd;
-    const base = { accountKey: last.accountKey, opportunityId: id, createdAt: last.createdAt, ...(name !== undefined ? { name } : {}), ...(amount !== undefined ? { amount, currency: "USD" } : {}) };
+    const base = { accountKey: last.accountKey, opportunityId: id, createdAt, ...(name !== undefined ? { name } : {}), ...(amount !== undefined ? { amount, currency: "USD" } : {}) };
     if (last.type === "opportunity_created") opportunities.push({ ...base, stage: "open" });
-    else if (toEpochMs(last.closedAt) < toEpochMs(last.createdAt)) warnings.push(`opportunity ${id}: closed (${last.closedAt}) before it was created (${last.createdAt}); left out`);
+    else if (toEpochMs(last.closedAt) < toEpochMs(createdAt)) warnings.push(`opportunity ${id}: closed (${last.closedAt}) before it was created (${createdAt}); left out`);
     else opportunities.push({ ...base, stage: last.type === "opportunity_closed_won" ? "won" : "lost", closedAt: last.closedAt });
   }
   return { opportunities: opportunities.sort(compareByCreation), warnings };

@@ -285,7 +285,8 @@ function rescore(accountKey: string, opps: Map<string, OpportunityState>, tiers:
  * for a state it cannot read (the service dead-letters the event with the code).
  */
 export function applyOutcome(state: Readonly<Record<string, string>>, event: OutcomeEvent, shared: SharedCounts): OutcomeStageResult {
-  if (event.type !== "opportunity_created" && toEpochMs(event.closedAt) < toEpochMs(event.createdAt)) {
+  // A close that names its creation (a CRM notification may not) must not come before it.
+  if (event.type !== "opportunity_created" && event.createdAt !== undefined && toEpochMs(event.closedAt) < toEpochMs(event.createdAt)) {
     throw new PipelineError("OUTCOME_INVALID", `opportunity ${event.opportunityId}: ${event.type} closes at ${event.closedAt}, before its creation at ${event.createdAt}`);
   }
   const field = `${OPPORTUNITY_FIELD_PREFIX}${event.opportunityId}`;
@@ -328,7 +329,7 @@ export function applyTierChange(state: Readonly<Record<string, string>>, event: 
   const tiers = histories(state);
   tiers.set(event.scorecard, next);
   const atMs = toEpochMs(point.occurredAt);
-  const concerned = new Map([...opportunities(state)].filter(([, opp]) => opp.events.some((e) => toEpochMs(e.createdAt) >= atMs || (e.type !== "opportunity_created" && toEpochMs(e.closedAt) >= atMs))));
+  const concerned = new Map([...opportunities(state)].filter(([, opp]) => opp.events.some((e) => (e.createdAt !== undefined && toEpochMs(e.createdAt) >= atMs) || (e.type !== "opportunity_created" && toEpochMs(e.closedAt) >= atMs))));
   rescore(event.accountKey, concerned, new Map([[event.scorecard, next]]), draft, set, outputs);
   return { set, outputs, counts: draft.counts, pool: draft.pool };
 }

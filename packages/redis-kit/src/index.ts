@@ -9,3 +9,4 @@ export { keyLayout, escapeSegment, clusterHashTag, clusterSlot, type KeyLayout, 
 export type { PartitionStateStore, ApplyCommand, ApplyResult, DueEntry, ScheduleChange, SourceOffset, StateHashRef, StateWrite } from "./partition-state-store.js";
 export { RedisPartitionStateStore, APPLY_EVENT_LUA, applyScriptArguments, type RedisPartitionStateStoreOptions } from "./redis-partition-state-store.js";
 export { scanKeys, unlinkKeys } from "./scan-keys.js";
+export { redisReplayCache, redisIdIndex, redisParkingLot, redisPullCursors, type RedisReplayCache, type RedisIdIndex, type RedisParkingLot, type RedisPullCursors } from "./source-stores.js";

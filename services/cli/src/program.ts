@@ -7,6 +7,7 @@ import { learnCommand } from "./commands/learn.js";
 import { rebuildCommand } from "./commands/rebuild.js";
 import { rubricCommand } from "./commands/rubric-check.js";
 import { scoreCommand } from "./commands/score.js";
+import { sourcesCommand } from "./commands/sources.js";
 import { tailCommand } from "./commands/tail.js";
 import type { CliIo } from "./io.js";
 
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(calibrateCommand(io));
   program.addCommand(learnCommand(io));
   program.addCommand(rebuildCommand(io));
+  program.addCommand(sourcesCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   return program;
 }

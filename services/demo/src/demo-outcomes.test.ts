@@ -19,7 +19,7 @@ describe("the demo's CRM", () => {
     const events = run();
     expect(events.length).toBeGreaterThan(100);
     for (const e of events) expect(OutcomeEventV1.safeParse(e).success).toBe(true);
-    for (const e of events) if (e.type !== "opportunity_created") expect(Date.parse(e.closedAt)).toBeGreaterThan(Date.parse(e.createdAt));
+    for (const e of events) if (e.type !== "opportunity_created") expect(Date.parse(e.closedAt)).toBeGreaterThan(Date.parse(e.createdAt ?? ""));
     expect(run()).toEqual(events);
   });
 

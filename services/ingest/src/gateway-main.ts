@@ -1,9 +1,11 @@
 import { topicCatalog } from "@icpstream/contracts";
-import { createLogger, exitOnFatalError } from "@icpstream/observability";
+import { createLogger, createServiceMetrics, exitOnFatalError } from "@icpstream/observability";
+import { createRedisClient, redisIdIndex, redisReplayCache } from "@icpstream/redis-kit";
 import { useNativeSha256 } from "@icpstream/service-runtime";
 import { GatewayEnv, parseEnv } from "./config.js";
 import { buildGateway } from "./gateway.js";
 import { connectSender } from "./kafka-sender.js";
+import { loadSourceMappings } from "./source-files.js";
 
 // Composition root of the HTTP ingest gateway.
 useNativeSha256();
@@ -11,6 +13,10 @@ const env = parseEnv(GatewayEnv, process.env);
 const logger = createLogger({ service: "ingest-gateway", level: env.LOG_LEVEL });
 // The registry or the broker down at start: logged redacted (no password from SCHEMA_REGISTRY_URL), exit 1.
 exitOnFatalError(logger);
+// Source mappings are validated before anything connects: a bad file stops the start, naming file and path.
+const sources = env.ICP_GATEWAY_SOURCES.length > 0 ? loadSourceMappings(env.ICP_GATEWAY_SOURCES, process.env) : undefined;
+const redis = sources && env.REDIS_URL ? createRedisClient(env.REDIS_URL, { name: "ingest-gateway", logger }) : undefined;
+const metrics = createServiceMetrics("ingest-gateway");
 const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest-gateway", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
 const app = buildGateway({
   sink: sender,
@@ -26,12 +32,23 @@ const app = buildGateway({
   defaultSource: "gateway",
   now: () => new Date(),
   logger,
+  metrics: metrics.registry,
+  sources:
+    sources && redis
+      ? {
+          sources,
+          replay: redisReplayCache(redis, { prefix: env.ICP_REDIS_PREFIX, ttlSeconds: env.ICP_GATEWAY_REPLAY_TTL_S }),
+          index: redisIdIndex(redis, { prefix: env.ICP_REDIS_PREFIX }),
+          publicUrl: env.ICP_GATEWAY_PUBLIC_URL,
+        }
+      : undefined,
 });
 const shutdown = async () => {
   await app.close();
   await sender.close();
+  redis?.disconnect();
 };
 process.once("SIGINT", shutdown);
 process.once("SIGTERM", shutdown);
 await app.listen({ port: env.ICP_GATEWAY_PORT, host: env.ICP_GATEWAY_HOST });
-logger.info({ maxMessageBytes: sender.maxMessageBytes, port: env.ICP_GATEWAY_PORT }, "gateway listening");
+logger.info({ maxMessageBytes: sender.maxMessageBytes, port: env.ICP_GATEWAY_PORT, sources: [...(sources?.keys() ?? [])] }, "gateway listening");

@@ -11,6 +11,10 @@ import type { StackFixture } from "@icpstream/testkit";
 import { buildGateway } from "./gateway.js";
 import type { GatewayOptions } from "./gateway.js";
 import { connectSender } from "./kafka-sender.js";
+import { readFileSync } from "node:fs";
+import { redisIdIndex, redisReplayCache } from "@icpstream/redis-kit";
+import { loadSourceMappings } from "./source-files.js";
+import { hubspotV3Signature } from "./vendor-auth.js";
 
 /** A private catalog (its topics optionally with a small `max.message.bytes`), a sender and a listening gateway. */
 async function gatewayOnStack(stack: StackFixture, options: { maxMessageBytes?: number; gateway?: Partial<GatewayOptions> } = {}) {
@@ -41,7 +45,7 @@ async function gatewayOnStack(stack: StackFixture, options: { maxMessageBytes?: 
 }
 
 /** Every event on the topic, decoded through the registry. */
-async function readAll(stack: StackFixture, catalog: TopicCatalog, topic: "intent" | "hiring", expected: number) {
+async function readAll(stack: StackFixture, catalog: TopicCatalog, topic: "intent" | "hiring" | "firmographic", expected: number) {
   const reader = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "verify" });
   const admin = await stack.admin();
   const high = async () => (await admin.fetchTopicOffsets(catalog[topic].topic)).reduce((n, p) => n + Number(p.high), 0);
@@ -71,6 +75,28 @@ describe("the ingest gateway against the real stack", () => {
     // The 202 came after the broker's acknowledgement: the event is there to read now.
     const { received } = await readAll(stack, catalog, "intent", 1);
     expect(received.map((e) => [e.eventId, e.accountKey])).toEqual([["gw-good", "acme.com"]]);
+  });
+
+  test("a HubSpot v3 batch signed over the URL it was sent to is in Kafka when the gateway answers; the event whose company is not known yet is on the parked topic", async ({ stack }) => {
+    const secret = "hs-int-secret";
+    const sources = loadSourceMappings([new URL("../../../examples/sources/hubspot.yaml", import.meta.url).pathname], { ICP_SOURCE_HUBSPOT_CLIENT_SECRET: secret });
+    const redis = stack.redis();
+    const { catalog, address } = await gatewayOnStack(stack, { gateway: { sources: { sources, replay: redisReplayCache(redis, { prefix: stack.keyPrefix, ttlSeconds: 60 }), index: redisIdIndex(redis, { prefix: stack.keyPrefix }) } } });
+    const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../packages/imports/fixtures/sources/${name}`, import.meta.url), "utf8")) as unknown[];
+    const body = JSON.stringify([...fixture("hubspot-company-propertychange.json"), ...fixture("hubspot-deal-propertychange-dealstage-closedwon.json")]);
+    const url = `${address}/v1/sources/hubspot`;
+    const send = (signedWith: string, at = Date.now()) =>
+      fetch(url, { method: "POST", body, headers: { "content-type": "application/json", "x-hubspot-request-timestamp": String(at), "x-hubspot-signature-v3": hubspotV3Signature(signedWith, "POST", url, body, String(at)) } });
+    expect((await send("not-the-secret")).status).toBe(401);
+    expect((await send(secret, Date.now() - 6 * 60_000)).status).toBe(401);
+    const response = await send(secret);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ accepted: 2, parked: 1 });
+    const { received } = await readAll(stack, catalog, "firmographic", 2);
+    expect(received.map((e) => e.accountKey)).toEqual(["quillfeather.example", "quillfeather.example"]);
+    const parked = await (await stack.admin()).fetchTopicOffsets(catalog.parked.topic);
+    expect(parked.reduce((n, p) => n + Number(p.high), 0)).toBe(1);
+    expect(await redisIdIndex(redis, { prefix: stack.keyPrefix }).lookup("hubspot-company", "21468920117")).toBe("quillfeather.example");
   });
 
   test("measured against the topics' real max.message.bytes: a batch larger than one request is stored whole; a batch over two topics with an event the broker can never take is refused with 413, and nothing of it is written", async ({ stack }) => {

@@ -11,8 +11,7 @@ import { signWebhook } from "@icpstream/routing";
 import { parseRubric } from "@icpstream/scoring";
 import { buildGateway } from "./gateway.js";
 import type { GatewayOptions } from "./gateway.js";
-import type { EventSink } from "./kafka-sender.js";
-import type { InputTopicId } from "./to-events.js";
+import type { EventSink, SinkTopicId } from "./kafka-sender.js";
 
 const SECRET = "webhook-secret";
 const API_KEY = "key-123";
@@ -27,7 +26,7 @@ const surge = { type: "intent_topic_surge", domain: "https://www.Acme.com/about"
 function memorySink(options: { maxMessageBytes?: number; fail?: () => Error | undefined } = {}) {
   const codec = new RegistryCodec(new InMemorySchemaRegistry());
   const encoder = new EventEncoder(codec, options);
-  const sent: { topic: InputTopicId; events: Record<string, unknown>[] }[] = [];
+  const sent: { topic: SinkTopicId; events: Record<string, unknown>[] }[] = [];
   const sink: EventSink = {
     encode: (topic, event) => encoder.encode(TOPICS[topic], event as never),
     sendEncoded: async (batches) => {

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { fastify, LogController } from "fastify";
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import { TOPICS } from "@icpstream/contracts";
 import { classifyError } from "@icpstream/kafka-kit";
 import type { EncodedRecord } from "@icpstream/kafka-kit";
@@ -10,6 +11,8 @@ import { accountKeyFromValue, identifierProblem, signalTypeFromValue } from "@ic
 import { derivedEventId, formatPath } from "@icpstream/scoring";
 import { exceedsJsonDepth } from "./json-depth.js";
 import type { EventSink } from "./kafka-sender.js";
+import { registerSourceRoutes } from "./sources-route.js";
+import type { SourceRoutesOptions } from "./sources-route.js";
 import { SIGNAL_TOPIC } from "./to-events.js";
 import type { InputTopicId } from "./to-events.js";
 
@@ -66,6 +69,10 @@ export interface GatewayOptions {
   futureToleranceHours?: number;
   now: () => Date;
   logger: Logger;
+  /** Third-party sources (`POST /v1/sources/{source}`), each with its mapping, secrets and stores; none: the route answers 404. */
+  sources?: Pick<SourceRoutesOptions, "sources" | "replay" | "index" | "park" | "publicUrl"> | undefined;
+  /** Where the gateway's counters go, served on `GET /metrics` (default: a registry of its own). */
+  metrics?: Registry | undefined;
 }
 
 export const GATEWAY_DEFAULTS = {
@@ -107,7 +114,7 @@ const safeEqual = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeE
 type Headers = Record<string, string | string[] | undefined>;
 
 /** How a request proved who sent it. */
-export type Credential = { kind: "api-key" } | { kind: "signature"; header: string };
+export type Credential = { kind: "api-key" } | { kind: "signature"; header: string } | { kind: "vendor" };
 
 /**
  * What can be decided from the headers alone, before the body is read: which credential
@@ -243,6 +250,11 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   // Keep the raw bytes: the HMAC is over the body exactly as sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  // SOAP sources (Salesforce outbound messages): the bytes too; only an XML source's route reads them as XML.
+  app.addContentTypeParser(["text/xml", "application/xml", "application/soap+xml"], { parseAs: "buffer" }, (request, body, done) => {
+    if (!request.url.startsWith("/v1/sources/")) return done(Object.assign(new Error("send Content-Type: application/json"), { statusCode: 415 }), undefined);
+    done(null, body);
+  });
 
   const refuse = (reply: FastifyReply, error: RequestError) => {
     // The body may still be on its way: close the connection rather than read it.
@@ -258,7 +270,9 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     }
     const receivedAt = options.now();
     try {
-      contexts.set(request, { receivedAt, credential: credentialOf(request.headers, options) });
+      // A third-party source proves itself in the vendor's own scheme (sources-route.ts).
+      const credential: Credential = request.url.startsWith("/v1/sources/") ? { kind: "vendor" } : credentialOf(request.headers, options);
+      contexts.set(request, { receivedAt, credential });
     } catch (error) {
       if (error instanceof RequestError) return refuse(reply, error);
       throw error;
@@ -289,6 +303,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     if (!Buffer.isBuffer(raw)) throw new RequestError(415, "UNSUPPORTED_MEDIA_TYPE", "send Content-Type: application/json");
     const context = contexts.get(request);
     if (!context) throw new Error("the request was not authenticated: onRequest did not run");
+    if (context.credential.kind === "vendor") throw new Error("a vendor request reached an icpstream route");
     const signedAt = context.credential.kind === "signature" ? verifySignature(context.credential.header, raw, options, context.receivedAt) : undefined;
     const tooDeep = exceedsJsonDepth(raw, maxDepth);
     if (tooDeep !== undefined) throw new RequestError(422, "NESTED_TOO_DEEP", `the body nests objects and arrays deeper than ${maxDepth} levels (at byte ${tooDeep})`);
@@ -358,6 +373,24 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     app.post(`/v1/${family}`, handle(family, false));
     app.post(`/v1/${family}/batch`, handle(family, true));
   }
+  const registry = options.metrics ?? new Registry();
+  if (options.sources) {
+    registerSourceRoutes(
+      app,
+      {
+        ...options.sources,
+        sink: options.sink,
+        maxDepth,
+        maxBatch: options.maxBatch,
+        futureToleranceHours: options.futureToleranceHours ?? GATEWAY_DEFAULTS.futureToleranceHours,
+        now: options.now,
+        registry,
+        fail: (status, code, message, problems) => new RequestError(status, code, message, problems),
+      },
+      (request) => contexts.get(request)?.receivedAt ?? options.now(),
+    );
+  }
+  app.get("/metrics", async (_request, reply) => reply.header("content-type", registry.contentType).send(await registry.metrics()));
   app.get("/health", async () => ({ status: "ok" }));
   return app;
 }

@@ -12,6 +12,9 @@ import type { InputTopicId } from "./to-events.js";
  * size read from the topics' `max.message.bytes`, `send` resolving only after the broker
  * acknowledged.
  */
+/** The topics a gateway writes: the input topics, and the parked items of third-party sources. */
+export type SinkTopicId = InputTopicId | "parked";
+
 export interface KafkaSender extends EventSink {
   send: SendEvents;
   close(): Promise<void>;
@@ -23,9 +26,9 @@ export interface KafkaSender extends EventSink {
  */
 export interface EventSink {
   /** One event as a record. Throws KafkaKitError CONTRACT_VIOLATION, or OVERSIZED when it is larger than the broker takes. */
-  encode(topic: InputTopicId, event: unknown): Promise<EncodedRecord>;
+  encode(topic: SinkTopicId, event: unknown): Promise<EncodedRecord>;
   /** Resolves once the broker acknowledged every record (acks = all); throws BROKER_UNAVAILABLE otherwise. */
-  sendEncoded(batches: readonly { topic: InputTopicId; records: readonly EncodedRecord[] }[]): Promise<void>;
+  sendEncoded(batches: readonly { topic: SinkTopicId; records: readonly EncodedRecord[] }[]): Promise<void>;
   /** The broker's limit on a record batch, in bytes. */
   readonly maxMessageBytes: number;
 }

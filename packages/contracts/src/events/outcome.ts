@@ -23,10 +23,21 @@ export const OpportunityCreatedEventV1 = z.object({
 });
 export type OpportunityCreatedEventV1 = z.infer<typeof OpportunityCreatedEventV1>;
 
+/**
+ * A close may come from a CRM notification that carries neither the deal's creation date
+ * nor its amount (a HubSpot `deal.propertyChange` on `dealstage`): both are optional on the
+ * closing events (widened backward-compatibly: every event valid before still is), and the
+ * outcome fold takes them from the deal's other events.
+ */
+const closing = {
+  createdAt: IsoDateTime.optional(),
+};
+
 export const OpportunityClosedWonEventV1 = z.object({
   type: z.literal("opportunity_closed_won"),
   ...opportunity,
-  amountUsd: z.number().nonnegative(),
+  ...closing,
+  amountUsd: z.number().nonnegative().optional(),
   closedAt: IsoDateTime,
 });
 export type OpportunityClosedWonEventV1 = z.infer<typeof OpportunityClosedWonEventV1>;
@@ -37,6 +48,7 @@ export type LostReason = z.infer<typeof LostReason>;
 export const OpportunityClosedLostEventV1 = z.object({
   type: z.literal("opportunity_closed_lost"),
   ...opportunity,
+  ...closing,
   closedAt: IsoDateTime,
   lostReason: LostReason.optional(),
   /** The CRM's free-text reason, kept as written. */

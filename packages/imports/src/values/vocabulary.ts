@@ -196,6 +196,58 @@ export const DEPARTMENT_WORDS: Table<Department> = {
 
 export const parseDepartment = vocabulary(Department.options, DEPARTMENT_WORDS, "department");
 
+/** Role nouns a job title names its department by, beside the department names themselves. */
+const TITLE_WORDS: Table<Department> = {
+  engineer: "engineering",
+  developer: "engineering",
+  programmer: "engineering",
+  sre: "engineering",
+  "site reliability": "engineering",
+  "data engineer": "data",
+  "data scientist": "data",
+  "data analyst": "data",
+  "analytics engineer": "data",
+  "machine learning": "data",
+  sdr: "sales",
+  bdr: "sales",
+  "account executive": "sales",
+  "sales representative": "sales",
+  "head of outbound": "sales",
+  outbound: "sales",
+  "revenue operations": "revops",
+  revops: "revops",
+  "sales operations": "revops",
+  designer: "product",
+  "product manager": "product",
+  "product owner": "product",
+  recruiter: "hr",
+  accountant: "finance",
+  controller: "finance",
+  counsel: "legal",
+  lawyer: "legal",
+  "customer success": "customer_success",
+  "support engineer": "customer_success",
+};
+
+/**
+ * The department a job title names (`Senior Data Engineer` → data, `Head of RevOps` → revops,
+ * `Account Executive, Mid-Market` → sales): the longest department name or role noun found as
+ * whole words in the title; undefined when none is (the posting then has no department,
+ * never a guess). For feeds that send titles without departments (TheirStack's job.new).
+ */
+export function departmentOfTitle(title: string): Department | undefined {
+  const words = ` ${vocabularyKey(title)} `;
+  let best: { department: Department; length: number } | undefined;
+  for (const table of [TITLE_WORDS, DEPARTMENT_WORDS]) {
+    for (const [phrase, department] of Object.entries(table)) {
+      if (department === "other" || ["management", "ops", "growth", "development", "people", "support", "talent", "design"].includes(phrase)) continue;
+      if (!words.includes(` ${phrase} `)) continue;
+      if (!best || phrase.length > best.length) best = { department: department as Department, length: phrase.length };
+    }
+  }
+  return best?.department;
+}
+
 const SENIORITIES = ["entry", "mid", "senior", "manager", "director", "vp", "c_level"] as const;
 export const parseSeniority = vocabulary(
   SENIORITIES,

@@ -186,6 +186,13 @@ export const CustomAttributeName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "e
  */
 export const CustomAttributes = z.record(CustomAttributeName, z.union([z.string().min(1).max(500), z.number().finite()])).refine((r) => Object.keys(r).length <= 50, { message: "expected at most 50 custom attributes" });
 export type CustomAttributes = z.infer<typeof CustomAttributes>;
+/** An id of the account in another system: `{ system: "hubspot-company", id: "21468920117" }`. */
+export const ExternalId = z.object({
+  /** Lower-case system name, as the source mapping names it (`hubspot-company`, `segment-group`, `salesforce-account`). */
+  system: z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,62}$/, "expected a lower-case system name such as hubspot-company"),
+  id: z.string().min(1).max(200),
+});
+export type ExternalId = z.infer<typeof ExternalId>;
 
 export const AccountProfile = z
   .object({
@@ -199,6 +206,13 @@ export const AccountProfile = z
     unknownAttributes: z.array(UnknownAttribute).max(100).optional(),
     /** Custom attributes declared by a mapping file (`attributes:`); absent when there are none. */
     custom: CustomAttributes.optional(),
+    /**
+     * The account's ids in other systems (a CRM's company id, a CDP's group id), as the
+     * source knows them: how a payload that names the account only by such an id (a HubSpot
+     * deal, a Segment groupId) is resolved to its domain. Optional, added in a
+     * backward-compatible step: profiles without it stay valid.
+     */
+    externalIds: z.array(ExternalId).max(20).optional(),
   });
 export type AccountProfile = z.infer<typeof AccountProfile>;
 /** What a producer may send: the defaulted parts may be left out. */
