@@ -12,3 +12,4 @@ export * from "./event-id.js";
 export * from "./firmographic-values.js";
 export * from "./title.js";
 export * from "./opportunity.js";
+export * from "./contact.js";
