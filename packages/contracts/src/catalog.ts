@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { ContactsEventV1 } from "./events/contact.js";
 import { FirmographicEventV1 } from "./events/firmographic.js";
 import { OutcomeEventV1 } from "./events/outcome.js";
 import { RoutingActionV1 } from "./events/routing-action.js";
@@ -13,8 +14,8 @@ import { TierChangedFamilyV1 } from "./events/tier-changed.js";
  * topic's contract does not compile.
  *
  * Every message is keyed by the account key, so one account's events stay ordered on one
- * partition. Profiles are compacted (the newest profile per account is the truth); signals
- * and outcomes are retained, because state in Redis is derived and rebuilt from Kafka.
+ * partition. Profiles are compacted (the newest profile per account is the truth); signals,
+ * contacts (several per account, so not compacted by the account key) and outcomes are retained, because state in Redis is derived and rebuilt from Kafka.
  * The one exception is `icp.current-tier`: compacted, one record per account *and
  * scorecard*, so its key is `<accountKey>:<scorecard>` (see `MessageKey`).
  * Every topic has a dead-letter topic: what its consumers could not decode or validate
@@ -113,6 +114,12 @@ export function topicCatalog(options: CatalogOptions = {}) {
       partitions,
       description: "third-party topic surges and category research, first-party engagement, negative behaviour",
     }),
+    contacts: spec(p, "icp.contacts", ContactsEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: FOREVER,
+      partitions,
+      description: "contacts inside accounts (title, seniority, department, budget authority, technical background, referral, engagement); newest record per contact id",
+    }),
     outcome: spec(p, "icp.outcome", OutcomeEventV1, {
       cleanupPolicy: "delete",
       retentionMs: FOREVER,
@@ -160,7 +167,7 @@ export type TopicId = keyof TopicCatalog;
 export const TOPICS: TopicCatalog = topicCatalog();
 
 /** The topics producers feed from outside the pipeline. */
-export const INPUT_TOPIC_IDS = ["firmographic", "hiring", "funding", "intent", "outcome"] as const satisfies readonly TopicId[];
+export const INPUT_TOPIC_IDS = ["firmographic", "hiring", "funding", "intent", "contacts", "outcome"] as const satisfies readonly TopicId[];
 
 export interface DeadLetterTopicSpec {
   readonly topic: string;

@@ -1,4 +1,5 @@
 import type { AccountProfileEventV1 } from "./events/firmographic.js";
+import type { ContactEventV1 } from "./events/contact.js";
 import type { OutcomeEventV1 } from "./events/outcome.js";
 import type { RoutingActionV1 } from "./events/routing-action.js";
 import type { FitScoredEventV1, TimingScoredEventV1 } from "./events/scores.js";
@@ -36,6 +37,23 @@ const firmographic: AccountProfileEventV1[] = [
     organisational: { buyingRolesPresent: ["RevOps Lead", "VP Demand Gen"], championIdentified: true, hasTechnicalTeam: true },
     antiIcp: { hiringFreeze: false, regulatoryBlocker: false },
   },
+];
+
+const contacts: ContactEventV1[] = [
+  {
+    type: "contact",
+    ...env(5, "hubspot"),
+    contactId: "hs-51",
+    title: "Head of RevOps",
+    seniority: "head",
+    department: "revops",
+    budgetAuthority: false,
+    technicalBackground: false,
+    referredByCustomer: true,
+    engagements: [{ kind: "webinar_attended", occurredAt: "2026-10-14T16:00:00Z", detail: "Scoring that sales trusts" }],
+    status: "active",
+  },
+  { type: "contact", ...env(6, "salesforce"), contactId: "003Dn00000Abc12", title: "CFO", budgetAuthority: true, engagements: [], status: "left" },
 ];
 
 const hiring: HiringEventV1[] = [
@@ -168,6 +186,7 @@ export const EXAMPLE_EVENTS = {
   hiring,
   funding,
   intent,
+  contacts,
   outcome,
   fitScored,
   timingScored,
