@@ -7,7 +7,7 @@ import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
 import { checkMaxRejected, enforceLimits, importSummary, writeIssueFiles } from "./import-report.js";
 import type { ImportedFile, ReportOptions } from "./import-report.js";
-import { loadInputs, loadRubric, parseAsOf } from "./load.js";
+import { datedContacts, loadInputs, loadRubric, parseAsOf } from "./load.js";
 import type { InputOptions } from "./load.js";
 
 /**
@@ -53,6 +53,8 @@ function summarize(io: CliIo, files: readonly ImportedFile[], batches: BatchResu
   const lines = importSummary(files, options);
   const orphans = batches[0]?.signalsWithoutProfile ?? 0;
   if (orphans > 0) lines.push(`${orphans} signals name an account that is not in the accounts file; they were not scored`);
+  const contactOrphans = batches[0]?.contactsWithoutProfile ?? 0;
+  if (contactOrphans > 0) lines.push(`${contactOrphans} contacts name an account that is not in the accounts file; they were not used`);
   for (const batch of batches) {
     for (const ranking of batch.rankings) {
       const dist = ranking.distribution.map((d) => `${d.name} ${d.count} (${(d.share * 100).toFixed(1)}%)`).join(", ");
@@ -79,7 +81,8 @@ export async function runScore(io: CliIo, options: ScoreOptions): Promise<ScoreR
   const names = new Map(inputs.accounts.items.map((a) => [a.accountKey, a.name]));
   const signals = inputs.signals.flatMap((s) => s.items);
 
-  const batches = rubrics.map((rubric) => scoreBatch({ profiles: inputs.accounts.items, signals, rubric, asOf, ...(options.scorecard ? { scorecards: options.scorecard } : {}) }));
+  const contacts = datedContacts(inputs.contacts, asOf);
+  const batches = rubrics.map((rubric) => scoreBatch({ profiles: inputs.accounts.items, signals, rubric, asOf, ...(options.scorecard ? { scorecards: options.scorecard } : {}), ...(contacts ? { contacts } : {}) }));
   const limit = format === "table" ? (options.limit ?? 50) : (options.limit ?? Infinity);
   const total = batches.reduce((n, b) => n + b.rankings.reduce((m, r) => m + r.ranked.length, 0), 0);
   const rows = batches.flatMap((b) => b.rankings.flatMap((r) => r.ranked.slice(0, limit).map((s, i) => outputRow(s, i + 1, names.get(s.accountKey), options.reasons ?? 3))));
@@ -87,7 +90,10 @@ export async function runScore(io: CliIo, options: ScoreOptions): Promise<ScoreR
   if (options.output) await io.writeText(options.output, text);
   else io.stdout(text);
 
-  const files: ImportedFile[] = [inputs.accounts, ...inputs.signals].map((f, i) => ({ source: f.source, rows: f.rows, imported: f.items.length, rejects: f.rejects, warnings: f.warnings, noun: i === 0 ? "accounts" : "signals" }));
+  const files: ImportedFile[] = [
+    ...[inputs.accounts, ...inputs.signals].map((f, i) => ({ source: f.source, rows: f.rows, imported: f.items.length, rejects: f.rejects, warnings: f.warnings, noun: i === 0 ? "accounts" : "signals" })),
+    ...(inputs.contacts ? [{ source: inputs.contacts.source, rows: inputs.contacts.rows, imported: inputs.contacts.items.length, rejects: inputs.contacts.rejects, warnings: inputs.contacts.warnings, noun: "contacts" }] : []),
+  ];
   await writeIssueFiles(io, files, options);
   if (!options.quiet) summarize(io, files, batches, rows.length, total, options);
   enforceLimits(files, options);
