@@ -18,7 +18,7 @@ import type { TimingState } from "./timing-handler.js";
  * - **reason text** of contribution reasons (`<label> +<points>`): the label only.
  *
  * ```
- * fit       [2, accountKey, profile.eventId, profile.occurredAt*, published#]
+ * fit       [2, accountKey, profile.eventId, profile.occurredAt*, published#, profileBody|0?, [[contactId, eventId, occurredAt*, contact]…]|0?]
  * timing    [2, accountKey, asOf*|null, nextChangeAt*|null, [signal…], published#]
  *   signal  [type, eventId, occurredAt*, source|null, {other fields}?]    (accountKey: the state's,
  *           unless the signal has another, kept with its other fields)
@@ -226,12 +226,26 @@ const unflag = (value: unknown) => value === 1;
 
 // ── fit ────────────────────────────────────────────────────────────────────────────────
 function packFit(state: FitState): Json {
-  only(state, ["v", "accountKey", "profile", "published"]);
-  only(state.profile, ["eventId", "occurredAt"]);
-  return [COMPACT_LAYOUT, state.accountKey, state.profile.eventId, packInstant(state.profile.occurredAt), packDigests(state.published)];
+  only(state, ["v", "accountKey", "profile", "published", "profileBody", "contacts"]);
+  const profile = state.profile ?? refuse();
+  only(profile, ["eventId", "occurredAt"]);
+  const head: Json[] = [COMPACT_LAYOUT, state.accountKey, profile.eventId, packInstant(profile.occurredAt), packDigests(state.published)];
+  if (state.profileBody === undefined && state.contacts === undefined) return head;
+  // The profile's content and the contacts as they are (their own field names): kept for rescoring, not compacted further.
+  const body = state.profileBody === undefined ? 0 : (state.profileBody as unknown as Json);
+  const contacts = state.contacts === undefined ? 0 : Object.entries(state.contacts).map(([id, c]): Json => [id, c.eventId, packInstant(c.occurredAt), c.contact as unknown as Json]);
+  return [...head, body, contacts];
 }
 function unpackFit(a: unknown[]): unknown {
-  return { v: 1, accountKey: a[1], profile: { eventId: a[2], occurredAt: unpackInstant(a[3]) }, published: unpackDigests(a[4]) };
+  const state: Record<string, unknown> = { v: 1, accountKey: a[1], profile: { eventId: a[2], occurredAt: unpackInstant(a[3]) }, published: unpackDigests(a[4]) };
+  if (a[5] !== undefined && a[5] !== 0) state.profileBody = a[5];
+  if (a[6] !== undefined && a[6] !== 0) {
+    state.contacts = Object.fromEntries(array(a[6], "contacts").map((entry) => {
+      const [id, eventId, occurredAt, contact] = array(entry, "a contact");
+      return [id, { eventId, occurredAt: unpackInstant(occurredAt), contact }];
+    }));
+  }
+  return state;
 }
 
 // ── timing ─────────────────────────────────────────────────────────────────────────────
@@ -426,9 +440,9 @@ export type StateKind = "fit" | "timing" | "combiner";
 export function packState(state: State): Json[] | undefined {
   if (state.v !== 1) return undefined;
   try {
-    if ("profile" in state) return packFit(state) as Json[];
     if ("signals" in state) return packTiming(state) as Json[];
-    return packCombiner(state) as Json[];
+    if ("scorecards" in state) return packCombiner(state) as Json[];
+    return packFit(state) as Json[];
   } catch (error) {
     if (error instanceof NotCompactable) return undefined;
     throw error;

@@ -171,7 +171,7 @@ describe("the ingest gateway: a replayed event is the same event", () => {
       state = transition.state;
     }
     expect(ignored).toEqual([undefined, undefined, "stale"]);
-    expect(state?.profile.eventId).toBe(profiles[1]?.eventId);
+    expect(state?.profile?.eventId).toBe(profiles[1]?.eventId);
   });
 
   it("a profile sent with an API key and no occurredAt is stamped with its receive time", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KafkaMessage } from "kafkajs";
 import { catalogTopics, deadLetterTopics, topicCatalog } from "@icpstream/contracts";
-import type { AccountProfileEventV1, EventOf, SignalEventV1, TopicCatalog, TopicSpec } from "@icpstream/contracts";
+import type { AccountProfileEventV1, ContactEventV1, EventOf, SignalEventV1, TopicCatalog, TopicSpec } from "@icpstream/contracts";
 import { confluentRegistry, ensureTopics, RegistryCodec } from "@icpstream/kafka-kit";
 import { decodeCombinerState, decodeTimingState } from "@icpstream/pipeline";
 import type { CombinerState } from "@icpstream/pipeline";
@@ -23,6 +23,8 @@ export const DAY_MS = 86_400_000;
 /** The input events of a seeded synthetic market, ready to send: what the oracle recomputes from. */
 export interface Feed {
   profiles: AccountProfileEventV1[];
+  /** Contact records (the fit service's second input). */
+  contacts: ContactEventV1[];
   signals: { topic: InputTopicId; event: SignalEventV1 }[];
   /** The newest `occurredAt` of any event (epoch ms): the clock must be after it. */
   lastEventAt: number;
@@ -33,13 +35,13 @@ export interface Feed {
 export function marketFeed(options: { seed: number; accounts: number; start: string; days: number }): Feed {
   const market = generateMarket(options);
   const signals = market.signals.flatMap((r) => (r.ok ? [{ topic: r.topic, event: r.event as SignalEventV1 }] : []));
-  const lastEventAt = Math.max(...market.profiles.map((p) => Date.parse(p.occurredAt)), ...signals.map((s) => Date.parse(s.event.occurredAt)));
-  return { profiles: market.profiles, signals, lastEventAt, size: market.profiles.length + signals.length };
+  const lastEventAt = Math.max(...market.profiles.map((p) => Date.parse(p.occurredAt)), ...market.contacts.map((c) => Date.parse(c.occurredAt)), ...signals.map((s) => Date.parse(s.event.occurredAt)));
+  return { profiles: market.profiles, contacts: market.contacts, signals, lastEventAt, size: market.profiles.length + market.contacts.length + signals.length };
 }
 
 /** What a service consumes and the shard stream its state lives under (see the services' main.ts). */
 const SERVICE_INPUTS: Record<ServiceName, { inputs: (c: TopicCatalog) => TopicSpec[]; stream: (c: TopicCatalog) => string }> = {
-  fit: { inputs: (c) => [c.firmographic], stream: (c) => c.firmographic.topic },
+  fit: { inputs: (c) => [c.firmographic, c.contacts], stream: (c) => c.firmographic.topic },
   timing: { inputs: (c) => [c.hiring, c.funding, c.intent], stream: () => "signals" },
   combiner: { inputs: (c) => [c.fitScored, c.timingScored], stream: () => "scores" },
 };
@@ -152,7 +154,7 @@ export class Pipeline {
   }
 
   /** Sends events through the ingest producer (registry-encoded, keyed by account, acknowledged by all replicas). */
-  async send(feed: { profiles?: readonly AccountProfileEventV1[]; signals?: readonly { topic: InputTopicId; event: SignalEventV1 }[] }): Promise<void> {
+  async send(feed: { profiles?: readonly AccountProfileEventV1[]; contacts?: readonly ContactEventV1[]; signals?: readonly { topic: InputTopicId; event: SignalEventV1 }[] }): Promise<void> {
     this.sender ??= await connectSender({
       brokers: this.stack.settings.KAFKA_BROKERS.split(","),
       registryUrl: this.stack.settings.SCHEMA_REGISTRY_URL,
@@ -163,6 +165,8 @@ export class Pipeline {
     const sender = this.sender;
     const profiles = feed.profiles ?? [];
     for (let i = 0; i < profiles.length; i += 500) await sender.send("firmographic", profiles.slice(i, i + 500));
+    const contacts = feed.contacts ?? [];
+    for (let i = 0; i < contacts.length; i += 500) await sender.send("contacts", contacts.slice(i, i + 500));
     const byTopic = new Map<InputTopicId, SignalEventV1[]>();
     for (const { topic, event } of feed.signals ?? []) byTopic.set(topic, [...(byTopic.get(topic) ?? []), event]);
     for (const [topic, events] of byTopic) for (let i = 0; i < events.length; i += 500) await sender.send(topic, events.slice(i, i + 500));

@@ -68,7 +68,9 @@ export function explainCardFromState(state: LiveAccountState, card: LoadedScorec
       lines.push(`  note: the last published tier change said ${stored.tier.name} (${stored.tier.quadrant})`);
     }
     const fit = stored.fit;
-    const profile = state.fit ? `; profile ${state.fit.profile.eventId} of ${state.fit.profile.occurredAt}` : "";
+    const held = state.fit?.profile;
+    const contacts = Object.keys(state.fit?.contacts ?? {}).length;
+    const profile = `${held ? `; profile ${held.eventId} of ${held.occurredAt}` : state.fit ? "; no profile yet" : ""}${contacts > 0 ? `; ${contacts} contacts` : ""}`;
     lines.push(`  Fit ${fit.score} / 100 (scored ${fit.occurredAt}${profile})`);
     for (const e of fit.exclusions) lines.push(`    EXCLUDED: ${e.reason}  [${e.rule}]`);
     for (const cap of fit.tierCaps ?? []) lines.push(`    TIER CAP: never above ${cap.tierId}: ${cap.reason}  [${cap.rule}]`);
