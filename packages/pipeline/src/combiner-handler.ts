@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { QuadrantV1, ReasonV1, StrongSignalV1, TierCapV1, tierChangeIdempotencyKey } from "@icpstream/contracts";
+import { BestContactV1, QuadrantV1, ReasonV1, StrongSignalV1, TierCapV1, tierChangeIdempotencyKey } from "@icpstream/contracts";
 import type { FitScoredEventV1, TierChangedEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
 import { AccountKey, adjustmentReason, combine, DAY_MS, IsoDateTime } from "@icpstream/scoring";
 import type { CombinedResult, LoadedScorecard, Rubric } from "@icpstream/scoring";
@@ -47,6 +47,8 @@ const FitSide = z.object({
   /** The top contributions as reasons (at most MAX_REASONS): all a tier change needs of the explanation. */
   reasons: z.array(ReasonV1),
   digest: z.string(),
+  /** The account's best contact, from the fit's committee (absent without contacts, and in older states). */
+  bestContact: BestContactV1.optional(),
 });
 const TimingSide = z.object({
   eventId: z.string().min(1),
@@ -63,7 +65,14 @@ const TimingSide = z.object({
   reasons: z.array(ReasonV1),
   digest: z.string(),
 });
-const EmittedTier = z.object({ id: z.string(), name: z.string(), rank: z.number().int().positive(), quadrant: QuadrantV1 });
+const EmittedTier = z.object({
+  id: z.string(),
+  name: z.string(),
+  rank: z.number().int().positive(),
+  quadrant: QuadrantV1,
+  /** The best contact told with the last change (absent when none was, and in older states). */
+  bestContactId: z.string().optional(),
+});
 const CardState = z.object({ fit: FitSide.optional(), timing: TimingSide.optional(), tier: EmittedTier.optional() });
 
 export const CombinerState = z.object({
@@ -107,6 +116,7 @@ export function applyFitScored(state: CombinerState | undefined, event: FitScore
     ...(event.tierCaps.length === 0 ? {} : { tierCaps: event.tierCaps.map((c) => ({ tierId: c.tierId, rule: c.rule, reason: c.reason })) }),
     reasons: topContributionReasons(event.contributions),
     digest: fitDigest(event),
+    ...(event.committee?.bestContact ? { bestContact: event.committee.bestContact } : {}),
   });
   // Of two fits for one instant, the one from the later profile by event id wins, as in the
   // fit service: a replayed fit of an older profile with the same instant is stale.
@@ -256,7 +266,16 @@ function decide(state: CombinerState, card: CombinerCardState, scorecard: Loaded
   const result = combineCard(card, scorecard, toEpochMs(cause.occurredAt));
   if (!result || !card.fit) return { card, version: state.version, outputs: [] };
   const previous = card.tier;
-  if (previous && previous.id === result.tier.id && previous.quadrant === result.quadrant) return { card, version: state.version, outputs: [] };
+  const best = card.fit.bestContact;
+  const sameTier = previous !== undefined && previous.id === result.tier.id && previous.quadrant === result.quadrant;
+  // Inside the top tier, a new best contact is a change of its own (the sequencer enrolls
+  // another person); it is told only against a best contact told before, so states stored
+  // before best contacts, and a replay settled against what was published, stay quiet.
+  const contactMoved = sameTier && result.tier.rank === 1 && best !== undefined && previous.bestContactId !== undefined && previous.bestContactId !== best.contactId;
+  if (sameTier && !contactMoved) {
+    if (best !== undefined && previous.bestContactId === undefined && result.tier.rank === 1) return { card: { ...card, tier: { ...previous, bestContactId: best.contactId } }, version: state.version, outputs: [] };
+    return { card, version: state.version, outputs: [] };
+  }
 
   const version = state.version + 1;
   const sides = [card.fit, card.timing].filter((s): s is FitSide | TimingSide => s !== undefined);
@@ -295,8 +314,10 @@ function decide(state: CombinerState, card: CombinerCardState, scorecard: Loaded
     triggerActive: card.timing?.triggerActive ?? false,
     reasons: reasons(card, result),
     causingEventIds,
+    ...(best ? { bestContact: best } : {}),
+    ...(contactMoved ? { bestContactChanged: true, previousBestContactId: previous.bestContactId } : {}),
   };
-  return { card: { ...card, tier: { ...tier, quadrant: result.quadrant } }, version, outputs: [output] };
+  return { card: { ...card, tier: { ...tier, quadrant: result.quadrant, ...(best ? { bestContactId: best.contactId } : {}) } }, version, outputs: [output] };
 }
 
 /** Exclusions first, then tier adjustments, then the largest contributions of fit and timing together. */

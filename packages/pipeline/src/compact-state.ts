@@ -23,7 +23,8 @@ import type { TimingState } from "./timing-handler.js";
  *   signal  [type, eventId, occurredAt*, source|null, {other fields}?]    (accountKey: the state's,
  *           unless the signal has another, kept with its other fields)
  * combiner  [2, accountKey, rubricHash#|null, version, {scorecard: [fit|0, timing|0, tier|0]}]
- *   fit     [eventId~, occurredAt*, profileEventId=, score, excluded 0|1, [[rule, reason]…], [reason~…], digest#, [[tierId, rule, reason]…]?]
+ *   fit     [eventId~, occurredAt*, profileEventId=, score, excluded 0|1, [[rule, reason]…], [reason~…], digest#, [[tierId, rule, reason]…]|0?, bestContact?]
+ *   tier    [id, name, rank, quadrant, bestContactId?]
  *   timing  [eventId~, occurredAt*, score, strongIntent 0|1, hasTimingSignal 0|1, triggerActive 0|1|null, {layer: score}, [reason~…], digest#,
  *            [[rule, label, eventId, occurredAt*, description, strongUntil*]…]?]
  *   tier    [id, name, rank, quadrant]
@@ -312,7 +313,7 @@ function unpackId(value: unknown, prefix: string, suffix = ""): unknown {
 }
 
 function packFitSide(side: FitSide, accountKey: string, card: string): Json {
-  only(side, ["eventId", "occurredAt", "profileEventId", "score", "excluded", "exclusions", "tierCaps", "reasons", "digest"]);
+  only(side, ["eventId", "occurredAt", "profileEventId", "score", "excluded", "exclusions", "tierCaps", "reasons", "digest", "bestContact"]);
   const eventId = packId(side.eventId, `fit:${accountKey}:${card}:`);
   const exclusions = side.exclusions.map((e): Json => {
     only(e, ["rule", "reason"]);
@@ -328,6 +329,10 @@ function packFitSide(side: FitSide, accountKey: string, card: string): Json {
       }),
     );
   } else if (side.tierCaps !== undefined) refuse();
+  if (side.bestContact !== undefined) {
+    if (packed.length === 8) packed.push(0);
+    packed.push({ ...side.bestContact } as unknown as Json);
+  }
   return packed;
 }
 function unpackFitSide(a: unknown[], accountKey: string, card: string): unknown {
@@ -343,7 +348,8 @@ function unpackFitSide(a: unknown[], accountKey: string, card: string): unknown 
     }),
     reasons: array(a[6], "reasons").map(unpackReason),
     digest: unpackHex(a[7]),
-    ...(a[8] === undefined
+    ...(a[9] === undefined ? {} : { bestContact: object(a[9], "a best contact") }),
+    ...(a[8] === undefined || a[8] === 0
       ? {}
       : {
           tierCaps: array(a[8], "tier caps").map((c) => {
@@ -410,10 +416,10 @@ function packCombiner(state: CombinerState): Json {
   const cards = Object.entries(state.scorecards).map(([id, card]): [string, Json] => {
     only(card, ["fit", "timing", "tier"]);
     const tier = card.tier;
-    if (tier) only(tier, ["id", "name", "rank", "quadrant"]);
+    if (tier) only(tier, ["id", "name", "rank", "quadrant", "bestContactId"]);
     const fit = card.fit ? packFitSide(card.fit, state.accountKey, id) : 0;
     const timing = card.timing ? packTimingSide(card.timing, state.accountKey, id) : 0;
-    return [id, [fit, timing, tier ? [tier.id, tier.name, tier.rank, tier.quadrant] : 0]];
+    return [id, [fit, timing, tier ? [tier.id, tier.name, tier.rank, tier.quadrant, ...(tier.bestContactId === undefined ? [] : [tier.bestContactId])] : 0]];
   });
   return [COMPACT_LAYOUT, state.accountKey, state.rubricHash === null ? null : packHex(state.rubricHash), state.version, Object.fromEntries(cards)];
 }
@@ -425,8 +431,8 @@ function unpackCombiner(a: unknown[]): unknown {
     if (fit !== 0) card.fit = unpackFitSide(array(fit, "a fit score"), accountKey, id);
     if (timing !== 0) card.timing = unpackTimingSide(array(timing, "a timing score"), accountKey, id);
     if (tier !== 0) {
-      const [tierId, name, rank, quadrant] = array(tier, "a tier");
-      card.tier = { id: tierId, name, rank, quadrant };
+      const [tierId, name, rank, quadrant, bestContactId] = array(tier, "a tier");
+      card.tier = { id: tierId, name, rank, quadrant, ...(bestContactId === undefined ? {} : { bestContactId }) };
     }
     return [id, card];
   });
