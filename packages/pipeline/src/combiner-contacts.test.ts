@@ -58,6 +58,18 @@ describe("combiner: the best contact", () => {
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
   });
 
+  it("an account already in Tier 1 whose first contact arrives tells it as a change of best contact (no previous one)", () => {
+    const account = new Account();
+    account.profile();
+    account.funding();
+    expect(account.told.at(-1)?.tier.id).toBe("tier1");
+    expect(account.told.at(-1)?.bestContact).toBeUndefined();
+    account.contact({ eventId: "c1", contactId: "cfo", title: "CFO", occurredAt: at(NOW - 5 * DAY_MS) });
+    const first = account.told.at(-1);
+    expect(first).toMatchObject({ tier: { id: "tier1" }, bestContactChanged: true, bestContact: { contactId: "cfo" } });
+    expect(first?.previousBestContactId).toBeUndefined();
+  });
+
   it("a contact update that keeps the same best contact tells nothing", () => {
     const account = new Account();
     account.profile();

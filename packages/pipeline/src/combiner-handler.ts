@@ -216,7 +216,7 @@ export function combineCard(card: CombinerCardState, scorecard: LoadedScorecard,
 /** What subscribers have heard of an account: the last version, and per scorecard the last tier told. */
 export interface PublishedTiers {
   version: number;
-  tiers: Record<string, { id: string; name: string; rank: number; quadrant: QuadrantV1 }>;
+  tiers: Record<string, { id: string; name: string; rank: number; quadrant: QuadrantV1; bestContactId?: string }>;
 }
 
 /**
@@ -228,7 +228,7 @@ export function foldPublishedTier(published: Map<string, PublishedTiers>, event:
   const account = published.get(event.accountKey) ?? { version: 0, tiers: {} };
   if (version < account.version) return;
   account.version = version;
-  account.tiers[event.scorecard] = { id: event.tier.id, name: event.tier.name, rank: event.tier.rank, quadrant: event.quadrant };
+  account.tiers[event.scorecard] = { id: event.tier.id, name: event.tier.name, rank: event.tier.rank, quadrant: event.quadrant, ...(event.bestContact ? { bestContactId: event.bestContact.contactId } : {}) };
   published.set(event.accountKey, account);
 }
 
@@ -268,14 +268,11 @@ function decide(state: CombinerState, card: CombinerCardState, scorecard: Loaded
   const previous = card.tier;
   const best = card.fit.bestContact;
   const sameTier = previous !== undefined && previous.id === result.tier.id && previous.quadrant === result.quadrant;
-  // Inside the top tier, a new best contact is a change of its own (the sequencer enrolls
-  // another person); it is told only against a best contact told before, so states stored
-  // before best contacts, and a replay settled against what was published, stay quiet.
-  const contactMoved = sameTier && result.tier.rank === 1 && best !== undefined && previous.bestContactId !== undefined && previous.bestContactId !== best.contactId;
-  if (sameTier && !contactMoved) {
-    if (best !== undefined && previous.bestContactId === undefined && result.tier.rank === 1) return { card: { ...card, tier: { ...previous, bestContactId: best.contactId } }, version: state.version, outputs: [] };
-    return { card, version: state.version, outputs: [] };
-  }
+  // Inside the top tier, a new best contact — or a first one, for an account that entered the
+  // tier before its contacts were known — is a change of its own: the sequencer enrolls
+  // another person. Below the top tier the contact travels with the next tier change.
+  const contactMoved = sameTier && result.tier.rank === 1 && best !== undefined && previous.bestContactId !== best.contactId;
+  if (sameTier && !contactMoved) return { card, version: state.version, outputs: [] };
 
   const version = state.version + 1;
   const sides = [card.fit, card.timing].filter((s): s is FitSide | TimingSide => s !== undefined);
@@ -315,7 +312,7 @@ function decide(state: CombinerState, card: CombinerCardState, scorecard: Loaded
     reasons: reasons(card, result),
     causingEventIds,
     ...(best ? { bestContact: best } : {}),
-    ...(contactMoved ? { bestContactChanged: true, previousBestContactId: previous.bestContactId } : {}),
+    ...(contactMoved ? { bestContactChanged: true, ...(previous.bestContactId === undefined ? {} : { previousBestContactId: previous.bestContactId }) } : {}),
   };
   return { card: { ...card, tier: { ...tier, quadrant: result.quadrant, ...(best ? { bestContactId: best.contactId } : {}) } }, version, outputs: [output] };
 }

@@ -75,6 +75,8 @@ export class Pipeline {
   private readonly codec: RegistryCodec;
   private sender: KafkaSender | undefined;
   private clockMs = NaN;
+  private readonly env: Record<string, string>;
+  private router: ServiceProcess | undefined;
 
   private constructor(
     private readonly stack: StackFixture,
@@ -104,6 +106,7 @@ export class Pipeline {
       ...(process.env.ICP_FETCH_MAX_BYTES_PER_PARTITION ? { ICP_FETCH_MAX_BYTES_PER_PARTITION: process.env.ICP_FETCH_MAX_BYTES_PER_PARTITION } : {}),
       LOG_LEVEL: "info",
     };
+    this.env = env;
     this.services = { fit: new ServiceProcess("fit", env, this.dir), timing: new ServiceProcess("timing", env, this.dir), combiner: new ServiceProcess("combiner", env, this.dir) };
   }
 
@@ -137,6 +140,20 @@ export class Pipeline {
 
   get clock(): number {
     return this.clockMs;
+  }
+
+  /**
+   * The router on this pipeline's topics (shipped routing rules, no webhooks), started on the
+   * first call; killed with the services at cleanup. Its actions land on the routing-actions topic.
+   */
+  startRouter(): ServiceProcess {
+    if (!this.router) {
+      const router = new ServiceProcess("router", this.env, this.dir);
+      this.router = router;
+      this.stack.onCleanup(() => router.kill());
+      router.start();
+    }
+    return this.router;
   }
 
   startAll(): void {

@@ -12,6 +12,8 @@ export const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
 const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
 
 export type ServiceName = "fit" | "timing" | "combiner";
+/** Any service a test may run as a process: the scoring services and the router. */
+export type ProcessName = ServiceName | "router";
 
 /**
  * Opt-in CPU profiling: with ICP_CPU_PROF_DIR set, every service runs under `node --cpu-prof`
@@ -51,7 +53,7 @@ export class ServiceProcess {
   private unexpectedExit: string | undefined;
 
   constructor(
-    readonly name: ServiceName,
+    readonly name: ProcessName,
     private readonly env: Record<string, string>,
     logDir: string,
     private readonly logName: string = name,
