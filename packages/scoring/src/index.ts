@@ -18,6 +18,8 @@ export { formatIssues, formatPath, issueMessage } from "./rubric/issue-format.js
 
 export type { Contribution, Evidence, LayerResult } from "./explain/contribution.js";
 export { scoreFit } from "./fit/fit-score.js";
+export { decideEnrichment, waterfallReport, formatWaterfallReport, withoutLayers } from "./waterfall/enrichment-waterfall.js";
+export type { EnrichmentDecision, EnrichmentStep, EnrichedLayers, WaterfallReport, WaterfallRules } from "./waterfall/enrichment-waterfall.js";
 export { scoreContact, rolesOf, BUYING_ROLE_LABELS } from "./contacts/score-contact.js";
 export type { ContactScore, DatedContact } from "./contacts/score-contact.js";
 export { buyingCommittee, newestContacts, bestContactWhy } from "./contacts/buying-committee.js";

@@ -64,6 +64,26 @@ describe("icp score --contacts and icp explain: the buying committee", () => {
   });
 });
 
+describe("icp score --waterfall", () => {
+  it("reports the enrichment calls of the rubric's waterfall against enriching everything first", async () => {
+    const t = memoryIo();
+    expect(await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "--waterfall"], t.io)).toBe(0);
+    expect(t.stdout()).toContain("Enrichment waterfall [enterprise]: 17 accounts; floor 13 firmographic points, organisational threshold fit 50");
+    expect(t.stdout()).toMatch(/ {2}waterfall {4} +\d+ +\d+ +\d+\n {2}everything {3} +17 +17 +34/);
+    expect(t.stdout()).toContain("0 of them stopped early by the waterfall");
+  });
+
+  it("as NDJSON, one report per scorecard; a rubric without a waterfall section is refused by name", async () => {
+    const t = memoryIo();
+    await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "--waterfall", "-f", "ndjson"], t.io);
+    const report = JSON.parse(t.stdout().trim()) as { accounts: number; totals: { everything: number } };
+    expect(report).toMatchObject({ accounts: 17, totals: { everything: 34 } });
+    const plg = memoryIo();
+    expect(await runCli(["score", ...EXAMPLES, "-r", "rubrics/plg.yaml", "--waterfall"], plg.io)).toBe(1);
+    expect(plg.stderr()).toContain("--waterfall: no scorecard of rubrics/plg.yaml has a waterfall section");
+  });
+});
+
 describe("icp score", () => {
   it("writes a ranked CSV with tier, quadrant and reasons, and reports rejected rows and unknown values by reason", async () => {
     const t = memoryIo();

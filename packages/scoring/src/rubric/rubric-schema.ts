@@ -487,6 +487,13 @@ export const Scorecard = z
     /** How contacts inside an account are scored and given buying roles; without it contacts are not used. */
     contacts: Contacts.optional(),
     /**
+     * The enrichment waterfall (GTM article: "firmographic check → pass/fail → if pass, enrich
+     * technographics → score → if above threshold, enrich organisational signals"): the
+     * firmographic points an account needs before its tech stack is enriched, and the fit
+     * (0–100, from firmographics and technographics) at which its organisational data is.
+     */
+    waterfall: z.strictObject({ firmographicFloor: Cap, organisationalThreshold: Score }).optional(),
+    /**
      * The total is a weighted sum of 0–100 components: `fit`, `timing`, or any timing
      * layer by id (its points over its max), e.g. `{ fit: 0.4, engagement: 0.3, intent: 0.3 }`.
      * Weights sum to 1.
