@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ContactsEventV1 } from "./events/contact.js";
+import { EnrichmentRequestsEventV1 } from "./events/enrichment.js";
 import { FirmographicEventV1 } from "./events/firmographic.js";
 import { OutcomeEventV1 } from "./events/outcome.js";
 import { RoutingActionV1 } from "./events/routing-action.js";
@@ -150,6 +151,12 @@ export function topicCatalog(options: CatalogOptions = {}) {
       partitions,
       key: "accountKey:scorecard",
       description: "the latest tier change per account and scorecard (compacted, keyed <accountKey>:<scorecard>): a new subscriber reads it from the start to learn every current tier",
+    }),
+    enrichmentRequests: spec(p, "icp.enrichment-requests", EnrichmentRequestsEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: DEAD_LETTER_RETENTION_MS,
+      partitions,
+      description: "the enrichment waterfall's requests: the next layer to enrich for an account (technographic, organisational), answered by an enrichment worker with a profile update",
     }),
     routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
       cleanupPolicy: "delete",

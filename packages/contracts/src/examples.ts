@@ -1,5 +1,6 @@
 import type { AccountProfileEventV1 } from "./events/firmographic.js";
 import type { ContactEventV1 } from "./events/contact.js";
+import type { EnrichmentRequestedEventV1 } from "./events/enrichment.js";
 import type { OutcomeEventV1 } from "./events/outcome.js";
 import type { RoutingActionV1 } from "./events/routing-action.js";
 import type { FitScoredEventV1, TimingScoredEventV1 } from "./events/scores.js";
@@ -185,6 +186,21 @@ const routingActions: RoutingActionV1[] = [
   { type: "switch_contact", ...env(66, "router"), idempotencyKey: "tc-0f:switch_contact:hs-51", tierChangedEventId: "ex-0058", scorecard: "enterprise", tier: tier1, reason: "Tier 1: best contact is now hs-51 (Head of RevOps) instead of 003Dn00000Abc12", contact: BEST_CONTACT, previousContactId: "003Dn00000Abc12" },
 ];
 
+const enrichmentRequests: EnrichmentRequestedEventV1[] = [
+  {
+    type: "enrichment_requested",
+    ...env(70, "enrichment"),
+    eventId: "enrich:northwind-analytics.com:technographic:ex-0001",
+    step: "technographic",
+    scorecard: "enterprise",
+    reason: "passed the firmographic floor (30 ≥ 13 points): enrich technographics",
+    firmographicPoints: 30,
+    profileEventId: "ex-0001",
+    profileOccurredAt: "2026-10-20T09:30:00Z",
+    profile: { accountKey: "northwind-analytics.com", firmographics: { industry: "Computer Software", employeeCount: 420 }, technographics: { technologies: [], competitorContracts: [] }, organisational: { buyingRolesPresent: [] }, antiIcp: {} },
+  },
+];
+
 export const EXAMPLE_EVENTS = {
   firmographic,
   hiring,
@@ -196,5 +212,6 @@ export const EXAMPLE_EVENTS = {
   timingScored,
   tierChanged,
   currentTier: tierChanged,
+  enrichmentRequests,
   routingActions,
 } satisfies Record<TopicId, unknown[]>;

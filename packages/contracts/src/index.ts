@@ -6,6 +6,7 @@
 export * from "./envelope.js";
 export * from "./events/firmographic.js";
 export * from "./events/contact.js";
+export * from "./events/enrichment.js";
 export * from "./events/signals.js";
 export * from "./events/outcome.js";
 export * from "./events/score-parts.js";

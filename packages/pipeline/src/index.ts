@@ -23,3 +23,5 @@ export type { EpochMs } from "./instant.js";
 export { PipelineError } from "./errors.js";
 export type { PipelineErrorCode } from "./errors.js";
 export { TierCensus } from "./tier-census.js";
+export { applyProfileForEnrichment, enrichedLayersOf, shardBudget, spendKey, EnrichmentState } from "./enrichment-requests.js";
+export type { EnrichmentPolicy, EnrichmentSkip, EnrichmentTransition } from "./enrichment-requests.js";

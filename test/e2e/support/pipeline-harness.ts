@@ -15,7 +15,7 @@ import { connectSender, generateMarket } from "@icpstream/ingest";
 import type { InputTopicId, KafkaSender } from "@icpstream/ingest";
 import { uniqueName, waitFor } from "@icpstream/testkit";
 import type { StackFixture } from "@icpstream/testkit";
-import { PROFILING, REPO_ROOT, ServiceProcess, type ServiceName } from "./service-process.js";
+import { PROFILING, REPO_ROOT, ServiceProcess, type ProcessName, type ServiceName } from "./service-process.js";
 
 export const RUBRIC_PATH = join(REPO_ROOT, "rubrics/enterprise.yaml");
 export const DAY_MS = 86_400_000;
@@ -140,6 +140,17 @@ export class Pipeline {
 
   get clock(): number {
     return this.clockMs;
+  }
+
+  /**
+   * Another process on this pipeline's topics and namespaces (the enrichment service, the
+   * sample enrichment worker…), started now and killed at cleanup; `env` adds its own settings.
+   */
+  startProcess(name: ProcessName, options: { logName?: string; entry?: string; env?: Record<string, string> } = {}): ServiceProcess {
+    const process = new ServiceProcess(name, { ...this.env, ...options.env }, this.dir, options.logName ?? name, options.entry);
+    this.stack.onCleanup(() => process.kill());
+    process.start();
+    return process;
   }
 
   /**
