@@ -38,7 +38,7 @@ export type { AccountScore } from "./score-account.js";
 export { scoreBatch, compareScores, tierDistribution, topTierHealth, topTierWarning } from "./batch/score-batch.js";
 export type { BatchResult, ScorecardRanking, TierShare, TopTierHealth } from "./batch/score-batch.js";
 
-export { formatExplanation } from "./explain/format-explanation.js";
+export { formatExplanation, committeeLines } from "./explain/format-explanation.js";
 export { describeProfileInputs } from "./explain/input-notes.js";
 export { outputRow, OUTPUT_COLUMNS } from "./batch/output-rows.js";
 export type { OutputRow } from "./batch/output-rows.js";

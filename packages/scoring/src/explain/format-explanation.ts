@@ -31,7 +31,7 @@ function layerLines(layer: LayerResult, contributions: readonly Contribution[]):
 }
 
 /** The buying committee: coverage, roles with their holders, best contact, then each contact's score, rule by rule. */
-function committeeLines(committee: BuyingCommittee): string[] {
+export function committeeLines(committee: BuyingCommittee): string[] {
   const { held, of } = committee.coverage;
   const aside = [committee.setAside.left > 0 ? `${committee.setAside.left} left the account` : "", committee.setAside.overLimit > 0 ? `${committee.setAside.overLimit} over the limit` : ""].filter(Boolean);
   const lines = [`  Buying committee: ${committee.contacts.length} contact${committee.contacts.length === 1 ? "" : "s"}, ${held}/${of} roles held${aside.length > 0 ? ` (set aside: ${aside.join(", ")})` : ""}`];
