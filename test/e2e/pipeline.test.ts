@@ -20,7 +20,7 @@ const MARKET = { seed: 20_261_001, accounts: 2_000, start: "2026-06-01T00:00:00.
 const CLOCK = Date.parse("2026-10-01T00:00:00.000Z");
 
 function oracle(pipeline: Pipeline, feed: Feed, now: number): FinalScore[] {
-  return recomputeFinalState({ profiles: feed.profiles, signals: feed.signals.map((s) => s.event), rubric: pipeline.rubric, now });
+  return recomputeFinalState({ profiles: feed.profiles, contacts: feed.contacts, signals: feed.signals.map((s) => s.event), rubric: pipeline.rubric, now });
 }
 
 /** Compares the combiner's end state with the batch recompute; on a difference, shows both sides and what timing holds for that account. */
@@ -52,9 +52,9 @@ async function expectTierChangeLogConsistent(pipeline: Pipeline, final: readonly
 const rate = (events: number, ms: number) => Math.round(events / (ms / 1000));
 
 /** The feed cut into `count` slices, each with its share of profiles and of signals (in occurrence order). */
-function chunks(feed: Feed, count: number): Pick<Feed, "profiles" | "signals">[] {
+function chunks(feed: Feed, count: number): Pick<Feed, "profiles" | "contacts" | "signals">[] {
   const slice = <T>(list: readonly T[], i: number) => list.slice(Math.floor((list.length * i) / count), Math.floor((list.length * (i + 1)) / count));
-  return Array.from({ length: count }, (_, i) => ({ profiles: slice(feed.profiles, i), signals: slice(feed.signals, i) }));
+  return Array.from({ length: count }, (_, i) => ({ profiles: slice(feed.profiles, i), contacts: slice(feed.contacts, i), signals: slice(feed.signals, i) }));
 }
 
 /** Seed of the chaos loop's choices (which service, how long between kills); set ICP_E2E_CHAOS_SEED to try others. */
@@ -71,7 +71,7 @@ describe("the streaming pipeline ends where the batch recompute ends", () => {
     pipeline.startAll();
     await pipeline.waitUntilRunning();
     const started = Date.now();
-    await pipeline.send({ profiles: feed.profiles, signals: feed.signals });
+    await pipeline.send({ profiles: feed.profiles, contacts: feed.contacts, signals: feed.signals });
     const sent = Date.now() - started;
     const quiet = await pipeline.waitForQuiescence({ timeoutMs: 240_000, what: "the pipeline to apply every event" });
     const elapsed = Date.now() - started;
@@ -80,7 +80,7 @@ describe("the streaming pipeline ends where the batch recompute ends", () => {
     const report = await expectTierChangeLogConsistent(pipeline, final);
     expect(await pipeline.deadLettered()).toBe(0);
     console.log(
-      `[e2e steady] ${feed.size} input events (${feed.profiles.length} profiles, ${feed.signals.length} signals) sent in ${sent} ms; ` +
+      `[e2e steady] ${feed.size} input events (${feed.profiles.length} profiles, ${feed.contacts.length} contacts, ${feed.signals.length} signals) sent in ${sent} ms; ` +
         `quiet after ${(elapsed / 1000).toFixed(1)} s = ${rate(feed.size, elapsed)} input events/s; ` +
         `applied fit ${quiet.applied.fit}, timing ${quiet.applied.timing}, combiner ${quiet.applied.combiner}; ` +
         `${report.changes} tier changes for ${report.accounts} accounts, ${report.duplicates} redelivered; ${final.length} account × scorecard entries`,
@@ -145,7 +145,7 @@ describe("the streaming pipeline ends where the batch recompute ends", () => {
     onTestFailed(() => console.log(pipeline.logTails()));
     pipeline.startAll();
     await pipeline.waitUntilRunning();
-    await pipeline.send({ profiles: feed.profiles, signals: feed.signals });
+    await pipeline.send({ profiles: feed.profiles, contacts: feed.contacts, signals: feed.signals });
     await pipeline.waitForQuiescence({ timeoutMs: 120_000, what: "the pipeline to apply the decay market" });
     let before = await expectStreamingEqualsBatch(pipeline, feed, CLOCK);
     let published = new Set((await pipeline.readTopic(pipeline.catalog.tierChanged)).map((m) => m.event.eventId));

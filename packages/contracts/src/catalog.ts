@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { ContactsEventV1 } from "./events/contact.js";
+import { EnrichmentRequestsEventV1 } from "./events/enrichment.js";
 import { FirmographicEventV1 } from "./events/firmographic.js";
 import { OutcomeEventV1 } from "./events/outcome.js";
 import { OutcomeScoredFamilyV1 } from "./events/outcome-scored.js";
@@ -15,8 +17,8 @@ import { TierChangedFamilyV1 } from "./events/tier-changed.js";
  * topic's contract does not compile.
  *
  * Every message is keyed by the account key, so one account's events stay ordered on one
- * partition. Profiles are compacted (the newest profile per account is the truth); signals
- * and outcomes are retained, because state in Redis is derived and rebuilt from Kafka.
+ * partition. Profiles are compacted (the newest profile per account is the truth); signals,
+ * contacts (several per account, so not compacted by the account key) and outcomes are retained, because state in Redis is derived and rebuilt from Kafka.
  * The one exception is `icp.current-tier`: compacted, one record per account *and
  * scorecard*, so its key is `<accountKey>:<scorecard>` (see `MessageKey`).
  * Every topic has a dead-letter topic: what its consumers could not decode or validate
@@ -130,6 +132,12 @@ export function topicCatalog(options: CatalogOptions = {}) {
       partitions,
       description: "third-party topic surges and category research, first-party engagement, negative behaviour",
     }),
+    contacts: spec(p, "icp.contacts", ContactsEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: FOREVER,
+      partitions,
+      description: "contacts inside accounts (title, seniority, department, budget authority, technical background, referral, engagement); newest record per contact id",
+    }),
     outcome: spec(p, "icp.outcome", OutcomeEventV1, {
       cleanupPolicy: "delete",
       retentionMs: FOREVER,
@@ -178,6 +186,12 @@ export function topicCatalog(options: CatalogOptions = {}) {
       key: "parkKey",
       description: "third-party items waiting for their account's id to appear in the id → account index (keyed <system>:<id>); released by the resolver, dead-lettered past its bound",
     }),
+    enrichmentRequests: spec(p, "icp.enrichment-requests", EnrichmentRequestsEventV1, {
+      cleanupPolicy: "delete",
+      retentionMs: DEAD_LETTER_RETENTION_MS,
+      partitions,
+      description: "the enrichment waterfall's requests: the next layer to enrich for an account (technographic, organisational), answered by an enrichment worker with a profile update",
+    }),
     routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
       cleanupPolicy: "delete",
       retentionMs: 90 * DAY_MS,
@@ -211,7 +225,7 @@ export type TopicId = keyof TopicCatalog;
 export const TOPICS: TopicCatalog = topicCatalog();
 
 /** The topics producers feed from outside the pipeline. */
-export const INPUT_TOPIC_IDS = ["firmographic", "hiring", "funding", "intent", "outcome"] as const satisfies readonly TopicId[];
+export const INPUT_TOPIC_IDS = ["firmographic", "hiring", "funding", "intent", "contacts", "outcome"] as const satisfies readonly TopicId[];
 
 export interface DeadLetterTopicSpec {
   readonly topic: string;

@@ -1,4 +1,6 @@
 import type { AccountProfileEventV1 } from "./events/firmographic.js";
+import type { ContactEventV1 } from "./events/contact.js";
+import type { EnrichmentRequestedEventV1 } from "./events/enrichment.js";
 import type { OutcomeEventV1 } from "./events/outcome.js";
 import type { OutcomeScoredEventV1 } from "./events/outcome-scored.js";
 import type { ParkedEventV1 } from "./events/parked.js";
@@ -23,6 +25,7 @@ const env = (n: number, source: string) => ({
 });
 const rubricVersion = { hash: "3f2a9c1b0d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef", label: "enterprise 2026-Q3" };
 const tier1 = { id: "tier1", name: "Tier 1", rank: 1 };
+const BEST_CONTACT = { contactId: "hs-51", title: "Head of RevOps", score: 40, roles: ["champion" as const, "user" as const], why: "champion, user; referred by a customer +25, engaged with content +15" };
 const tier2 = { id: "tier2", name: "Tier 2", rank: 2 };
 
 const firmographic: AccountProfileEventV1[] = [
@@ -38,6 +41,23 @@ const firmographic: AccountProfileEventV1[] = [
     organisational: { buyingRolesPresent: ["RevOps Lead", "VP Demand Gen"], championIdentified: true, hasTechnicalTeam: true },
     antiIcp: { hiringFreeze: false, regulatoryBlocker: false },
   },
+];
+
+const contacts: ContactEventV1[] = [
+  {
+    type: "contact",
+    ...env(5, "hubspot"),
+    contactId: "hs-51",
+    title: "Head of RevOps",
+    seniority: "head",
+    department: "revops",
+    budgetAuthority: false,
+    technicalBackground: false,
+    referredByCustomer: true,
+    engagements: [{ kind: "webinar_attended", occurredAt: "2026-10-14T16:00:00Z", detail: "Scoring that sales trusts" }],
+    status: "active",
+  },
+  { type: "contact", ...env(6, "salesforce"), contactId: "003Dn00000Abc12", title: "CFO", budgetAuthority: true, engagements: [], status: "left" },
 ];
 
 const hiring: HiringEventV1[] = [
@@ -86,6 +106,7 @@ const fitScored: FitScoredEventV1[] = [
     tierCaps: [],
     layers: [{ id: "firmographics", points: 26, score: 86.67 }],
     contributions: [contribution],
+    committee: { contacts: 2, coverage: { held: 3, of: 4 }, bestContact: BEST_CONTACT },
     causingEventIds: ["ex-0001"],
   },
   {
@@ -152,6 +173,7 @@ const tierChanged: TierChangedEventV1[] = [
       { text: "Funding round +12", rule: "timing.triggers.funding", points: 12 },
       { text: "strong intent: lifted one tier" },
     ],
+    bestContact: BEST_CONTACT,
     causingEventIds: ["ex-0020"],
   },
 ];
@@ -185,12 +207,28 @@ const outcomeScored: OutcomeScoredEventV1[] = [
 ];
 
 const routingActions: RoutingActionV1[] = [
-  { type: "route_to_owner", ...env(60, "router"), idempotencyKey: "tc-5d1c2b3a4f5e6d7c:route_to_owner", tierChangedEventId: "ex-0052", scorecard: "enterprise", tier: tier1, reason: "Tier 1 with an active trigger: front of the queue", owner: "ae-emea-2", team: "emea-enterprise", slaDueAt: "2026-10-20T13:31:12Z", priority: "front" },
+  { type: "route_to_owner", ...env(60, "router"), idempotencyKey: "tc-5d1c2b3a4f5e6d7c:route_to_owner", tierChangedEventId: "ex-0052", scorecard: "enterprise", tier: tier1, reason: "Tier 1 with an active trigger: front of the queue; reach hs-51 (Head of RevOps)", owner: "ae-emea-2", team: "emea-enterprise", slaDueAt: "2026-10-20T13:31:12Z", priority: "front", contact: BEST_CONTACT },
   { type: "enroll_in_sequence", ...env(61, "router"), idempotencyKey: "tc-0a:enroll", tierChangedEventId: "ex-0053", scorecard: "enterprise", tier: tier2, reason: "Tier 2: automated sequence", sequenceId: "seq-tier2-revops" },
   { type: "add_to_nurture", ...env(62, "router"), idempotencyKey: "tc-0b:nurture", tierChangedEventId: "ex-0054", scorecard: "enterprise", tier: { id: "tier3", name: "Tier 3", rank: 3 }, reason: "Tier 3: nurture", program: "monthly-newsletter" },
   { type: "monitor", ...env(63, "router"), idempotencyKey: "tc-0c:monitor", tierChangedEventId: "ex-0055", scorecard: "enterprise", tier: { id: "excluded", name: "Excluded", rank: 4 }, reason: "Excluded: monitor only" },
   { type: "unassign_owner", ...env(64, "router"), idempotencyKey: "tc-0d:unassign_owner", tierChangedEventId: "ex-0056", scorecard: "enterprise", tier: tier2, reason: "left Tier 1 for Tier 2: owner released", previousTier: tier1 },
   { type: "stop_sequence", ...env(65, "router"), idempotencyKey: "tc-0e:stop_sequence:seq-tier2-revops", tierChangedEventId: "ex-0057", scorecard: "enterprise", tier: tier1, reason: "left Tier 2 for Tier 1: sequence seq-tier2-revops stopped", sequenceId: "seq-tier2-revops", previousTier: tier2 },
+  { type: "switch_contact", ...env(66, "router"), idempotencyKey: "tc-0f:switch_contact:hs-51", tierChangedEventId: "ex-0058", scorecard: "enterprise", tier: tier1, reason: "Tier 1: best contact is now hs-51 (Head of RevOps) instead of 003Dn00000Abc12", contact: BEST_CONTACT, previousContactId: "003Dn00000Abc12" },
+];
+
+const enrichmentRequests: EnrichmentRequestedEventV1[] = [
+  {
+    type: "enrichment_requested",
+    ...env(70, "enrichment"),
+    eventId: "enrich:northwind-analytics.com:technographic:ex-0001",
+    step: "technographic",
+    scorecard: "enterprise",
+    reason: "passed the firmographic floor (30 ≥ 13 points): enrich technographics",
+    firmographicPoints: 30,
+    profileEventId: "ex-0001",
+    profileOccurredAt: "2026-10-20T09:30:00Z",
+    profile: { accountKey: "northwind-analytics.com", firmographics: { industry: "Computer Software", employeeCount: 420 }, technographics: { technologies: [], competitorContracts: [] }, organisational: { buyingRolesPresent: [] }, antiIcp: {} },
+  },
 ];
 
 const parked: ParkedEventV1[] = [
@@ -214,12 +252,14 @@ export const EXAMPLE_EVENTS = {
   hiring,
   funding,
   intent,
+  contacts,
   outcome,
   fitScored,
   timingScored,
   tierChanged,
   currentTier: tierChanged,
   outcomeScored,
+  enrichmentRequests,
   routingActions,
   parked,
 } satisfies Record<TopicId, unknown[]>;

@@ -5,6 +5,8 @@
  */
 export * from "./envelope.js";
 export * from "./events/firmographic.js";
+export * from "./events/contact.js";
+export * from "./events/enrichment.js";
 export * from "./events/signals.js";
 export * from "./events/outcome.js";
 export * from "./events/outcome-scored.js";

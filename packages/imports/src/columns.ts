@@ -86,3 +86,22 @@ export function headerKey(header: string): string {
  * TRUE/FALSE columns a Salesforce report adds, used when the stage says neither.
  */
 export const OUTCOME_COLUMNS: ReadonlySet<string> = new Set(["opportunity_id", "name", "created_at", "closed_at", "stage", "is_won", "is_closed", "amount", "currency"]);
+
+/**
+ * Contact columns: a CRM or Apollo contact export, one row per person. `domain` (or any key
+ * column, or the e-mail's domain through a mapping) names the account; `contact_id` the person.
+ * `last_engaged_at` (+ `engagement_kind`) is the newest engagement the export knows.
+ */
+export const CONTACT_COLUMNS: ReadonlySet<string> = new Set([
+  "contact_id",
+  "email",
+  "title",
+  "seniority",
+  "department",
+  "budget_authority",
+  "technical_background",
+  "referred_by_customer",
+  "last_engaged_at",
+  "engagement_kind",
+  "status",
+]);

@@ -5,13 +5,14 @@
  * engine and the backtest take as they are, plus warnings (values left unknown) and rejects (rows not imported),
  * each naming file, line, column, value and reason. No I/O: callers read the files.
  */
-export { parseAccounts, parseSignals, parseOutcomes, parseProfileSnapshots } from "./parse.js";
+export { parseAccounts, parseSignals, parseOutcomes, parseProfileSnapshots, parseContacts } from "./parse.js";
+export { contactFromView, PERSONAL_MAIL_DOMAINS } from "./contacts.js";
 export { foldOutcomeEvents } from "./outcomes.js";
 export type { FoldedOutcomes, ProfileSnapshotRow } from "./outcomes.js";
 export type { ImportOptions, Imported } from "./parse.js";
 export { parseMapping, bindHeader, localeUsesDecimalComma, MAX_MAPPING_CHARS } from "./mapping.js";
 export type { Mapping, MappingKind } from "./mapping.js";
-export { ACCOUNT_COLUMNS, KEY_COLUMNS, LIST_COLUMNS, OUTCOME_COLUMNS, SIGNAL_COLUMNS } from "./columns.js";
+export { ACCOUNT_COLUMNS, CONTACT_COLUMNS, KEY_COLUMNS, LIST_COLUMNS, OUTCOME_COLUMNS, SIGNAL_COLUMNS } from "./columns.js";
 export { decodeInput, DEFAULT_MAX_LINE_BYTES } from "./text/decode.js";
 export { readRows, detectDelimiter, formatFromName, DEFAULT_MAX_ROW_CHARS } from "./text/records.js";
 export type { InputFormat, SourceRow } from "./text/records.js";
@@ -24,7 +25,7 @@ export { parseInstant, parseDate } from "./values/instants.js";
 export type { DateOrder } from "./values/instants.js";
 export { isPlaceholder } from "./values/cell.js";
 export type { Cell } from "./values/cell.js";
-export { parseFundingStage, parseDepartment, parseSignalType, parseG2Activity, parseSentiment, parseBoolean, parseOpportunityStage, vocabularyKey } from "./values/vocabulary.js";
+export { parseFundingStage, parseDepartment, parseSignalType, parseG2Activity, parseSentiment, parseBoolean, parseOpportunityStage, parseContactSeniority, parseEngagementKind, parseContactStatus, vocabularyKey } from "./values/vocabulary.js";
 export { accountKeyOf } from "./accounts.js";
 export { accountKeyFromValue, signalTypeFromValue, identifierProblem, IDENTIFIER_FIELDS } from "./records-api.js";
 export type { RecordCheck } from "./records-api.js";

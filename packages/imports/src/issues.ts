@@ -23,6 +23,9 @@ export const REJECT_REASONS = {
   future_dated: "a signal dated further ahead than the tolerance allows",
   duplicate_opportunity: "an opportunity already imported from an earlier row",
   invalid_outcome: "an outcome event or opportunity that contradicts itself",
+  duplicate_contact: "a contact already imported from an earlier row",
+  personal_email_domain: "a contact known only by a personal e-mail address (gmail.com…), which names no company",
+  invalid_contact: "a contact that breaks the contact contract",
 } as const;
 
 /** Why a value was left unknown (the row itself was imported). */

@@ -47,7 +47,7 @@ describe("mapping files", () => {
   });
 
   it("rejects a mapping file with the path of the problem", () => {
-    expect(() => parseMapping("name: x\nkind: contacts\ncolumns: { domain: Website }\n", "m.yaml")).toThrow(/m\.yaml: kind: expected one of accounts, signals, outcomes, snapshots, got "contacts"/);
+    expect(() => parseMapping("name: x\nkind: people\ncolumns: { domain: Website }\n", "m.yaml")).toThrow(/m\.yaml: kind: expected one of accounts, signals, outcomes, contacts, snapshots, got "people"/);
   });
 
   it("works with columns named constructor and __proto__ (a prototype-pollution attempt in a mapping)", () => {

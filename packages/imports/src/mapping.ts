@@ -1,6 +1,6 @@
 import { closest, distance } from "fastest-levenshtein";
 import { ScoringError, parseConfigYaml } from "@icpstream/scoring";
-import { ACCOUNT_COLUMNS, KEY_COLUMNS, LIST_COLUMNS, OUTCOME_COLUMNS, SIGNAL_COLUMNS, headerKey, ourColumnName } from "./columns.js";
+import { ACCOUNT_COLUMNS, CONTACT_COLUMNS, KEY_COLUMNS, LIST_COLUMNS, OUTCOME_COLUMNS, SIGNAL_COLUMNS, headerKey, ourColumnName } from "./columns.js";
 import type { DateOrder } from "./values/instants.js";
 
 /**
@@ -8,7 +8,7 @@ import type { DateOrder } from "./values/instants.js";
  *
  * ```yaml
  * name: HubSpot company export
- * kind: accounts                                   # or signals, outcomes, snapshots (accounts + as_of)
+ * kind: accounts                                   # or signals, outcomes, contacts, snapshots (accounts + as_of)
  * columns:                                         # ours: their header, or a list tried in order
  *   domain: [Company Domain Name, Website URL]
  *   employee_count: Number of Employees
@@ -33,7 +33,7 @@ import type { DateOrder } from "./values/instants.js";
  * list is present. Column names may be any text, `constructor` and `__proto__` included:
  * the mapping is held in Maps, never as object keys.
  */
-export type MappingKind = "accounts" | "signals" | "outcomes" | "snapshots";
+export type MappingKind = "accounts" | "signals" | "outcomes" | "snapshots" | "contacts";
 export type CustomAttributeKind = "categorical" | "numeric";
 /** The column a custom attribute is bound under (never one of our own column names). */
 export const attributeColumn = (name: string) => `attr:${name}`;
@@ -65,6 +65,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 export function ourColumns(kind: MappingKind): ReadonlySet<string> {
   if (kind === "outcomes") return new Set([...KEY_COLUMNS, ...OUTCOME_COLUMNS]);
+  if (kind === "contacts") return new Set([...KEY_COLUMNS, ...CONTACT_COLUMNS]);
   // Dated profile snapshots: the accounts columns and the instant the profile was known.
   if (kind === "snapshots") return new Set([...KEY_COLUMNS, ...ACCOUNT_COLUMNS.keys(), "as_of", "snapshot_at"]);
   return kind === "accounts" ? new Set([...KEY_COLUMNS, ...ACCOUNT_COLUMNS.keys()]) : new Set([...KEY_COLUMNS, ...SIGNAL_COLUMNS]);
@@ -83,7 +84,7 @@ export function parseMapping(text: string, source: string): Mapping {
   if (!isObject(doc)) throw new ScoringError("MAPPING_INVALID", `${source}: expected a mapping with name, kind and columns`);
   for (const key of Object.keys(doc)) if (!KEYS.has(key)) problem(key, `unknown key (expected ${[...KEYS].join(", ")})`);
   const name = typeof doc.name === "string" && doc.name.trim() !== "" ? doc.name.trim() : (problem("name", "expected a non-empty text"), "");
-  const kind = doc.kind === "accounts" || doc.kind === "signals" || doc.kind === "outcomes" || doc.kind === "snapshots" ? doc.kind : (problem("kind", `expected one of accounts, signals, outcomes, snapshots, got ${JSON.stringify(doc.kind)}`), "accounts");
+  const kind = doc.kind === "accounts" || doc.kind === "signals" || doc.kind === "outcomes" || doc.kind === "snapshots" || doc.kind === "contacts" ? doc.kind : (problem("kind", `expected one of accounts, signals, outcomes, contacts, snapshots, got ${JSON.stringify(doc.kind)}`), "accounts");
   const ours = ourColumns(kind);
   const checkOurs = (path: string, column: string) => {
     if (ours.has(column)) return true;

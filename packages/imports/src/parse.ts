@@ -1,4 +1,5 @@
 import type { AccountProfile, Signal } from "@icpstream/scoring";
+import { Contact as ContactSchema } from "@icpstream/scoring";
 import { ScoringError } from "@icpstream/scoring";
 import type { RowContext, RowOutcome } from "./accounts.js";
 import { accountFromProfileObject, accountFromView } from "./accounts.js";
@@ -7,6 +8,8 @@ import type { Mapping, MappingKind } from "./mapping.js";
 import type { RowView } from "./rows.js";
 import { csvViews, objectView } from "./rows.js";
 import { signalFromView } from "./signals.js";
+import { contactFromView } from "./contacts.js";
+import type { Contact } from "@icpstream/scoring";
 import type { OutcomeEventV1 } from "@icpstream/contracts";
 import type { Opportunity } from "@icpstream/scoring";
 import type { ProfileSnapshotRow } from "./outcomes.js";
@@ -206,5 +209,33 @@ export function parseProfileSnapshots(input: string | Uint8Array, options: Impor
       return profile.ok ? { ok: true, value: { at: object.occurredAt, profile: profile.value }, warnings: profile.warnings } : profile;
     }
     return snapshotFromView(view ?? objectView(row, "snapshots", options.mapping), context);
+  });
+}
+
+/**
+ * Contact rows (a HubSpot, Apollo or Salesforce contact export through a mapping, or our
+ * columns; NDJSON lines may be `contact` events) → contacts. A contact id seen on an earlier
+ * row is rejected as a duplicate (the first row wins, as for accounts); see `contactFromView`
+ * for what is rejected and what is left unknown.
+ */
+export function parseContacts(input: string | Uint8Array, options: ImportOptions): Imported<Contact> {
+  const firstLine = new Map<string, number>();
+  return run<Contact>(input, options, "contacts", (row, view, context) => {
+    const object = row.object;
+    const outcome = contactFromView(view ?? objectView(row, "contacts", options.mapping), context);
+    if (object && !options.mapping && Array.isArray(object.engagements) && outcome.ok) {
+      // A contact event or object with its engagement list: the list as written, checked by the contract.
+      const parsed = ContactSchema.shape.engagements.safeParse(object.engagements);
+      if (!parsed.success) return { ok: false, reject: { source: context.source, line: row.line, column: "engagements", value: undefined, reason: "invalid_contact", message: `engagements: ${parsed.error.issues[0]?.message ?? "not a list of engagements"}; skipped` }, warnings: outcome.warnings };
+      outcome.value.engagements = parsed.data;
+    }
+    if (!outcome.ok) return outcome;
+    const key = `${outcome.value.accountKey}\u0000${outcome.value.contactId}`;
+    const seen = firstLine.get(key);
+    if (seen !== undefined) {
+      return { ok: false, reject: { source: context.source, line: row.line, column: "contact_id", value: outcome.value.contactId, reason: "duplicate_contact", message: `contact ${outcome.value.contactId} of ${outcome.value.accountKey} was already read on line ${seen}; skipped` }, warnings: outcome.warnings };
+    }
+    firstLine.set(key, row.line);
+    return outcome;
   });
 }

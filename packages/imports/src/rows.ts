@@ -93,7 +93,8 @@ const NO_CONSTANTS: ReadonlyMap<string, string> = new Map();
 /** Views over CSV rows: one binding for the file (throws MAPPING_INVALID when mapped headers are missing). */
 export function csvViews(header: readonly string[], kind: MappingKind, mapping: Mapping | undefined, source: string): { view: (row: SourceRow) => RowView; missing: ReadonlyMap<string, readonly string[]> } {
   const binding = bindHeader(header, kind, mapping, source);
-  if (!binding.columns.has("domain")) {
+  // A contact export may name the account by the e-mail's domain alone.
+  if (!binding.columns.has("domain") && !(kind === "contacts" && binding.columns.has("email"))) {
     throw new ScoringError("INPUT_INVALID", `${source}: no column names the account (expected one of ${KEY_COLUMNS.join(", ")}, or a mapping file); the header has ${header.map((h) => JSON.stringify(h)).join(", ")}`);
   }
   const bound = new Bound(binding.columns, mapping?.constants ?? NO_CONSTANTS, mapping);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { QuadrantV1, ReasonV1, StrongSignalV1, TierCapV1, tierChangeIdempotencyKey } from "@icpstream/contracts";
+import { BestContactV1, QuadrantV1, ReasonV1, StrongSignalV1, TierCapV1, tierChangeIdempotencyKey } from "@icpstream/contracts";
 import type { FitScoredEventV1, TierChangedEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
 import { AccountKey, adjustmentReason, combine, DAY_MS, IsoDateTime } from "@icpstream/scoring";
 import type { CombinedResult, LoadedScorecard, Rubric } from "@icpstream/scoring";
@@ -47,6 +47,8 @@ const FitSide = z.object({
   /** The top contributions as reasons (at most MAX_REASONS): all a tier change needs of the explanation. */
   reasons: z.array(ReasonV1),
   digest: z.string(),
+  /** The account's best contact, from the fit's committee (absent without contacts, and in older states). */
+  bestContact: BestContactV1.optional(),
 });
 const TimingSide = z.object({
   eventId: z.string().min(1),
@@ -63,7 +65,14 @@ const TimingSide = z.object({
   reasons: z.array(ReasonV1),
   digest: z.string(),
 });
-const EmittedTier = z.object({ id: z.string(), name: z.string(), rank: z.number().int().positive(), quadrant: QuadrantV1 });
+const EmittedTier = z.object({
+  id: z.string(),
+  name: z.string(),
+  rank: z.number().int().positive(),
+  quadrant: QuadrantV1,
+  /** The best contact told with the last change (absent when none was, and in older states). */
+  bestContactId: z.string().optional(),
+});
 const CardState = z.object({ fit: FitSide.optional(), timing: TimingSide.optional(), tier: EmittedTier.optional() });
 
 export const CombinerState = z.object({
@@ -107,6 +116,7 @@ export function applyFitScored(state: CombinerState | undefined, event: FitScore
     ...(event.tierCaps.length === 0 ? {} : { tierCaps: event.tierCaps.map((c) => ({ tierId: c.tierId, rule: c.rule, reason: c.reason })) }),
     reasons: topContributionReasons(event.contributions),
     digest: fitDigest(event),
+    ...(event.committee?.bestContact ? { bestContact: event.committee.bestContact } : {}),
   });
   // Of two fits for one instant, the one from the later profile by event id wins, as in the
   // fit service: a replayed fit of an older profile with the same instant is stale.
@@ -206,7 +216,7 @@ export function combineCard(card: CombinerCardState, scorecard: LoadedScorecard,
 /** What subscribers have heard of an account: the last version, and per scorecard the last tier told. */
 export interface PublishedTiers {
   version: number;
-  tiers: Record<string, { id: string; name: string; rank: number; quadrant: QuadrantV1 }>;
+  tiers: Record<string, { id: string; name: string; rank: number; quadrant: QuadrantV1; bestContactId?: string }>;
 }
 
 /**
@@ -218,7 +228,7 @@ export function foldPublishedTier(published: Map<string, PublishedTiers>, event:
   const account = published.get(event.accountKey) ?? { version: 0, tiers: {} };
   if (version < account.version) return;
   account.version = version;
-  account.tiers[event.scorecard] = { id: event.tier.id, name: event.tier.name, rank: event.tier.rank, quadrant: event.quadrant };
+  account.tiers[event.scorecard] = { id: event.tier.id, name: event.tier.name, rank: event.tier.rank, quadrant: event.quadrant, ...(event.bestContact ? { bestContactId: event.bestContact.contactId } : {}) };
   published.set(event.accountKey, account);
 }
 
@@ -258,7 +268,13 @@ function decide(state: CombinerState, card: CombinerCardState, scorecard: Loaded
   const result = combineCard(card, scorecard);
   if (!result || !card.fit) return { card, version: state.version, outputs: [] };
   const previous = card.tier;
-  if (previous && previous.id === result.tier.id && previous.quadrant === result.quadrant) return { card, version: state.version, outputs: [] };
+  const best = card.fit.bestContact;
+  const sameTier = previous !== undefined && previous.id === result.tier.id && previous.quadrant === result.quadrant;
+  // Inside the top tier, a new best contact — or a first one, for an account that entered the
+  // tier before its contacts were known — is a change of its own: the sequencer enrolls
+  // another person. Below the top tier the contact travels with the next tier change.
+  const contactMoved = sameTier && result.tier.rank === 1 && best !== undefined && previous.bestContactId !== best.contactId;
+  if (sameTier && !contactMoved) return { card, version: state.version, outputs: [] };
 
   const version = state.version + 1;
   const sides = [card.fit, card.timing].filter((s): s is FitSide | TimingSide => s !== undefined);
@@ -297,8 +313,10 @@ function decide(state: CombinerState, card: CombinerCardState, scorecard: Loaded
     triggerActive: card.timing?.triggerActive ?? false,
     reasons: reasons(card, result),
     causingEventIds,
+    ...(best ? { bestContact: best } : {}),
+    ...(contactMoved ? { bestContactChanged: true, ...(previous.bestContactId === undefined ? {} : { previousBestContactId: previous.bestContactId }) } : {}),
   };
-  return { card: { ...card, tier: { ...tier, quadrant: result.quadrant } }, version, outputs: [output] };
+  return { card: { ...card, tier: { ...tier, quadrant: result.quadrant, ...(best ? { bestContactId: best.contactId } : {}) } }, version, outputs: [output] };
 }
 
 /** Exclusions first, then tier adjustments, then the largest contributions of fit and timing together. */

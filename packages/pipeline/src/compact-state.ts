@@ -18,12 +18,13 @@ import type { TimingState } from "./timing-handler.js";
  * - **reason text** of contribution reasons (`<label> +<points>`): the label only.
  *
  * ```
- * fit       [2, accountKey, profile.eventId, profile.occurredAt*, published#]
+ * fit       [2, accountKey, profile.eventId, profile.occurredAt*, published#, profileBody|0?, [[contactId, eventId, occurredAt*, contact]…]|0?]
  * timing    [2, accountKey, asOf*|null, nextChangeAt*|null, [signal…], published#]
  *   signal  [type, eventId, occurredAt*, source|null, {other fields}?]    (accountKey: the state's,
  *           unless the signal has another, kept with its other fields)
  * combiner  [2, accountKey, rubricHash#|null, version, {scorecard: [fit|0, timing|0, tier|0]}]
- *   fit     [eventId~, occurredAt*, profileEventId=, score, excluded 0|1, [[rule, reason]…], [reason~…], digest#, [[tierId, rule, reason]…]?]
+ *   fit     [eventId~, occurredAt*, profileEventId=, score, excluded 0|1, [[rule, reason]…], [reason~…], digest#, [[tierId, rule, reason]…]|0?, bestContact?]
+ *   tier    [id, name, rank, quadrant, bestContactId?]
  *   timing  [eventId~, occurredAt*, score, strongIntent 0|1, hasTimingSignal 0|1, triggerActive 0|1|null, {layer: score}, [reason~…], digest#,
  *            [[rule, label, eventId, occurredAt*, description, strongUntil*]…]?]
  *   tier    [id, name, rank, quadrant]
@@ -226,12 +227,26 @@ const unflag = (value: unknown) => value === 1;
 
 // ── fit ────────────────────────────────────────────────────────────────────────────────
 function packFit(state: FitState): Json {
-  only(state, ["v", "accountKey", "profile", "published"]);
-  only(state.profile, ["eventId", "occurredAt"]);
-  return [COMPACT_LAYOUT, state.accountKey, state.profile.eventId, packInstant(state.profile.occurredAt), packDigests(state.published)];
+  only(state, ["v", "accountKey", "profile", "published", "profileBody", "contacts"]);
+  const profile = state.profile ?? refuse();
+  only(profile, ["eventId", "occurredAt"]);
+  const head: Json[] = [COMPACT_LAYOUT, state.accountKey, profile.eventId, packInstant(profile.occurredAt), packDigests(state.published)];
+  if (state.profileBody === undefined && state.contacts === undefined) return head;
+  // The profile's content and the contacts as they are (their own field names): kept for rescoring, not compacted further.
+  const body = state.profileBody === undefined ? 0 : (state.profileBody as unknown as Json);
+  const contacts = state.contacts === undefined ? 0 : Object.entries(state.contacts).map(([id, c]): Json => [id, c.eventId, packInstant(c.occurredAt), c.contact as unknown as Json]);
+  return [...head, body, contacts];
 }
 function unpackFit(a: unknown[]): unknown {
-  return { v: 1, accountKey: a[1], profile: { eventId: a[2], occurredAt: unpackInstant(a[3]) }, published: unpackDigests(a[4]) };
+  const state: Record<string, unknown> = { v: 1, accountKey: a[1], profile: { eventId: a[2], occurredAt: unpackInstant(a[3]) }, published: unpackDigests(a[4]) };
+  if (a[5] !== undefined && a[5] !== 0) state.profileBody = a[5];
+  if (a[6] !== undefined && a[6] !== 0) {
+    state.contacts = Object.fromEntries(array(a[6], "contacts").map((entry) => {
+      const [id, eventId, occurredAt, contact] = array(entry, "a contact");
+      return [id, { eventId, occurredAt: unpackInstant(occurredAt), contact }];
+    }));
+  }
+  return state;
 }
 
 // ── timing ─────────────────────────────────────────────────────────────────────────────
@@ -298,7 +313,7 @@ function unpackId(value: unknown, prefix: string, suffix = ""): unknown {
 }
 
 function packFitSide(side: FitSide, accountKey: string, card: string): Json {
-  only(side, ["eventId", "occurredAt", "profileEventId", "score", "excluded", "exclusions", "tierCaps", "reasons", "digest"]);
+  only(side, ["eventId", "occurredAt", "profileEventId", "score", "excluded", "exclusions", "tierCaps", "reasons", "digest", "bestContact"]);
   const eventId = packId(side.eventId, `fit:${accountKey}:${card}:`);
   const exclusions = side.exclusions.map((e): Json => {
     only(e, ["rule", "reason"]);
@@ -314,6 +329,10 @@ function packFitSide(side: FitSide, accountKey: string, card: string): Json {
       }),
     );
   } else if (side.tierCaps !== undefined) refuse();
+  if (side.bestContact !== undefined) {
+    if (packed.length === 8) packed.push(0);
+    packed.push({ ...side.bestContact } as unknown as Json);
+  }
   return packed;
 }
 function unpackFitSide(a: unknown[], accountKey: string, card: string): unknown {
@@ -329,7 +348,8 @@ function unpackFitSide(a: unknown[], accountKey: string, card: string): unknown 
     }),
     reasons: array(a[6], "reasons").map(unpackReason),
     digest: unpackHex(a[7]),
-    ...(a[8] === undefined
+    ...(a[9] === undefined ? {} : { bestContact: object(a[9], "a best contact") }),
+    ...(a[8] === undefined || a[8] === 0
       ? {}
       : {
           tierCaps: array(a[8], "tier caps").map((c) => {
@@ -396,10 +416,10 @@ function packCombiner(state: CombinerState): Json {
   const cards = Object.entries(state.scorecards).map(([id, card]): [string, Json] => {
     only(card, ["fit", "timing", "tier"]);
     const tier = card.tier;
-    if (tier) only(tier, ["id", "name", "rank", "quadrant"]);
+    if (tier) only(tier, ["id", "name", "rank", "quadrant", "bestContactId"]);
     const fit = card.fit ? packFitSide(card.fit, state.accountKey, id) : 0;
     const timing = card.timing ? packTimingSide(card.timing, state.accountKey, id) : 0;
-    return [id, [fit, timing, tier ? [tier.id, tier.name, tier.rank, tier.quadrant] : 0]];
+    return [id, [fit, timing, tier ? [tier.id, tier.name, tier.rank, tier.quadrant, ...(tier.bestContactId === undefined ? [] : [tier.bestContactId])] : 0]];
   });
   return [COMPACT_LAYOUT, state.accountKey, state.rubricHash === null ? null : packHex(state.rubricHash), state.version, Object.fromEntries(cards)];
 }
@@ -411,8 +431,8 @@ function unpackCombiner(a: unknown[]): unknown {
     if (fit !== 0) card.fit = unpackFitSide(array(fit, "a fit score"), accountKey, id);
     if (timing !== 0) card.timing = unpackTimingSide(array(timing, "a timing score"), accountKey, id);
     if (tier !== 0) {
-      const [tierId, name, rank, quadrant] = array(tier, "a tier");
-      card.tier = { id: tierId, name, rank, quadrant };
+      const [tierId, name, rank, quadrant, bestContactId] = array(tier, "a tier");
+      card.tier = { id: tierId, name, rank, quadrant, ...(bestContactId === undefined ? {} : { bestContactId }) };
     }
     return [id, card];
   });
@@ -426,9 +446,9 @@ export type StateKind = "fit" | "timing" | "combiner";
 export function packState(state: State): Json[] | undefined {
   if (state.v !== 1) return undefined;
   try {
-    if ("profile" in state) return packFit(state) as Json[];
     if ("signals" in state) return packTiming(state) as Json[];
-    return packCombiner(state) as Json[];
+    if ("scorecards" in state) return packCombiner(state) as Json[];
+    return packFit(state) as Json[];
   } catch (error) {
     if (error instanceof NotCompactable) return undefined;
     throw error;

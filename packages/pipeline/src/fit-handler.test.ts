@@ -13,7 +13,7 @@ describe("fit handler", () => {
       ["sales", 100],
       ["plg", 100],
     ]);
-    expect(state.profile.eventId).toBe("p1");
+    expect(state.profile?.eventId).toBe("p1");
     expect(Object.keys(state.published)).toEqual(["sales", "plg"]);
   });
 
@@ -21,7 +21,7 @@ describe("fit handler", () => {
     const first = applyProfile(undefined, profileEvent({ eventId: "p1", occurredAt: at(NOW - 2 * DAY_MS) }), RUBRIC);
     const second = applyProfile(first.state, profileEvent({ eventId: "p2", occurredAt: at(NOW - DAY_MS) }), RUBRIC);
     expect(second.outputs).toEqual([]);
-    expect(second.state.profile.eventId).toBe("p2");
+    expect(second.state.profile?.eventId).toBe("p2");
   });
 
   it("a newer profile publishes only the scorecards whose score or explanation changed", () => {

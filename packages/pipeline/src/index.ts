@@ -4,7 +4,7 @@
  * the clock matters) and returns the new state and the contract events to publish; the
  * service only persists and publishes. No I/O, no clock.
  */
-export { applyProfile, FitState } from "./fit-handler.js";
+export { applyProfile, applyContact, datedContactsOf, scoresContacts, FitState, MAX_STORED_CONTACTS } from "./fit-handler.js";
 export type { FitTransition } from "./fit-handler.js";
 export { applySignal, assertNotFutureDated, DEFAULT_FUTURE_TOLERANCE_MS, reevaluate, republish, timingPosition, TimingState } from "./timing-handler.js";
 export type { TimingOptions, TimingTransition } from "./timing-handler.js";
@@ -29,3 +29,5 @@ export { explainLiveAccount } from "./live-explanation.js";
 export type { LiveAccountStates, LiveCardExplanation } from "./live-explanation.js";
 export { TierBoard, summarizeTierChange } from "./tier-board.js";
 export type { TierBoardOptions, TierChangeSummary, TierShare } from "./tier-board.js";
+export { applyProfileForEnrichment, enrichedLayersOf, shardBudget, spendKey, EnrichmentState } from "./enrichment-requests.js";
+export type { EnrichmentPolicy, EnrichmentSkip, EnrichmentTransition } from "./enrichment-requests.js";

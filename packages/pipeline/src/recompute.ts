@@ -1,7 +1,8 @@
-import type { AccountProfileEventV1, QuadrantV1, SignalEventV1 } from "@icpstream/contracts";
+import type { AccountProfileEventV1, ContactEventV1, QuadrantV1, SignalEventV1 } from "@icpstream/contracts";
 import { combine, scoreFit, scoreTiming } from "@icpstream/scoring";
 import type { LoadedScorecard, Rubric, Signal } from "@icpstream/scoring";
 import type { CombinerState } from "./combiner-handler.js";
+import { datedContactsOf } from "./fit-handler.js";
 import type { EpochMs } from "./instant.js";
 import { compareOccurrence, toEpochMs } from "./instant.js";
 import { DEFAULT_FUTURE_TOLERANCE_MS } from "./timing-handler.js";
@@ -13,7 +14,8 @@ import { emptyTimingDigest, fitDigest, fitPayload, rubricRef, timingDigest, timi
  * with the engine's functions and none of the incremental handlers: the central test's
  * oracle. Per account and scorecard:
  * - fit: of the account's newest profile (by `occurredAt`, then `eventId` — the fit
- *   handler's choice for out-of-order profiles); null without a profile;
+ *   handler's choice for out-of-order profiles) and the newest record of each of its
+ *   contacts (same order), when it has any; null without a profile;
  * - timing: of all the account's signals at `now` (duplicates by event id count once; a
  *   signal dated more than `futureToleranceMs` after its `observedAt` is left out, as the
  *   timing service dead-letters it);
@@ -29,7 +31,7 @@ export interface FinalScore {
   tier: { id: string; name: string; rank: number; quadrant: QuadrantV1 } | null;
 }
 
-export function recomputeFinalState(input: { profiles: readonly AccountProfileEventV1[]; signals: readonly SignalEventV1[]; rubric: Rubric; now: EpochMs; futureToleranceMs?: number }): FinalScore[] {
+export function recomputeFinalState(input: { profiles: readonly AccountProfileEventV1[]; signals: readonly SignalEventV1[]; contacts?: readonly ContactEventV1[]; rubric: Rubric; now: EpochMs; futureToleranceMs?: number }): FinalScore[] {
   const { rubric, now } = input;
   const tolerance = input.futureToleranceMs ?? DEFAULT_FUTURE_TOLERANCE_MS;
   const rubricVersion = rubricRef(rubric.version);
@@ -39,6 +41,14 @@ export function recomputeFinalState(input: { profiles: readonly AccountProfileEv
     const seen = newest.get(profile.accountKey);
     if (!seen || compareOccurrence(profile, seen) > 0) newest.set(profile.accountKey, profile);
   }
+  const newestContacts = new Map<string, ContactEventV1>();
+  for (const contact of input.contacts ?? []) {
+    const key = `${contact.accountKey}\u0000${contact.contactId}`;
+    const seen = newestContacts.get(key);
+    if (!seen || compareOccurrence(contact, seen) > 0) newestContacts.set(key, contact);
+  }
+  const contactsOf = new Map<string, ContactEventV1[]>();
+  for (const contact of newestContacts.values()) contactsOf.set(contact.accountKey, [...(contactsOf.get(contact.accountKey) ?? []), contact]);
   const signals = new Map<string, Signal[]>();
   for (const event of input.signals) {
     if (toEpochMs(event.occurredAt) - toEpochMs(event.observedAt) > tolerance) continue;
@@ -51,8 +61,9 @@ export function recomputeFinalState(input: { profiles: readonly AccountProfileEv
   const out: FinalScore[] = [];
   for (const accountKey of accounts) {
     const profile = newest.get(accountKey);
+    const contacts = datedContactsOf(Object.fromEntries((contactsOf.get(accountKey) ?? []).map((c) => [c.contactId, { eventId: c.eventId, occurredAt: c.occurredAt, contact: c }])));
     for (const card of rubric.scorecards) {
-      const fit = profile ? scoreFit(profile, card) : undefined;
+      const fit = profile ? scoreFit(profile, card, contacts) : undefined;
       const timing = scoreTiming(signals.get(accountKey) ?? [], card, now);
       const timingView = { ...timingPayload(timing), rubricVersion };
       const tDigest = timingDigest(timingView);

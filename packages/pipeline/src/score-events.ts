@@ -1,5 +1,5 @@
-import type { ContributionV1, FitScoredEventV1, LayerScoreV1, ReasonV1, RubricVersionRef, StrongSignalV1, TimingScoredEventV1 } from "@icpstream/contracts";
-import type { Contribution, FitResult, LayerResult, RubricVersion, StrongSignal, TimingResult } from "@icpstream/scoring";
+import type { CommitteeV1, ContributionV1, FitScoredEventV1, LayerScoreV1, ReasonV1, RubricVersionRef, StrongSignalV1, TimingScoredEventV1 } from "@icpstream/contracts";
+import type { BuyingCommittee, Contribution, FitResult, LayerResult, RubricVersion, StrongSignal, TimingResult } from "@icpstream/scoring";
 import { scoreTiming } from "@icpstream/scoring";
 import type { LoadedScorecard } from "@icpstream/scoring";
 import { digestOf } from "./output-id.js";
@@ -53,7 +53,7 @@ export function toLayerV1(l: LayerResult): LayerScoreV1 {
   return l.score === undefined ? { id: l.id, points: l.points } : { id: l.id, points: l.points, score: l.score };
 }
 
-export type FitPayload = Pick<FitScoredEventV1, "fit" | "excluded" | "exclusions" | "tierCaps" | "layers" | "contributions">;
+export type FitPayload = Pick<FitScoredEventV1, "fit" | "excluded" | "exclusions" | "tierCaps" | "layers" | "contributions" | "committee">;
 export type TimingPayload = Pick<TimingScoredEventV1, "timing" | "strongIntent" | "strongSignals" | "hasTimingSignal" | "layers" | "contributions">;
 
 /** At most this many strong signals travel with a timing score (the contract's limit). */
@@ -67,6 +67,17 @@ export function fitPayload(result: FitResult): FitPayload {
     tierCaps: result.tierCaps.map((c) => ({ tierId: c.tierId, rule: c.rule, reason: clip(c.reason) })),
     layers: result.layers.map(toLayerV1),
     contributions: result.contributions.map(toContributionV1),
+    ...(result.committee ? { committee: toCommitteeV1(result.committee) } : {}),
+  };
+}
+
+/** The committee on the wire: counts, coverage and the best contact (title and why clipped to the contract's limits). */
+export function toCommitteeV1(c: BuyingCommittee): CommitteeV1 {
+  const best = c.best;
+  return {
+    contacts: c.contacts.length,
+    coverage: { held: c.coverage.held, of: c.coverage.of },
+    ...(best ? { bestContact: { contactId: best.contactId, ...(best.title === undefined ? {} : { title: clip(best.title, 300) }), score: best.score, roles: best.roles, why: clip(best.why, MAX_REASON_TEXT) } } : {}),
   };
 }
 
@@ -90,7 +101,8 @@ export function timingPayload(result: TimingResult): TimingPayload {
 export function fitDigest(event: FitPayload & { rubricVersion: RubricVersionRef }): string {
   const { fit, excluded, exclusions, layers, contributions } = event;
   const tierCaps = event.tierCaps ?? [];
-  return digestOf(tierCaps.length === 0 ? { rubric: event.rubricVersion.hash, fit, excluded, exclusions, layers, contributions } : { rubric: event.rubricVersion.hash, fit, excluded, exclusions, tierCaps, layers, contributions });
+  // Parts added later enter the digest only when present, so older scores keep their digests.
+  return digestOf({ rubric: event.rubricVersion.hash, fit, excluded, exclusions, ...(tierCaps.length === 0 ? {} : { tierCaps }), layers, contributions, ...(event.committee ? { committee: event.committee } : {}) });
 }
 
 /**

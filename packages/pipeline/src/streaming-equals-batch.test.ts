@@ -1,20 +1,29 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FitScoredEventV1, TierChangedEventV1, TimingScoredEventV1 } from "@icpstream/contracts";
-import type { AccountProfileEventV1, SignalEventV1 } from "@icpstream/contracts";
+import type { AccountProfileEventV1, ContactEventV1, SignalEventV1 } from "@icpstream/contracts";
 import { DAY_MS, scoreBatch } from "@icpstream/scoring";
 import { applyFitScored, applyTimingScored, foldPublishedTier, reconcileWithPublished, tierChangeVersion } from "./combiner-handler.js";
 import type { CombinerState, PublishedTiers } from "./combiner-handler.js";
-import { applyProfile } from "./fit-handler.js";
+import { applyContact, applyProfile } from "./fit-handler.js";
 import { finalScoresOf, recomputeFinalState } from "./recompute.js";
 import { decodeCombinerState, decodeFitState, decodeTimingState, encodeState } from "./state-codec.js";
 import { applySignal, reevaluate } from "./timing-handler.js";
 import type { TimingState } from "./timing-handler.js";
-import { HOUR_MS, NOW, RUBRIC, SIGNAL_TYPES, at, profileEvent, signalEvent } from "./testing/fixtures.js";
+import { HOUR_MS, NOW, RUBRIC, SIGNAL_TYPES, at, contactEvent, profileEvent, signalEvent } from "./testing/fixtures.js";
 
 const ACCOUNTS = ["a.com", "b.com"];
 
-type Input = { kind: "profile"; event: AccountProfileEventV1 } | { kind: "signal"; event: SignalEventV1 };
+type Input = { kind: "profile"; event: AccountProfileEventV1 } | { kind: "signal"; event: SignalEventV1 } | { kind: "contact"; event: ContactEventV1 };
+
+/** Contact records: a few people per account, updated, some leaving, with engagement of various ages and few distinct instants (ties happen). */
+const CONTACT_KINDS = [
+  { title: "VP Sales", budgetAuthority: true },
+  { title: "RevOps Manager" },
+  { title: "Staff Engineer", technicalBackground: true },
+  { title: "Account Executive", referredByCustomer: true },
+  { title: "Head of RevOps", status: "left" as const },
+] as const;
 
 /** Profiles with few distinct instants (ties on occurredAt happen); signals from 130 days ago to 2 days ahead, most within the 45 days where decay boundaries sit. */
 const world = fc
@@ -23,6 +32,7 @@ const world = fc
       fc.record({ account: fc.nat(ACCOUNTS.length - 1), day: fc.nat(3), industry: fc.constantFrom("software", "retail", "mining"), employees: fc.constantFrom(5, 100, 1000) }),
       { maxLength: 6 },
     ),
+    contacts: fc.array(fc.record({ account: fc.nat(ACCOUNTS.length - 1), person: fc.nat(3), kind: fc.nat(CONTACT_KINDS.length - 1), day: fc.nat(4), engagedDaysBefore: fc.option(fc.nat(80)) }), { maxLength: 8 }),
     signals: fc.array(fc.record({ account: fc.nat(ACCOUNTS.length - 1), type: fc.constantFrom(...SIGNAL_TYPES), hoursAgo: fc.oneof(fc.integer({ min: -48, max: 10 * 24 }), fc.integer({ min: -48, max: 45 * 24 }), fc.integer({ min: -48, max: 130 * 24 })) }), { minLength: 4, maxLength: 30 }),
     /** Input positions to deliver twice (Kafka's at-least-once). */
     redeliver: fc.array(fc.nat(50), { maxLength: 5 }),
@@ -39,6 +49,11 @@ const world = fc
         kind: "profile",
         event: profileEvent({ accountKey: ACCOUNTS[p.account], eventId: `p${i}`, occurredAt: at(NOW - 200 * DAY_MS + p.day * DAY_MS), industry: p.industry, employeeCount: p.employees }),
       })),
+      ...w.contacts.map((c, i): Input => {
+        const occurredAt = at(NOW - 200 * DAY_MS + c.day * DAY_MS);
+        const engagements = c.engagedDaysBefore === null ? [] : [{ kind: "meeting" as const, occurredAt: at(NOW - 200 * DAY_MS + c.day * DAY_MS - c.engagedDaysBefore * DAY_MS) }];
+        return { kind: "contact", event: contactEvent({ accountKey: ACCOUNTS[c.account], eventId: `c${i}`, contactId: `person-${c.person}`, occurredAt, budgetAuthority: false, ...CONTACT_KINDS[c.kind], engagements }) };
+      }),
       // Half the pricing visits come from one visitor: visits of the same hour are then another
       // sighting of one visit, which the engine counts once and the timing state must keep so.
       ...w.signals.map((s, i): Input => ({
@@ -64,6 +79,11 @@ function runStreaming(deliveries: readonly { input: Input; now: number }[], inte
     if (input.kind === "profile") {
       const stored = fitStates.get(key);
       const t = applyProfile(stored === undefined ? undefined : decodeFitState(stored), input.event, RUBRIC);
+      fitStates.set(key, encodeState(t.state));
+      fitTopic.push(...t.outputs);
+    } else if (input.kind === "contact") {
+      const stored = fitStates.get(key);
+      const t = applyContact(stored === undefined ? undefined : decodeFitState(stored), input.event, RUBRIC);
       fitStates.set(key, encodeState(t.state));
       fitTopic.push(...t.outputs);
     } else {
@@ -97,13 +117,14 @@ function runStreaming(deliveries: readonly { input: Input; now: number }[], inte
 }
 
 describe("streaming equals batch", () => {
-  it("any delivery order of profiles and signals, at any clock, ends where the batch recompute ends", () => {
+  it("any delivery order of profiles, contacts and signals, at any clock, ends where the batch recompute ends", () => {
     fc.assert(
       fc.property(world, ({ inputs, deliveries, interleave }) => {
         const run = runStreaming(deliveries, interleave);
         const expected = recomputeFinalState({
           profiles: inputs.flatMap((i) => (i.kind === "profile" ? [i.event] : [])),
           signals: inputs.flatMap((i) => (i.kind === "signal" ? [i.event] : [])),
+          contacts: inputs.flatMap((i) => (i.kind === "contact" ? [i.event] : [])),
           rubric: RUBRIC,
           now: NOW,
         });
@@ -166,6 +187,7 @@ describe("streaming equals batch", () => {
         const expected = recomputeFinalState({
           profiles: inputs.flatMap((i) => (i.kind === "profile" ? [i.event] : [])),
           signals: inputs.flatMap((i) => (i.kind === "signal" ? [i.event] : [])),
+          contacts: inputs.flatMap((i) => (i.kind === "contact" ? [i.event] : [])),
           rubric: RUBRIC,
           now: NOW,
         });
@@ -190,6 +212,7 @@ describe("streaming equals batch", () => {
         const expected = recomputeFinalState({
           profiles: inputs.flatMap((i) => (i.kind === "profile" ? [i.event] : [])),
           signals: inputs.flatMap((i) => (i.kind === "signal" ? [i.event] : [])),
+          contacts: inputs.flatMap((i) => (i.kind === "contact" ? [i.event] : [])),
           rubric: RUBRIC,
           now: NOW,
         });

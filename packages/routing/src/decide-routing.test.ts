@@ -154,6 +154,40 @@ describe("the router and the wire contracts", () => {
     expect([...new Set(all.map((a) => a.type))].sort()).toEqual(["add_to_nurture", "enroll_in_sequence", "monitor", "route_to_owner", "stop_sequence"]);
     // Every decided action, leaving ones included, goes on the wire whole.
     for (const action of all) expect(RoutingActionV1.safeParse({ ...action, ...envelope }).error).toBeUndefined();
-    expect([...known].sort()).toEqual(["add_to_nurture", "enroll_in_sequence", "monitor", "route_to_owner", "stop_sequence", "unassign_owner"]);
+    expect([...known].sort()).toEqual(["add_to_nurture", "enroll_in_sequence", "monitor", "route_to_owner", "stop_sequence", "switch_contact", "unassign_owner"]);
+  });
+});
+
+describe("routing names the best contact", () => {
+  const cfo = { contactId: "003-cfo", title: "CFO", score: 20, roles: ["economic_buyer" as const], why: "economic buyer; budget authority +20" };
+  const champion = { contactId: "003-revops", title: "Head of RevOps", score: 40, roles: ["champion" as const, "user" as const], why: "champion, user; referred by a customer +25, engaged with content +15" };
+  const envelope = { eventId: "ra-1", accountKey: "acme.com", occurredAt: NOW, observedAt: NOW, source: "router", schemaVersion: 1 };
+
+  it("the actions of the tier entered name the contact to reach: id, title and why", () => {
+    const { actions } = decide(change(tier2, tier1, { bestContact: champion }));
+    const route = actions.find((a) => a.type === "route_to_owner");
+    expect(route?.contact).toEqual(champion);
+    expect(route?.reason).toBe("Tier 1: ae-emea-1 (emea-enterprise) to respond within 4 h; reach 003-revops (Head of RevOps): champion, user; referred by a customer +25, engaged with content +15");
+    for (const action of actions) expect(RoutingActionV1.safeParse({ ...action, ...envelope }).error).toBeUndefined();
+  });
+
+  it("leaving actions name no contact; without contacts no action does", () => {
+    const leaving = decide(change(tier1, tier3, { bestContact: champion })).actions;
+    expect(leaving.filter((a) => a.type === "unassign_owner" || a.type === "stop_sequence").every((a) => a.contact === undefined)).toBe(true);
+    expect(decide(change(tier2, tier1)).actions.every((a) => a.contact === undefined)).toBe(true);
+  });
+
+  it("a change of best contact inside Tier 1 is an action of its own, naming the new contact and the one before", () => {
+    const { actions, cursorAdvance } = decide(change(tier1, tier1, { bestContact: champion, bestContactChanged: true, previousBestContactId: cfo.contactId }));
+    expect(actions).toHaveLength(1);
+    expect(actions[0]).toMatchObject({ type: "switch_contact", contact: champion, previousContactId: "003-cfo", idempotencyKey: "tc-0123456789abcdef:switch_contact:003-revops" });
+    expect(actions[0]?.reason).toBe("Tier 1: best contact is now 003-revops (Head of RevOps) instead of 003-cfo: champion, user; referred by a customer +25, engaged with content +15");
+    expect(cursorAdvance).toBeUndefined();
+    expect(RoutingActionV1.safeParse({ ...actions[0], ...envelope }).error).toBeUndefined();
+  });
+
+  it("the same tier again without a new best contact, or a new best contact below the top tier, decides nothing", () => {
+    expect(decide(change(tier1, tier1, { bestContact: champion })).actions).toEqual([]);
+    expect(decide(change(tier2, tier2, { bestContact: champion, bestContactChanged: true })).actions).toEqual([]);
   });
 });

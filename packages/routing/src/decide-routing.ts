@@ -22,6 +22,15 @@ export interface Reason {
  * The part of a `tier_changed` event the router reads. The contracts' `TierChangedEventV1`
  * satisfies it as is (a test keeps it so).
  */
+/** The contact to reach, as the tier change carries it (the contracts' `BestContactV1`). */
+export interface ContactRef {
+  contactId: string;
+  title?: string | undefined;
+  score: number;
+  roles: ("economic_buyer" | "champion" | "technical_evaluator" | "user")[];
+  why: string;
+}
+
 export interface TierChange {
   eventId: string;
   accountKey: string;
@@ -32,6 +41,11 @@ export interface TierChange {
   tier: TierRef;
   strongIntent: boolean;
   reasons: readonly Reason[];
+  /** The account's best contact, when it has contacts. */
+  bestContact?: ContactRef | undefined;
+  /** Published because the best contact changed inside the top tier (the tier did not move). */
+  bestContactChanged?: boolean | undefined;
+  previousBestContactId?: string | undefined;
 }
 
 export interface RoutingInput {
@@ -61,6 +75,8 @@ interface ActionBase {
   tier: TierRef;
   /** For people: why this action. */
   reason: string;
+  /** Who to reach: the best contact, on the actions of the tier entered (absent without contacts). */
+  contact?: ContactRef;
 }
 
 export interface RouteToOwnerAction extends ActionBase {
@@ -94,7 +110,14 @@ export interface StopSequenceAction extends ActionBase {
   previousTier: TierRef;
 }
 
-export type RoutingAction = RouteToOwnerAction | EnrollInSequenceAction | AddToNurtureAction | MonitorAction | UnassignOwnerAction | StopSequenceAction;
+/** Inside the top tier the best contact changed: reach the new one (the owner stays). */
+export interface SwitchContactAction extends ActionBase {
+  type: "switch_contact";
+  contact: ContactRef;
+  previousContactId?: string;
+}
+
+export type RoutingAction = RouteToOwnerAction | EnrollInSequenceAction | AddToNurtureAction | MonitorAction | UnassignOwnerAction | StopSequenceAction | SwitchContactAction;
 export type RoutingActionType = RoutingAction["type"];
 
 export interface CursorAdvance {
@@ -133,7 +156,11 @@ export function hasActiveTrigger(change: Pick<TierChange, "reasons" | "strongInt
  *   When the previous tier already routed to an owner, the owner stays: no new pick.
  * - Leaving a tier: a tier that routed to an owner, left for one that does not, releases the
  *   owner (`unassign_owner`); its sequences the new tier does not run are stopped.
- * - A change whose tier id did not move (e.g. a rubric re-version) decides nothing.
+ * - A change whose tier id did not move (e.g. a rubric re-version) decides nothing — except
+ *   a change of best contact inside the top tier (`bestContactChanged`): one `switch_contact`
+ *   naming the new contact, why, and the previous one.
+ * - The actions of the tier entered name the best contact (`contact`: id, title, score,
+ *   roles, why), so a sequencer enrolls the right person; leaving actions do not.
  */
 export function decideRouting(input: RoutingInput): RoutingDecision {
   const { change, config } = input;
@@ -142,8 +169,7 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
   const actions: RoutingAction[] = [];
   let cursorAdvance: CursorAdvance | undefined;
   const previous = change.previousTier;
-  if (previous !== null && previous.id === change.tier.id) return { actions, cursorAdvance, warnings };
-
+  const contact = change.bestContact === undefined ? undefined : { ...change.bestContact, roles: [...change.bestContact.roles] };
   const base = (type: RoutingActionType, reason: string, target?: string): ActionBase => ({
     idempotencyKey: actionId(change.idempotencyKey, type, target),
     tierChangedEventId: change.eventId,
@@ -152,6 +178,20 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
     tier: { id: change.tier.id, name: change.tier.name, rank: change.tier.rank },
     reason: clip(reason),
   });
+  const reach = contact === undefined ? "" : `; reach ${contact.contactId}${contact.title ? ` (${contact.title})` : ""}: ${contact.why}`;
+  if (previous !== null && previous.id === change.tier.id) {
+    if (change.bestContactChanged === true && contact !== undefined && change.tier.rank === 1) {
+      const was = change.previousBestContactId === undefined ? "" : ` instead of ${change.previousBestContactId}`;
+      actions.push({
+        ...base("switch_contact", `${change.tier.name}: best contact is now ${contact.contactId}${contact.title ? ` (${contact.title})` : ""}${was}: ${contact.why}`, contact.contactId),
+        type: "switch_contact",
+        contact,
+        ...(change.previousBestContactId === undefined ? {} : { previousContactId: change.previousBestContactId }),
+      });
+    }
+    return { actions, cursorAdvance, warnings };
+  }
+  const entered = (type: RoutingActionType, reason: string, target?: string): ActionBase => ({ ...base(type, `${reason}${reach}`, target), ...(contact === undefined ? {} : { contact }) });
 
   const entering = tierRouting(config, change.scorecard, change.tier.id).actions;
   const leaving: readonly ActionSpec[] = previous === null ? [] : tierRouting(config, change.scorecard, previous.id).actions;
@@ -191,21 +231,21 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
         const reason = front
           ? `${tierName} with an active trigger: front of the queue, ${pick.owner} (${choice.team}) to respond within ${hours} h`
           : `${tierName}: ${pick.owner} (${choice.team}) to respond within ${hours} h`;
-        actions.push({ ...base("route_to_owner", reason), type: "route_to_owner", owner: pick.owner, team: choice.team, slaDueAt: isoUtc(nowMs + hours * HOUR_MS), priority: front ? "front" : "normal" });
+        actions.push({ ...entered("route_to_owner", reason), type: "route_to_owner", owner: pick.owner, team: choice.team, slaDueAt: isoUtc(nowMs + hours * HOUR_MS), priority: front ? "front" : "normal" });
         break;
       }
       case "enroll_in_sequence":
-        actions.push({ ...base("enroll_in_sequence", `${tierName}: automated sequence ${spec.sequenceId}`, spec.sequenceId), type: "enroll_in_sequence", sequenceId: spec.sequenceId });
+        actions.push({ ...entered("enroll_in_sequence", `${tierName}: automated sequence ${spec.sequenceId}`, spec.sequenceId), type: "enroll_in_sequence", sequenceId: spec.sequenceId });
         break;
       case "add_to_nurture":
         actions.push(
           spec.program === undefined
-            ? { ...base("add_to_nurture", `${tierName}: nurture`), type: "add_to_nurture" }
-            : { ...base("add_to_nurture", `${tierName}: nurture (${spec.program})`, spec.program), type: "add_to_nurture", program: spec.program },
+            ? { ...entered("add_to_nurture", `${tierName}: nurture`), type: "add_to_nurture" }
+            : { ...entered("add_to_nurture", `${tierName}: nurture (${spec.program})`, spec.program), type: "add_to_nurture", program: spec.program },
         );
         break;
       case "monitor":
-        actions.push({ ...base("monitor", `${tierName}: monitor only`), type: "monitor" });
+        actions.push({ ...entered("monitor", `${tierName}: monitor only`), type: "monitor" });
         break;
     }
   }

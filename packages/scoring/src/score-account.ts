@@ -1,5 +1,6 @@
 import type { AccountProfile } from "./domain/account-profile.js";
 import type { Signal } from "./domain/signal.js";
+import type { DatedContact } from "./contacts/score-contact.js";
 import { toEpochMs, toIso } from "./domain/time.js";
 import { combine } from "./combine/combine.js";
 import type { Adjustment, CombinedResult } from "./combine/combine.js";
@@ -20,18 +21,21 @@ export interface AccountScore {
   result: CombinedResult;
 }
 
-/** Fit, timing and combination for one scorecard. Signals for other accounts are ignored. */
-export function scoreAccountOnScorecard(profile: AccountProfile, signals: readonly Signal[], card: LoadedScorecard, version: RubricVersion, asOf: string | number): AccountScore {
+/**
+ * Fit, timing and combination for one scorecard. Signals and contacts of other accounts are
+ * ignored; `contacts` undefined means contacts are not known (no committee), `[]` means none.
+ */
+export function scoreAccountOnScorecard(profile: AccountProfile, signals: readonly Signal[], card: LoadedScorecard, version: RubricVersion, asOf: string | number, contacts?: readonly DatedContact[]): AccountScore {
   const asOfMs = typeof asOf === "number" ? asOf : toEpochMs(asOf);
   const own = signals.filter((s) => s.accountKey === profile.accountKey);
-  const fit = scoreFit(profile, card);
+  const fit = scoreFit(profile, card, contacts?.filter((c) => c.accountKey === profile.accountKey));
   const timing = scoreTiming(own, card, asOfMs);
   return { accountKey: profile.accountKey, scorecard: card.id, rubricVersion: version, asOf: toIso(asOfMs), fit, timing, result: combine(fit, timing, card) };
 }
 
 /** One score per scorecard of the rubric, in the rubric's order. */
-export function scoreAccount(profile: AccountProfile, signals: readonly Signal[], rubric: Rubric, asOf: string | number): AccountScore[] {
-  return rubric.scorecards.map((card) => scoreAccountOnScorecard(profile, signals, card, rubric.version, asOf));
+export function scoreAccount(profile: AccountProfile, signals: readonly Signal[], rubric: Rubric, asOf: string | number, contacts?: readonly DatedContact[]): AccountScore[] {
+  return rubric.scorecards.map((card) => scoreAccountOnScorecard(profile, signals, card, rubric.version, asOf, contacts));
 }
 
 /**

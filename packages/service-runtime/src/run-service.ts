@@ -16,8 +16,8 @@ export interface ServiceDefinition<S extends TopicSpec> {
   /** Default port of /healthz, /readyz, /metrics (ICP_OPS_PORT overrides). */
   defaultOpsPort: number;
   inputs(catalog: TopicCatalog): readonly S[];
-  /** The shard name when several inputs are consumed together. */
-  stream?: string;
+  /** The shard name when several inputs are consumed together (a function of the catalog when it is a topic's name). */
+  stream?: string | ((catalog: TopicCatalog) => string);
   /** `readPartition` reads back one partition of a topic to its end (the combiner's published tier changes after lost state). */
   handler(context: { rubric: Rubric; catalog: TopicCatalog; logger: PinoLogger; readPartition: PartitionReader }): StatefulHandler<S>;
   /**
@@ -160,7 +160,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
     store,
     groupId,
     inputs,
-    ...(definition.stream ? { stream: definition.stream } : {}),
+    ...(definition.stream ? { stream: typeof definition.stream === "string" ? definition.stream : definition.stream(catalog) } : {}),
     handler: definition.handler({ rubric, catalog, logger, readPartition: partitionReader({ kafka, codec, logger, groupPrefix: groupId }) }),
     logger,
     clock,

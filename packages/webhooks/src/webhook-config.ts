@@ -26,7 +26,7 @@ import { z } from "zod";
 const Id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected an id (lower-case letters, digits, '.', '-' and '_')").max(64);
 const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected the NAME of an environment variable (upper-case letters, digits, '_'), not the secret itself").max(128);
 
-export const WEBHOOK_ACTION_TYPES = ["route_to_owner", "enroll_in_sequence", "add_to_nurture", "monitor", "unassign_owner", "stop_sequence"] as const;
+export const WEBHOOK_ACTION_TYPES = ["route_to_owner", "enroll_in_sequence", "add_to_nurture", "monitor", "unassign_owner", "stop_sequence", "switch_contact"] as const;
 export type WebhookActionType = (typeof WEBHOOK_ACTION_TYPES)[number];
 
 const WebhookUrl = z

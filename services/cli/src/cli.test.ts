@@ -28,6 +28,62 @@ describe("icp rubric check", () => {
   });
 });
 
+describe("icp score --contacts and icp explain: the buying committee", () => {
+  it("names each account's best contact and committee coverage, and reports the contacts file like the others", async () => {
+    const t = memoryIo();
+    expect(await runCli(["score", ...EXAMPLES, "-c", "examples/contacts.csv", "-r", "rubrics/enterprise.yaml", "-f", "csv"], t.io)).toBe(0);
+    const rows = parse(t.stdout(), { columns: true }) as Record<string, string>[];
+    expect(rows.find((r) => r.domain === "margies-travel.com")).toMatchObject({ best_contact: "mt-1 (VP Sales)", committee: "4/4 roles, 3 contacts" });
+    expect(rows.find((r) => r.domain === "fourth-coffee.com")).toMatchObject({ best_contact: "fc-1 (Head of Growth)", committee: "2/4 roles, 2 contacts" });
+    expect(t.stderr()).toContain("examples/contacts.csv: 11 rows read, 10 contacts imported, 1 rejected");
+    expect(t.stderr()).toContain("gmail.com is a personal mailbox provider");
+  });
+
+  it("contacts raise the organisational layer of an account that has no roles in its columns", async () => {
+    const without = memoryIo();
+    await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "-f", "ndjson"], without.io);
+    const withContacts = memoryIo();
+    await runCli(["score", ...EXAMPLES, "-c", "examples/contacts.csv", "-r", "rubrics/enterprise.yaml", "-f", "ndjson"], withContacts.io);
+    const fitOf = (out: string) => (out.trim().split("\n").map((l) => JSON.parse(l) as { domain: string; fit: number }).find((r) => r.domain === "margies-travel.com")?.fit ?? NaN);
+    expect(fitOf(withContacts.stdout()) - fitOf(without.stdout())).toBeCloseTo((15 / 70) * 100, 1);
+  });
+
+  it("explain shows the committee and each contact's score, rule by rule", async () => {
+    const t = memoryIo();
+    expect(await runCli(["explain", "margies-travel.com", "-a", "examples/accounts.csv", "-c", "examples/contacts.csv", "-r", "rubrics/enterprise.yaml", "--as-of", "2026-11-01"], t.io)).toBe(0);
+    expect(t.stdout()).toContain("Buying committee: 3 contacts, 4/4 roles held");
+    expect(t.stdout()).toContain("best contact: mt-1 (VP Sales), 35 points: economic buyer, user; budget authority +20, engaged with content +15");
+    expect(t.stdout()).toContain("contact mt-2 (RevOps Manager): 25 points, champion, user");
+    expect(t.stdout()).toContain("champion: contact mt-2 (RevOps Manager)");
+  });
+
+  it("refuses a contacts mapping for another kind of file", async () => {
+    const t = memoryIo();
+    expect(await runCli(["score", ...EXAMPLES, "-c", "examples/contacts.csv", "--contacts-mapping", "examples/mappings/hubspot-companies.yaml", "-r", "rubrics/enterprise.yaml"], t.io)).toBe(1);
+    expect(t.stderr()).toContain("this mapping is for accounts, not contacts");
+  });
+});
+
+describe("icp score --waterfall", () => {
+  it("reports the enrichment calls of the rubric's waterfall against enriching everything first", async () => {
+    const t = memoryIo();
+    expect(await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "--waterfall"], t.io)).toBe(0);
+    expect(t.stdout()).toContain("Enrichment waterfall [enterprise]: 17 accounts; floor 13 firmographic points, organisational threshold fit 50");
+    expect(t.stdout()).toMatch(/ {2}waterfall {4} +\d+ +\d+ +\d+\n {2}everything {3} +17 +17 +34/);
+    expect(t.stdout()).toContain("0 of them stopped early by the waterfall");
+  });
+
+  it("as NDJSON, one report per scorecard; a rubric without a waterfall section is refused by name", async () => {
+    const t = memoryIo();
+    await runCli(["score", ...EXAMPLES, "-r", "rubrics/enterprise.yaml", "--waterfall", "-f", "ndjson"], t.io);
+    const report = JSON.parse(t.stdout().trim()) as { accounts: number; totals: { everything: number } };
+    expect(report).toMatchObject({ accounts: 17, totals: { everything: 34 } });
+    const plg = memoryIo();
+    expect(await runCli(["score", ...EXAMPLES, "-r", "rubrics/plg.yaml", "--waterfall"], plg.io)).toBe(1);
+    expect(plg.stderr()).toContain("--waterfall: no scorecard of rubrics/plg.yaml has a waterfall section");
+  });
+});
+
 describe("icp score", () => {
   it("writes a ranked CSV with tier, quadrant and reasons, and reports rejected rows and unknown values by reason", async () => {
     const t = memoryIo();

@@ -1,7 +1,7 @@
-import { formatFromName, parseAccounts, parseMapping, parseSignals } from "@icpstream/imports";
+import { formatFromName, parseAccounts, parseContacts, parseMapping, parseSignals } from "@icpstream/imports";
 import type { Imported, InputFormat, Mapping, MappingKind } from "@icpstream/imports";
 import { parseRubric } from "@icpstream/scoring";
-import type { AccountProfile, Rubric, Signal } from "@icpstream/scoring";
+import type { AccountProfile, Contact, DatedContact, Rubric, Signal } from "@icpstream/scoring";
 import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
 
@@ -41,6 +41,9 @@ export interface InputOptions {
   encoding?: string;
   /** Hours a signal may be dated after the as-of instant before it is rejected as future-dated (default 24). */
   futureToleranceHours?: number;
+  contacts?: string;
+  contactsFormat?: string;
+  contactsMapping?: string;
 }
 
 /** How far after the as-of instant a signal may be dated by default: a day, as the timing service allows after `observedAt`. */
@@ -50,6 +53,13 @@ export interface LoadedInputs {
   accounts: Imported<AccountProfile>;
   signals: Imported<Signal>[];
   signalFiles: string[];
+  /** Read when --contacts is given. */
+  contacts?: Imported<Contact>;
+}
+
+/** A file's contacts as of the run's instant: each record describes the contact at `asOf` (its engagement is aged to it). */
+export function datedContacts(contacts: Imported<Contact> | undefined, asOf: string): DatedContact[] | undefined {
+  return contacts?.items.map((c) => ({ ...c, occurredAt: asOf }));
 }
 
 /** Which mapping reads which signals file: one for all, or one per file in order. */
@@ -77,7 +87,10 @@ export async function loadInputs(io: CliIo, options: InputOptions, asOf?: string
     const mapping = await loadMapping(io, mappingPaths[i], "signals");
     signals.push(parseSignals(await io.readBytes(file), { source: file, format: inputFormat(file, options.signalsFormat), mapping, futureDated, ...common }));
   }
-  return { accounts, signals, signalFiles };
+  const contactsMapping = await loadMapping(io, options.contactsMapping, "contacts");
+  if (options.contactsMapping !== undefined && options.contacts === undefined) throw new CliError("--contacts-mapping: give the contacts file with --contacts");
+  const contacts = options.contacts === undefined ? undefined : parseContacts(await io.readBytes(options.contacts), { source: options.contacts, format: inputFormat(options.contacts, options.contactsFormat), mapping: contactsMapping, ...common });
+  return { accounts, signals, signalFiles, ...(contacts ? { contacts } : {}) };
 }
 
 export function parseAsOf(value: string | undefined, io: CliIo): string {

@@ -1,14 +1,14 @@
 import { escapeFormula } from "@icpstream/imports";
-import { OUTPUT_COLUMNS, QUADRANT_LABELS, outputRow, scoreBatch } from "@icpstream/scoring";
-import type { BatchResult, OutputRow, Rubric } from "@icpstream/scoring";
+import { OUTPUT_COLUMNS, QUADRANT_LABELS, formatWaterfallReport, outputRow, scoreBatch, waterfallReport } from "@icpstream/scoring";
+import type { BatchResult, LoadedScorecard, OutputRow, Rubric, WaterfallReport, WaterfallRules } from "@icpstream/scoring";
 import Table from "cli-table3";
 import { stringify } from "csv-stringify/sync";
 import { CliError } from "./io.js";
 import type { CliIo } from "./io.js";
 import { checkMaxRejected, enforceLimits, importSummary, writeIssueFiles } from "./import-report.js";
 import type { ImportedFile, ReportOptions } from "./import-report.js";
-import { loadInputs, loadRubric, parseAsOf } from "./load.js";
-import type { InputOptions } from "./load.js";
+import { datedContacts, loadInputs, loadRubric, parseAsOf } from "./load.js";
+import type { InputOptions, LoadedInputs } from "./load.js";
 
 /**
  * `icp score` as a function: read → parse → score → rank → write. The bench calls this
@@ -28,6 +28,8 @@ export interface ScoreOptions extends InputOptions, ReportOptions {
   quiet?: boolean;
   /** Escape CSV cells a spreadsheet would run as formulas (default true; --no-formula-escape turns it off). */
   formulaEscape?: boolean;
+  /** Report the enrichment waterfall instead of the ranked list. */
+  waterfall?: boolean;
 }
 
 export interface ScoreRun {
@@ -53,6 +55,8 @@ function summarize(io: CliIo, files: readonly ImportedFile[], batches: BatchResu
   const lines = importSummary(files, options);
   const orphans = batches[0]?.signalsWithoutProfile ?? 0;
   if (orphans > 0) lines.push(`${orphans} signals name an account that is not in the accounts file; they were not scored`);
+  const contactOrphans = batches[0]?.contactsWithoutProfile ?? 0;
+  if (contactOrphans > 0) lines.push(`${contactOrphans} contacts name an account that is not in the accounts file; they were not used`);
   for (const batch of batches) {
     for (const ranking of batch.rankings) {
       const dist = ranking.distribution.map((d) => `${d.name} ${d.count} (${(d.share * 100).toFixed(1)}%)`).join(", ");
@@ -79,7 +83,9 @@ export async function runScore(io: CliIo, options: ScoreOptions): Promise<ScoreR
   const names = new Map(inputs.accounts.items.map((a) => [a.accountKey, a.name]));
   const signals = inputs.signals.flatMap((s) => s.items);
 
-  const batches = rubrics.map((rubric) => scoreBatch({ profiles: inputs.accounts.items, signals, rubric, asOf, ...(options.scorecard ? { scorecards: options.scorecard } : {}) }));
+  if (options.waterfall) return runWaterfall(io, options, rubrics, inputs, format);
+  const contacts = datedContacts(inputs.contacts, asOf);
+  const batches = rubrics.map((rubric) => scoreBatch({ profiles: inputs.accounts.items, signals, rubric, asOf, ...(options.scorecard ? { scorecards: options.scorecard } : {}), ...(contacts ? { contacts } : {}) }));
   const limit = format === "table" ? (options.limit ?? 50) : (options.limit ?? Infinity);
   const total = batches.reduce((n, b) => n + b.rankings.reduce((m, r) => m + r.ranked.length, 0), 0);
   const rows = batches.flatMap((b) => b.rankings.flatMap((r) => r.ranked.slice(0, limit).map((s, i) => outputRow(s, i + 1, names.get(s.accountKey), options.reasons ?? 3))));
@@ -87,9 +93,32 @@ export async function runScore(io: CliIo, options: ScoreOptions): Promise<ScoreR
   if (options.output) await io.writeText(options.output, text);
   else io.stdout(text);
 
-  const files: ImportedFile[] = [inputs.accounts, ...inputs.signals].map((f, i) => ({ source: f.source, rows: f.rows, imported: f.items.length, rejects: f.rejects, warnings: f.warnings, noun: i === 0 ? "accounts" : "signals" }));
+  const files: ImportedFile[] = [
+    ...[inputs.accounts, ...inputs.signals].map((f, i) => ({ source: f.source, rows: f.rows, imported: f.items.length, rejects: f.rejects, warnings: f.warnings, noun: i === 0 ? "accounts" : "signals" })),
+    ...(inputs.contacts ? [{ source: inputs.contacts.source, rows: inputs.contacts.rows, imported: inputs.contacts.items.length, rejects: inputs.contacts.rejects, warnings: inputs.contacts.warnings, noun: "contacts" }] : []),
+  ];
   await writeIssueFiles(io, files, options);
   if (!options.quiet) summarize(io, files, batches, rows.length, total, options);
   enforceLimits(files, options);
   return { batches, rejectedRows: files.reduce((n, f) => n + f.rejects.length, 0), scoredRows: total };
+}
+
+/**
+ * `icp score --waterfall`: per scorecard with a `waterfall` section, the enrichment calls its
+ * waterfall makes for the accounts read against enriching everything first (see
+ * `waterfallReport`). Text by default, one JSON object per scorecard with `-f ndjson`.
+ */
+async function runWaterfall(io: CliIo, options: ScoreOptions, rubrics: readonly Rubric[], inputs: LoadedInputs, format: OutputFormat): Promise<ScoreRun> {
+  const cards = rubrics.flatMap((r) => r.scorecards).filter((c) => !options.scorecard || options.scorecard.includes(c.id));
+  const withWaterfall = cards.filter((c): c is LoadedScorecard & { waterfall: WaterfallRules } => c.waterfall !== undefined);
+  if (withWaterfall.length === 0) throw new CliError(`--waterfall: no scorecard of ${options.rubric.join(", ")} has a waterfall section (waterfall: { firmographicFloor, organisationalThreshold })`);
+  const reports: WaterfallReport[] = withWaterfall.map((card) => waterfallReport(inputs.accounts.items, card));
+  const text = format === "ndjson" ? reports.map((r) => JSON.stringify(r)).join("\n") + "\n" : `${reports.map((r) => formatWaterfallReport(r).join("\n")).join("\n\n")}\n`;
+  if (options.output) await io.writeText(options.output, text);
+  else io.stdout(text);
+  const files: ImportedFile[] = [{ source: inputs.accounts.source, rows: inputs.accounts.rows, imported: inputs.accounts.items.length, rejects: inputs.accounts.rejects, warnings: inputs.accounts.warnings, noun: "accounts" }];
+  await writeIssueFiles(io, files, options);
+  if (!options.quiet) io.stderr(`${importSummary(files, options).join("\n")}\n`);
+  enforceLimits(files, options);
+  return { batches: [], rejectedRows: inputs.accounts.rejects.length, scoredRows: inputs.accounts.items.length };
 }

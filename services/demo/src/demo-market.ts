@@ -1,4 +1,4 @@
-import type { AccountProfileEventV1, SignalEventV1 } from "@icpstream/contracts";
+import type { AccountProfileEventV1, ContactEventV1, SignalEventV1 } from "@icpstream/contracts";
 import { generateMarket } from "@icpstream/ingest";
 import type { InputTopicId } from "@icpstream/ingest";
 
@@ -31,6 +31,8 @@ export interface TimedSignal {
 
 export interface DemoMarket {
   profiles: AccountProfileEventV1[];
+  /** The people inside the accounts, dated in the backfill window: sent with the profiles. */
+  contacts: ContactEventV1[];
   backfill: TimedSignal[];
   /** In time order. */
   live: TimedSignal[];
@@ -52,10 +54,10 @@ export function demoMarket(options: DemoMarketOptions): DemoMarket {
   const iso = (ms: number) => new Date(ms).toISOString();
   const past = generateMarket({ seed: options.seed, accounts: options.accounts, start: iso(options.clockStartMs - options.backfillDays * DAY_MS), days: options.backfillDays });
   const backfill = signalsOf(past.signals, (e) => e);
-  if (options.liveDays <= 0) return { profiles: past.profiles, backfill, live: [] };
+  if (options.liveDays <= 0) return { profiles: past.profiles, contacts: past.contacts, backfill, live: [] };
   const future = generateMarket({ seed: options.seed + 1, accounts: options.accounts, start: iso(options.clockStartMs), days: options.liveDays, profiles: past.profiles });
   const live = signalsOf(future.signals, (e) => ({ ...e, eventId: `live-${e.eventId}` }));
-  return { profiles: past.profiles, backfill, live };
+  return { profiles: past.profiles, contacts: past.contacts, backfill, live };
 }
 
 /** The live signals due at `nowMs`, from `from` on: [due, next index]. */

@@ -83,8 +83,9 @@ let clockTimer: NodeJS.Timeout | undefined;
 try {
   writeClock();
   for (let i = 0; i < market.profiles.length && !stop.signal.aborted; i += 500) await sender.send("firmographic", market.profiles.slice(i, i + 500));
+  for (let i = 0; i < market.contacts.length && !stop.signal.aborted; i += 500) await sender.send("contacts", market.contacts.slice(i, i + 500));
   await sendSignals(market.backfill);
-  out(`[demo] sent ${market.profiles.length} profiles and ${market.backfill.length} signals from the ${env.ICP_DEMO_BACKFILL_DAYS} days before day 0; ${market.live.length} live signals follow over ${env.ICP_DEMO_LIVE_DAYS} days`);
+  out(`[demo] sent ${market.profiles.length} profiles, ${market.contacts.length} contacts and ${market.backfill.length} signals from the ${env.ICP_DEMO_BACKFILL_DAYS} days before day 0; ${market.live.length} live signals follow over ${env.ICP_DEMO_LIVE_DAYS} days`);
   // The clock stays at day 0 until every account is placed and the tier changes settle.
   const expected = market.profiles.length * rubric.scorecards.length;
   const holdUntil = Date.now() + env.ICP_DEMO_HOLD_SECONDS * 1000;

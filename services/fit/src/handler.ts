@@ -1,17 +1,24 @@
 import type { TopicCatalog } from "@icpstream/contracts";
 import { output, type StatefulHandler } from "@icpstream/kafka-kit";
-import { applyProfile, decodeFitState, encodeState } from "@icpstream/pipeline";
+import { applyContact, applyProfile, decodeFitState, encodeState, type FitTransition } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
 
 /** Account state field holding the fit state (JSON). */
 export const FIT_STATE_FIELD = "fit";
 
-/** Profile in → fit state updated, fit_scored out for every scorecard whose fit changed. */
-export function fitHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandler<TopicCatalog["firmographic"]> {
+export type FitInput = TopicCatalog["firmographic"] | TopicCatalog["contacts"];
+
+/**
+ * Profile or contact record in → fit state updated, fit_scored out for every scorecard whose
+ * fit changed. Profiles and contacts are co-partitioned by account and share one shard, so
+ * the member that holds an account's profile holds its contacts. A record past the
+ * contacts limit is dead-lettered with TOO_MANY_CONTACTS (thrown by the pipeline).
+ */
+export function fitHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandler<FitInput> {
   return {
     onEvent: (event, state) => {
       const current = state[FIT_STATE_FIELD] ? decodeFitState(state[FIT_STATE_FIELD]) : undefined;
-      const transition = applyProfile(current, event, rubric);
+      const transition: FitTransition = event.type === "contact" ? applyContact(current, event, rubric) : applyProfile(current, event, rubric);
       if (transition.ignored) return {};
       return {
         state: { set: { [FIT_STATE_FIELD]: encodeState(transition.state) } },

@@ -27,6 +27,20 @@ describe("file ingest", () => {
     }
   });
 
+  it("turns a contacts CSV into contact events on the contacts topic, the same export twice into the same ids, a gmail-only row into a reject", async () => {
+    const { sent, send } = recorder();
+    const result = await ingestFile({ text: read("contacts.csv"), fileName: "contacts.csv", format: "csv", type: "contacts", observedAt: "2026-10-20T00:00:00Z", send });
+    expect(result.sent).toBe(10);
+    expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([[12, "personal_email_domain"]]);
+    for (const batch of sent) {
+      expect(batch.topic).toBe("contacts");
+      for (const event of batch.events) expect(TOPICS.contacts.schema.safeParse(event).success).toBe(true);
+    }
+    const again = recorder();
+    await ingestFile({ text: read("contacts.csv"), fileName: "contacts.csv", format: "csv", type: "contacts", observedAt: "2026-10-21T00:00:00Z", send: again.send });
+    expect(again.sent[0]?.events.map((e) => (e as { eventId: string }).eventId)).toEqual(sent[0]?.events.map((e) => (e as { eventId: string }).eventId));
+  });
+
   it("reads an Apollo export through its mapping file", async () => {
     const { sent, send } = recorder();
     const mapping = parseMapping(read("mappings/apollo-accounts.yaml"), "apollo-accounts.yaml");

@@ -1,7 +1,7 @@
-import { parseAccounts, parseSignals } from "@icpstream/imports";
+import { parseAccounts, parseContacts, parseSignals } from "@icpstream/imports";
 import type { ImportIssue, ImportOptions, InputFormat, Mapping } from "@icpstream/imports";
 import type { InputTopicId, SignalTopicId } from "./to-events.js";
-import { SIGNAL_TOPIC, profileEvent, signalEvent } from "./to-events.js";
+import { SIGNAL_TOPIC, contactEvent, profileEvent, signalEvent } from "./to-events.js";
 
 /**
  * File ingest: an export (CSV or NDJSON, optionally through a mapping file for Apollo,
@@ -12,8 +12,8 @@ import { SIGNAL_TOPIC, profileEvent, signalEvent } from "./to-events.js";
  * than a Kafka message, a signal of another type than `--type`) is rejected with its line
  * and reason before anything is sent; the others go on.
  */
-export type IngestType = "accounts" | "signals" | SignalTopicId;
-export const INGEST_TYPES: readonly IngestType[] = ["accounts", "signals", "hiring", "funding", "intent"];
+export type IngestType = "accounts" | "contacts" | "signals" | SignalTopicId;
+export const INGEST_TYPES: readonly IngestType[] = ["accounts", "contacts", "signals", "hiring", "funding", "intent"];
 
 export type SendEvents = (topic: InputTopicId, events: unknown[]) => Promise<void>;
 
@@ -59,7 +59,7 @@ export async function ingestFile(options: IngestFileOptions): Promise<IngestResu
   // refusing it here names the file and line instead.
   const futureDated = { referenceMs: Date.parse(observedAt), toleranceMs: (options.futureToleranceHours ?? 24) * 3_600_000, reference: "the time it was read" };
   const parseOptions: ImportOptions = { source: options.fileName, format: options.format, mapping: options.mapping, delimiter: options.delimiter, decimalComma: options.decimalComma, encoding: options.encoding, futureDated };
-  const parsed = type === "accounts" ? parseAccounts(options.text, parseOptions) : parseSignals(options.text, parseOptions);
+  const parsed = type === "accounts" ? parseAccounts(options.text, parseOptions) : type === "contacts" ? parseContacts(options.text, parseOptions) : parseSignals(options.text, parseOptions);
   const rejected = [...parsed.rejects];
   const items: { topic: InputTopicId; event: unknown }[] = [];
   for (const [i, item] of parsed.items.entries()) {
@@ -69,6 +69,9 @@ export async function ingestFile(options: IngestFileOptions): Promise<IngestResu
     if (type === "accounts") {
       topic = "firmographic";
       event = profileEvent(item as Parameters<typeof profileEvent>[0], { observedAt, source });
+    } else if (type === "contacts") {
+      topic = "contacts";
+      event = contactEvent(item as Parameters<typeof contactEvent>[0], { observedAt, source });
     } else {
       const signal = item as Parameters<typeof signalEvent>[0];
       topic = SIGNAL_TOPIC[signal.type];

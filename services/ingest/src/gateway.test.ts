@@ -170,13 +170,33 @@ describe("the ingest gateway: a replayed event is the same event", () => {
       state = transition.state;
     }
     expect(ignored).toEqual([undefined, undefined, "stale"]);
-    expect(state?.profile.eventId).toBe(profiles[1]?.eventId);
+    expect(state?.profile?.eventId).toBe(profiles[1]?.eventId);
   });
 
   it("a profile sent with an API key and no occurredAt is stamped with its receive time", async () => {
     const { post, sent } = gateway();
     await post("/v1/profiles", JSON.stringify({ domain: "initech.com", name: "Initech", firmographics: { employeeCount: 250 } }), apiKey);
     expect(sent[0]).toMatchObject({ topic: "firmographic", events: [{ type: "account_profile", accountKey: "initech.com", source: "gateway", occurredAt: "2026-10-20T10:00:00.000Z" }] });
+  });
+});
+
+describe("the ingest gateway: contacts", () => {
+  it("a contact is stored on the contacts topic, keyed by its company's domain, stamped like a profile", async () => {
+    const { post, sent } = gateway();
+    const response = await post("/v1/contacts", JSON.stringify({ domain: "https://www.Initech.com", contactId: "hs-7", title: "VP Sales", budgetAuthority: true }), apiKey);
+    expect(response.statusCode).toBe(202);
+    expect(sent[0]).toMatchObject({ topic: "contacts", events: [{ type: "contact", accountKey: "initech.com", contactId: "hs-7", status: "active", engagements: [], occurredAt: "2026-10-20T10:00:00.000Z" }] });
+  });
+
+  it("refuses a contact known only by a personal mailbox domain, and one without an id, with the field and reason", async () => {
+    const { post, sent } = gateway();
+    const gmail = await post("/v1/contacts", JSON.stringify({ domain: "jane@gmail.com", contactId: "x" }), apiKey);
+    expect(gmail.statusCode).toBe(422);
+    expect(gmail.json()).toMatchObject({ problems: [{ field: "accountKey", reason: "personal_email_domain" }] });
+    const noId = await post("/v1/contacts", JSON.stringify({ domain: "initech.com", title: "CFO" }), apiKey);
+    expect(noId.statusCode).toBe(422);
+    expect(noId.json()).toMatchObject({ error: "INVALID_EVENT", problems: [{ field: "contactId" }] });
+    expect(sent).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { TOPICS } from "@icpstream/contracts";
 import { classifyError } from "@icpstream/kafka-kit";
 import type { EncodedRecord } from "@icpstream/kafka-kit";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifyWebhook } from "@icpstream/routing";
-import { accountKeyFromValue, identifierProblem, signalTypeFromValue } from "@icpstream/imports";
+import { PERSONAL_MAIL_DOMAINS, accountKeyFromValue, identifierProblem, signalTypeFromValue } from "@icpstream/imports";
 import { derivedEventId, formatPath } from "@icpstream/scoring";
 import { exceedsJsonDepth } from "./json-depth.js";
 import type { EventSink } from "./kafka-sender.js";
@@ -26,7 +26,7 @@ import type { InputTopicId } from "./to-events.js";
  *   300 s either way), so a captured request cannot be replayed later. Secrets come from
  *   the environment only. The old `x-icp-signature: sha256=<HMAC of the body>` is refused
  *   with 401 UNTIMED_SIGNATURE: with no time in what is signed, it is valid forever.
- * - `POST /v1/signals`, `/v1/profiles`, `/v1/outcomes` take one event; `…/batch` takes
+ * - `POST /v1/signals`, `/v1/profiles`, `/v1/contacts`, `/v1/outcomes` take one event; `…/batch` takes
  *   `{ "events": [...] }`, all or nothing: every event is validated and encoded before any
  *   is sent, and one that can never be stored refuses the batch, each problem named by
  *   index and field.
@@ -90,7 +90,7 @@ const RETRY_AFTER_UNAVAILABLE_S = 5;
 /** The pre-timestamp signature header, refused with a reason. */
 const LEGACY_SIGNATURE_HEADER = "x-icp-signature";
 
-type Family = "signals" | "profiles" | "outcomes";
+type Family = "signals" | "profiles" | "contacts" | "outcomes";
 interface Problem {
   index?: number;
   field: string;
@@ -155,6 +155,7 @@ export function verifySignature(header: string, body: Buffer, options: Pick<Gate
 
 function topicFor(family: Family, record: Record<string, unknown>): InputTopicId {
   if (family === "profiles") return "firmographic";
+  if (family === "contacts") return "contacts";
   if (family === "outcomes") return "outcome";
   // Vendor wording is read as files read it: "Pricing Page Visit" is pricing_page_visit.
   const type = signalTypeFromValue(record.type);
@@ -187,14 +188,19 @@ export function toEvent(family: Family, input: unknown, options: Pick<GatewayOpt
   const key = accountKeyFromValue(domain);
   if (!key.ok) throw new RequestError(422, "INVALID_ACCOUNT_KEY", `accountKey: ${key.message}`, [{ field: "accountKey", message: key.message, reason: key.reason }]);
   record.accountKey = key.value;
+  if (family === "contacts" && PERSONAL_MAIL_DOMAINS.has(key.value)) {
+    const message = `${key.value} is a personal mailbox provider, not the contact's company; send the company's domain`;
+    throw new RequestError(422, "INVALID_ACCOUNT_KEY", `accountKey: ${message}`, [{ field: "accountKey", message, reason: "personal_email_domain" }]);
+  }
   const badId = identifierProblem(record);
   if (badId) throw new RequestError(422, "INVALID_EVENT", `${badId.field}: ${badId.message}`, [{ field: badId.field, message: badId.message, reason: "invalid_field" }]);
   if (family === "profiles") record.type = "account_profile";
+  if (family === "contacts") record.type = "contact";
   // The sender's observedAt is replaced below, so it is no part of what they sent.
   delete record.observedAt;
   record.eventId ??= derivedEventId(record);
   record.source ??= options.defaultSource;
-  if (family === "profiles") record.occurredAt ??= (receipt.signedAt ?? receipt.receivedAt).toISOString();
+  if (family === "profiles" || family === "contacts") record.occurredAt ??= (receipt.signedAt ?? receipt.receivedAt).toISOString();
   record.observedAt = receipt.receivedAt.toISOString();
   record.schemaVersion ??= 1;
   const result = TOPICS[topic].schema.safeParse(record);
@@ -369,7 +375,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     return reply.status(202).send({ accepted: eventIds.length, eventIds });
   };
 
-  for (const family of ["signals", "profiles", "outcomes"] as const) {
+  for (const family of ["signals", "profiles", "contacts", "outcomes"] as const) {
     app.post(`/v1/${family}`, handle(family, false));
     app.post(`/v1/${family}/batch`, handle(family, true));
   }

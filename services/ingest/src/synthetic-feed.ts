@@ -1,4 +1,4 @@
-import type { AccountProfileEventV1, SignalEventV1 } from "@icpstream/contracts";
+import type { AccountProfileEventV1, ContactEventV1, SignalEventV1 } from "@icpstream/contracts";
 import type { InputTopicId } from "./to-events.js";
 import { SIGNAL_TOPIC } from "./to-events.js";
 
@@ -35,6 +35,12 @@ export interface Market {
   profiles: AccountProfileEventV1[];
   /** In occurrence order. */
   signals: MarketRecord[];
+  /**
+   * The people inside the accounts, in occurrence order: a few per account (more at a core
+   * account), some updated later in the window, some leaving. Drawn from a random stream of
+   * their own, so adding them changed neither the profiles nor the signals of a seed.
+   */
+  contacts: ContactEventV1[];
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -266,5 +272,62 @@ export function generateMarket(options: MarketOptions): Market {
     apply(raw);
     signals.splice(position, 0, { ok: false, topic: model.topic, raw, defect });
   }
-  return { profiles, signals };
+  // A later window of the same market (given profiles) brings signals only: its people are the first window's.
+  return { profiles, signals, contacts: options.profiles ? [] : generateContacts(profiles, options, startMs, windowMs) };
+}
+
+/** Titles of the people the seller meets, with what a CRM knows of them. */
+const CONTACT_PEOPLE: { title: string; budgetAuthority?: boolean; technicalBackground?: boolean }[] = [
+  { title: "VP Sales", budgetAuthority: true },
+  { title: "Chief Revenue Officer", budgetAuthority: true },
+  { title: "CFO", budgetAuthority: true },
+  { title: "Head of RevOps" },
+  { title: "RevOps Manager" },
+  { title: "Demand Gen Lead" },
+  { title: "Head of Growth" },
+  { title: "Sales Operations Manager" },
+  { title: "Staff Software Engineer", technicalBackground: true },
+  { title: "Director of IT", technicalBackground: true },
+  { title: "Account Executive" },
+  { title: "SDR" },
+  { title: "Marketing Manager" },
+];
+const ENGAGEMENT_KINDS = ["content_download", "webinar_attended", "email_reply", "meeting", "website_visit"] as const;
+
+function generateContacts(profiles: readonly AccountProfileEventV1[], options: MarketOptions, startMs: number, windowMs: number): ContactEventV1[] {
+  const random = seededRandom((options.seed * 2_654_435_761 + 97) >>> 0);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const contacts: ContactEventV1[] = [];
+  let counter = 0;
+  for (const profile of profiles) {
+    const active = activityOf(profile);
+    const people = Math.floor(random() * (active > 2 ? 5 : 3));
+    for (let p = 0; p < people; p++) {
+      const person = pick(random, CONTACT_PEOPLE);
+      const contactId = `crm-${options.seed}-${profile.accountKey}-${p}`;
+      const records = random() < 0.3 ? 2 : 1;
+      let at = startMs - Math.floor(random() * 20) * 86_400_000;
+      for (let r = 0; r < records; r++) {
+        const engaged = random() < 0.15 * active;
+        contacts.push({
+          type: "contact",
+          eventId: `syn-contact-${options.seed}-${(counter++).toString(36)}`,
+          accountKey: profile.accountKey,
+          occurredAt: iso(at),
+          observedAt: iso(at + 60_000),
+          source: "synthetic-crm",
+          schemaVersion: 1,
+          contactId,
+          title: person.title,
+          ...(person.budgetAuthority ? { budgetAuthority: true } : {}),
+          ...(person.technicalBackground ? { technicalBackground: true } : {}),
+          ...(random() < 0.08 ? { referredByCustomer: true } : {}),
+          engagements: engaged ? [{ kind: pick(random, ENGAGEMENT_KINDS), occurredAt: iso(at - Math.floor(random() * 80) * 86_400_000) }] : [],
+          status: r > 0 && random() < 0.25 ? "left" : "active",
+        });
+        at += Math.floor(random() * Math.max(1, windowMs / 86_400_000)) * 86_400_000;
+      }
+    }
+  }
+  return contacts.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.eventId.localeCompare(b.eventId));
 }

@@ -1,7 +1,7 @@
 import { TOPICS, eventTypesOf } from "@icpstream/contracts";
-import type { AccountProfileEventV1, INPUT_TOPIC_IDS, SignalEventV1 } from "@icpstream/contracts";
+import type { AccountProfileEventV1, ContactEventV1, INPUT_TOPIC_IDS, SignalEventV1 } from "@icpstream/contracts";
 import { SIGNAL_TYPES, derivedEventId } from "@icpstream/scoring";
-import type { AccountProfile, Signal, SignalType } from "@icpstream/scoring";
+import type { AccountProfile, Contact, Signal, SignalType } from "@icpstream/scoring";
 
 /**
  * Domain objects (what scoring's row parsers produce) → events on the wire: the envelope's
@@ -41,6 +41,23 @@ export function profileEvent(profile: AccountProfile, seen: Observation & { occu
     ...profile,
     type: "account_profile",
     eventId: derivedEventId({ profile, source: seen.source }),
+    occurredAt: seen.occurredAt ?? seen.observedAt,
+    observedAt: seen.observedAt,
+    source: seen.source,
+    schemaVersion: 1,
+  };
+}
+
+/**
+ * A contact record as an event, like a profile: the id is derived from the content and
+ * source (the same export ingested twice is one set of events), `occurredAt` is when the
+ * source's data was read (the instant the record describes: its engagement is aged to it).
+ */
+export function contactEvent(contact: Contact, seen: Observation & { occurredAt?: string }): ContactEventV1 {
+  return {
+    ...contact,
+    type: "contact",
+    eventId: derivedEventId({ contact, source: seen.source }),
     occurredAt: seen.occurredAt ?? seen.observedAt,
     observedAt: seen.observedAt,
     source: seen.source,

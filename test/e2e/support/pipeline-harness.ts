@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KafkaMessage } from "kafkajs";
 import { catalogTopics, deadLetterTopics, topicCatalog } from "@icpstream/contracts";
-import type { AccountProfileEventV1, EventOf, OutcomeEventV1, SignalEventV1, TopicCatalog, TopicSpec } from "@icpstream/contracts";
+import type { AccountProfileEventV1, ContactEventV1, EventOf, OutcomeEventV1, SignalEventV1, TopicCatalog, TopicSpec } from "@icpstream/contracts";
 import { confluentRegistry, ensureTopics, RegistryCodec } from "@icpstream/kafka-kit";
 import { decodeCombinerState, decodeTimingState } from "@icpstream/pipeline";
 import type { CombinerState } from "@icpstream/pipeline";
@@ -15,7 +15,7 @@ import { connectSender, generateMarket } from "@icpstream/ingest";
 import type { InputTopicId, KafkaSender } from "@icpstream/ingest";
 import { uniqueName, waitFor } from "@icpstream/testkit";
 import type { StackFixture } from "@icpstream/testkit";
-import { PROFILING, REPO_ROOT, ServiceProcess, type ExtraServiceName, type ServiceName } from "./service-process.js";
+import { PROFILING, REPO_ROOT, ServiceProcess, type ExtraServiceName, type ProcessName, type ServiceName } from "./service-process.js";
 
 export const RUBRIC_PATH = join(REPO_ROOT, "rubrics/enterprise.yaml");
 export const DAY_MS = 86_400_000;
@@ -23,6 +23,8 @@ export const DAY_MS = 86_400_000;
 /** The input events of a seeded synthetic market, ready to send: what the oracle recomputes from. */
 export interface Feed {
   profiles: AccountProfileEventV1[];
+  /** Contact records (the fit service's second input). */
+  contacts: ContactEventV1[];
   signals: { topic: InputTopicId; event: SignalEventV1 }[];
   /** The newest `occurredAt` of any event (epoch ms): the clock must be after it. */
   lastEventAt: number;
@@ -33,13 +35,13 @@ export interface Feed {
 export function marketFeed(options: { seed: number; accounts: number; start: string; days: number }): Feed {
   const market = generateMarket(options);
   const signals = market.signals.flatMap((r) => (r.ok ? [{ topic: r.topic, event: r.event as SignalEventV1 }] : []));
-  const lastEventAt = Math.max(...market.profiles.map((p) => Date.parse(p.occurredAt)), ...signals.map((s) => Date.parse(s.event.occurredAt)));
-  return { profiles: market.profiles, signals, lastEventAt, size: market.profiles.length + signals.length };
+  const lastEventAt = Math.max(...market.profiles.map((p) => Date.parse(p.occurredAt)), ...market.contacts.map((c) => Date.parse(c.occurredAt)), ...signals.map((s) => Date.parse(s.event.occurredAt)));
+  return { profiles: market.profiles, contacts: market.contacts, signals, lastEventAt, size: market.profiles.length + market.contacts.length + signals.length };
 }
 
 /** What a service consumes and the shard stream its state lives under (see the services' main.ts). */
 const SERVICE_INPUTS: Record<ServiceName, { inputs: (c: TopicCatalog) => TopicSpec[]; stream: (c: TopicCatalog) => string }> = {
-  fit: { inputs: (c) => [c.firmographic], stream: (c) => c.firmographic.topic },
+  fit: { inputs: (c) => [c.firmographic, c.contacts], stream: (c) => c.firmographic.topic },
   timing: { inputs: (c) => [c.hiring, c.funding, c.intent], stream: () => "signals" },
   combiner: { inputs: (c) => [c.fitScored, c.timingScored], stream: () => "scores" },
 };
@@ -75,6 +77,7 @@ export class Pipeline {
   private clockMs = NaN;
   private readonly env: Record<string, string>;
   private readonly extras: ServiceProcess[] = [];
+  private router: ServiceProcess | undefined;
 
   private constructor(
     private readonly stack: StackFixture,
@@ -157,6 +160,31 @@ export class Pipeline {
     for (let i = 0; i < events.length; i += 500) await sender.send("outcome", events.slice(i, i + 500));
   }
 
+  /**
+   * Another process on this pipeline's topics and namespaces (the enrichment service, the
+   * sample enrichment worker…), started now and killed at cleanup; `env` adds its own settings.
+   */
+  startProcess(name: ProcessName, options: { logName?: string; entry?: string; env?: Record<string, string> } = {}): ServiceProcess {
+    const process = new ServiceProcess(name, { ...this.env, ...options.env }, this.dir, options.logName ?? name, options.entry);
+    this.stack.onCleanup(() => process.kill());
+    process.start();
+    return process;
+  }
+
+  /**
+   * The router on this pipeline's topics (shipped routing rules, no webhooks), started on the
+   * first call; killed with the services at cleanup. Its actions land on the routing-actions topic.
+   */
+  startRouter(): ServiceProcess {
+    if (!this.router) {
+      const router = new ServiceProcess("router", this.env, this.dir);
+      this.router = router;
+      this.stack.onCleanup(() => router.kill());
+      router.start();
+    }
+    return this.router;
+  }
+
   startAll(): void {
     for (const name of SERVICES) this.services[name].start();
   }
@@ -172,7 +200,7 @@ export class Pipeline {
   }
 
   /** Sends events through the ingest producer (registry-encoded, keyed by account, acknowledged by all replicas). */
-  async send(feed: { profiles?: readonly AccountProfileEventV1[]; signals?: readonly { topic: InputTopicId; event: SignalEventV1 }[] }): Promise<void> {
+  async send(feed: { profiles?: readonly AccountProfileEventV1[]; contacts?: readonly ContactEventV1[]; signals?: readonly { topic: InputTopicId; event: SignalEventV1 }[] }): Promise<void> {
     this.sender ??= await connectSender({
       brokers: this.stack.settings.KAFKA_BROKERS.split(","),
       registryUrl: this.stack.settings.SCHEMA_REGISTRY_URL,
@@ -183,6 +211,8 @@ export class Pipeline {
     const sender = this.sender;
     const profiles = feed.profiles ?? [];
     for (let i = 0; i < profiles.length; i += 500) await sender.send("firmographic", profiles.slice(i, i + 500));
+    const contacts = feed.contacts ?? [];
+    for (let i = 0; i < contacts.length; i += 500) await sender.send("contacts", contacts.slice(i, i + 500));
     const byTopic = new Map<InputTopicId, SignalEventV1[]>();
     for (const { topic, event } of feed.signals ?? []) byTopic.set(topic, [...(byTopic.get(topic) ?? []), event]);
     for (const [topic, events] of byTopic) for (let i = 0; i < events.length; i += 500) await sender.send(topic, events.slice(i, i + 500));

@@ -14,6 +14,8 @@ const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
 export type ServiceName = "fit" | "timing" | "combiner";
 /** Services a test starts beside the scoring pipeline (see `Pipeline.extraService`). */
 export type ExtraServiceName = "outcomes" | "console";
+/** Any service a test may run as a process: the scoring services and the router. */
+export type ProcessName = ServiceName | "router" | "enrichment";
 
 /**
  * Opt-in CPU profiling: with ICP_CPU_PROF_DIR set, every service runs under `node --cpu-prof`
@@ -53,17 +55,19 @@ export class ServiceProcess {
   private unexpectedExit: string | undefined;
 
   constructor(
-    readonly name: ServiceName | ExtraServiceName,
+    readonly name: ProcessName | ExtraServiceName,
     private readonly env: Record<string, string>,
     logDir: string,
     private readonly logName: string = name,
+    /** The entry point, from the repository root (default `services/<name>/src/main.ts`). */
+    private readonly entry: string = join("services", name, "src", "main.ts"),
   ) {
     this.logFile = join(logDir, `${this.logName}.log`);
   }
 
   /** A second member of the same service (same environment, so the same consumer group), logging to `<logName>.log`. */
   twin(logName: string): ServiceProcess {
-    return new ServiceProcess(this.name, this.env, dirname(this.logFile), logName);
+    return new ServiceProcess(this.name, this.env, dirname(this.logFile), logName, this.entry);
   }
 
   get running(): boolean {
@@ -75,7 +79,7 @@ export class ServiceProcess {
     this.incarnation++;
     appendFileSync(this.logFile, `----- ${this.name} #${this.incarnation} started ${new Date().toISOString()} -----\n`);
     const log = createWriteStream(this.logFile, { flags: "a" });
-    const child = spawn(process.execPath, [...profilingFlags(this.logName, this.incarnation), "--import", TSX_LOADER, join("services", this.name, "src", "main.ts")], {
+    const child = spawn(process.execPath, [...profilingFlags(this.logName, this.incarnation), "--import", TSX_LOADER, this.entry], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? "", ...this.env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -23,7 +23,7 @@ export function faultFeed(seed: number, accounts = 600): Feed {
 
 /** The topics each service consumes and the shard stream its offsets live under (as the services' main.ts say). */
 export function inputsOf(catalog: TopicCatalog, service: ServiceName): { specs: TopicSpec[]; stream: string } {
-  if (service === "fit") return { specs: [catalog.firmographic], stream: catalog.firmographic.topic };
+  if (service === "fit") return { specs: [catalog.firmographic, catalog.contacts], stream: catalog.firmographic.topic };
   if (service === "timing") return { specs: [catalog.hiring, catalog.funding, catalog.intent], stream: "signals" };
   return { specs: [catalog.fitScored, catalog.timingScored], stream: "scores" };
 }
@@ -270,7 +270,7 @@ export class FaultRun {
     if (lost !== 0) problems.push(`${lost} input messages neither applied nor dead-lettered`);
 
     const streaming = finalScoresOf(await pipeline.combinerStates(), pipeline.rubric);
-    const batch = recomputeFinalState({ profiles: this.feed.profiles, signals: this.feed.signals.map((s) => s.event), rubric: pipeline.rubric, now: pipeline.clock });
+    const batch = recomputeFinalState({ profiles: this.feed.profiles, contacts: this.feed.contacts, signals: this.feed.signals.map((s) => s.event), rubric: pipeline.rubric, now: pipeline.clock });
     const mismatch = firstMismatch(streaming, batch);
     if (mismatch) problems.push(`${mismatch.count} of ${batch.length} account × scorecard entries differ from the batch recompute; first ${mismatch.key}: streaming ${JSON.stringify(mismatch.streaming?.tier)} batch ${JSON.stringify(mismatch.batch?.tier)}`);
     if (streaming.length !== batch.length) problems.push(`streaming has ${streaming.length} entries, the batch recompute ${batch.length}`);
@@ -306,9 +306,9 @@ export class FaultRun {
 }
 
 /** The feed cut into `count` slices, each with its share of profiles and of signals (in occurrence order). */
-export function sliceFeed(feed: Feed, count: number): Pick<Feed, "profiles" | "signals">[] {
+export function sliceFeed(feed: Feed, count: number): Pick<Feed, "profiles" | "contacts" | "signals">[] {
   const slice = <T>(list: readonly T[], i: number) => list.slice(Math.floor((list.length * i) / count), Math.floor((list.length * (i + 1)) / count));
-  return Array.from({ length: count }, (_, i) => ({ profiles: slice(feed.profiles, i), signals: slice(feed.signals, i) }));
+  return Array.from({ length: count }, (_, i) => ({ profiles: slice(feed.profiles, i), contacts: slice(feed.contacts, i), signals: slice(feed.signals, i) }));
 }
 
 /** Appends a row to this run's report file (the global teardown prints and writes the table). */

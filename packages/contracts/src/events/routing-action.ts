@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IsoDateTime } from "@icpstream/scoring";
 import { EventId, envelopeShape } from "../envelope.js";
-import { ScorecardId, TierRefV1 } from "./score-parts.js";
+import { BestContactV1, ScorecardId, TierRefV1 } from "./score-parts.js";
 
 /**
  * Routing actions v1 — what the router decided for one tier change, for the delivery
@@ -17,6 +17,12 @@ const action = {
   tier: TierRefV1,
   /** For people: why this action (`Tier 1 with an active trigger: front of the queue`). */
   reason: z.string().min(1).max(500),
+  /**
+   * The contact to reach (the account's best contact when the tier changed), so a sequencer
+   * enrolls the right person. Optional (added after v1 first shipped): absent when the
+   * account has no contacts, and on leaving actions.
+   */
+  contact: BestContactV1.optional(),
 };
 
 /** Immediate routing to a named owner with a response SLA. */
@@ -58,6 +64,17 @@ export const StopSequenceActionV1 = z.object({
   sequenceId: z.string().min(1).max(200),
   previousTier: TierRefV1,
 });
+/**
+ * Inside the top tier the best contact changed: the owner keeps the account and reaches the
+ * new contact (sequences move to them). Added to v1 as a new union member like `unassign_owner`.
+ */
+export const SwitchContactActionV1 = z.object({
+  type: z.literal("switch_contact"),
+  ...action,
+  contact: BestContactV1,
+  previousContactId: z.string().min(1).max(200).optional(),
+});
+export type SwitchContactActionV1 = z.infer<typeof SwitchContactActionV1>;
 export type RouteToOwnerActionV1 = z.infer<typeof RouteToOwnerActionV1>;
 export type EnrollInSequenceActionV1 = z.infer<typeof EnrollInSequenceActionV1>;
 export type AddToNurtureActionV1 = z.infer<typeof AddToNurtureActionV1>;
@@ -72,5 +89,6 @@ export const RoutingActionV1 = z.discriminatedUnion("type", [
   MonitorActionV1,
   UnassignOwnerActionV1,
   StopSequenceActionV1,
+  SwitchContactActionV1,
 ]);
 export type RoutingActionV1 = z.infer<typeof RoutingActionV1>;

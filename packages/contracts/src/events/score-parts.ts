@@ -88,3 +88,28 @@ export type StrongSignalV1 = z.infer<typeof StrongSignalV1>;
 
 /** The input events a score was computed from (the ones that changed it, newest last). */
 export const CausingEventIds = z.array(EventId).max(1000);
+
+/** A buying role (`economic_buyer`, `champion`, `technical_evaluator`, `user`). */
+export const BuyingRoleV1 = z.enum(["economic_buyer", "champion", "technical_evaluator", "user"]);
+
+/**
+ * The contact a seller should reach first at an account: id (in the CRM it came from), title,
+ * score and roles, and why — so a sequencer enrolls the right person.
+ */
+export const BestContactV1 = z.object({
+  contactId: z.string().min(1).max(200),
+  title: z.string().min(1).max(300).optional(),
+  score: z.number(),
+  roles: z.array(BuyingRoleV1).max(4),
+  /** For people: `economic buyer; budget authority +20, engaged with content +15`. */
+  why: z.string().min(1).max(500),
+});
+export type BestContactV1 = z.infer<typeof BestContactV1>;
+
+/** The account's buying committee as a score carries it: contacts counted, roles held, the best contact. */
+export const CommitteeV1 = z.object({
+  contacts: z.number().int().nonnegative(),
+  coverage: z.object({ held: z.number().int().nonnegative(), of: z.number().int().nonnegative() }),
+  bestContact: BestContactV1.optional(),
+});
+export type CommitteeV1 = z.infer<typeof CommitteeV1>;

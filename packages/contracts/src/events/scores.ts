@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { IsoDateTime } from "@icpstream/scoring";
 import { envelopeShape } from "../envelope.js";
-import { CausingEventIds, ContributionV1, LayerScoreV1, RubricVersionRef, ScorecardId, SignedScore, StrongSignalV1, TierCapV1 } from "./score-parts.js";
+import { CausingEventIds, CommitteeV1, ContributionV1, LayerScoreV1, RubricVersionRef, ScorecardId, SignedScore, StrongSignalV1, TierCapV1 } from "./score-parts.js";
 
 /**
  * `fit_scored` v1 — the fit service's score for one account on one scorecard, published
- * whenever it changes. `occurredAt` is the instant of the profile that produced it.
+ * whenever it changes. `occurredAt` is the instant of the newest input it was scored from
+ * (the profile, or a contact record of the account).
  */
 export const FitScoredEventV1 = z.object({
   type: z.literal("fit_scored"),
@@ -20,6 +21,11 @@ export const FitScoredEventV1 = z.object({
   tierCaps: z.array(TierCapV1).max(20).default([]),
   layers: z.array(LayerScoreV1).default([]),
   contributions: z.array(ContributionV1).default([]),
+  /**
+   * The buying committee formed by the account's contacts, when it has any and the scorecard
+   * scores contacts. Optional (added after v1 first shipped): absent on older events.
+   */
+  committee: CommitteeV1.optional(),
   causingEventIds: CausingEventIds,
 });
 export type FitScoredEventV1 = z.infer<typeof FitScoredEventV1>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { envelopeShape } from "../envelope.js";
-import { CausingEventIds, QuadrantV1, RubricVersionRef, Score, ScorecardId, SignedScore, TierRefV1 } from "./score-parts.js";
+import { BestContactV1, CausingEventIds, QuadrantV1, RubricVersionRef, Score, ScorecardId, SignedScore, TierRefV1 } from "./score-parts.js";
 
 /**
  * `tier_changed` v1 — the public contract downstream sequencers and CRMs subscribe to:
@@ -46,6 +46,17 @@ export const TierChangedEventV1 = z.object({
   triggerActive: z.boolean().optional(),
   reasons: z.array(ReasonV1).max(50),
   causingEventIds: CausingEventIds,
+  /**
+   * The contact to reach first (id, title, score, roles, why), so a sequencer enrolls the right
+   * person. Optional (added after v1 first shipped): absent when the account has no contacts.
+   */
+  bestContact: BestContactV1.optional(),
+  /**
+   * True when this change was published because the best contact changed inside the top tier
+   * (tier and quadrant stayed); `previousBestContactId` is the one told before. Optional, as above.
+   */
+  bestContactChanged: z.boolean().optional(),
+  previousBestContactId: z.string().min(1).max(200).optional(),
 });
 export type TierChangedEventV1 = z.infer<typeof TierChangedEventV1>;
 

@@ -1,4 +1,4 @@
-import { BusinessModel, DeliveryModel, Department, FundingStage, SIGNAL_TYPES } from "@icpstream/scoring";
+import { BusinessModel, DeliveryModel, Department, EngagementKind, FundingStage, SIGNAL_TYPES, Seniority } from "@icpstream/scoring";
 import type { SignalType } from "@icpstream/scoring";
 import type { Cell } from "./cell.js";
 import { notUnderstood, textOf, unknown, value } from "./cell.js";
@@ -276,6 +276,82 @@ export const parseSeniority = vocabulary(
     partner: "c_level",
   },
   "seniority",
+);
+
+/**
+ * A contact's seniority (the contact contract's levels) as Apollo ("c_suite", "vp", "head",
+ * "director", "manager", "senior", "entry", "intern", "owner", "founder", "partner"), HubSpot
+ * and Salesforce picklists write it.
+ */
+export const parseContactSeniority = vocabulary(
+  Seniority.options,
+  {
+    "c suite": "c_level",
+    "c level": "c_level",
+    cxo: "c_level",
+    executive: "c_level",
+    owner: "c_level",
+    founder: "c_level",
+    partner: "c_level",
+    vp: "vice_president",
+    "vice president": "vice_president",
+    svp: "vice_president",
+    evp: "vice_president",
+    head: "head",
+    "head of": "head",
+    director: "director",
+    manager: "manager",
+    management: "manager",
+    lead: "manager",
+    senior: "individual_contributor",
+    "mid senior level": "individual_contributor",
+    "mid level": "individual_contributor",
+    mid: "individual_contributor",
+    entry: "individual_contributor",
+    "entry level": "individual_contributor",
+    junior: "individual_contributor",
+    intern: "individual_contributor",
+    associate: "individual_contributor",
+    staff: "individual_contributor",
+    "individual contributor": "individual_contributor",
+    ic: "individual_contributor",
+  },
+  "seniority (c-suite, VP, head, director, manager, individual contributor…)",
+);
+
+/** How a contact engaged, in CRM and sequencer wording ("Form submission", "Email replied", "Meeting booked"…). */
+export const parseEngagementKind = vocabulary(
+  EngagementKind.options,
+  {
+    download: "content_download",
+    "form submission": "content_download",
+    "form submitted": "content_download",
+    "content download": "content_download",
+    ebook: "content_download",
+    webinar: "webinar_attended",
+    "webinar attended": "webinar_attended",
+    reply: "email_reply",
+    replied: "email_reply",
+    "email replied": "email_reply",
+    "email reply": "email_reply",
+    meeting: "meeting",
+    "meeting booked": "meeting",
+    "meeting held": "meeting",
+    call: "meeting",
+    visit: "website_visit",
+    "page view": "website_visit",
+    "website visit": "website_visit",
+    event: "event_attended",
+    "event attended": "event_attended",
+  },
+  "engagement (content download, webinar, email reply, meeting, website visit, event)",
+);
+
+/** A contact's status: active, or left the account ("Former employee", "No longer at company", "Bounced" is not "left"). */
+export const parseContactStatus = vocabulary(
+  ["active", "left"] as const,
+  { current: "active", employed: "active", "former employee": "left", former: "left", "no longer at company": "left", "no longer with company": "left", "left company": "left", departed: "left", inactive: "left" },
+  "status (active or left)",
 );
 
 /** G2 Buyer Intent signal types and page wordings → the category_research activity. */

@@ -1,4 +1,4 @@
-import { AccountProfileEventV1, FundingEventV1, HiringEventV1, IntentEventV1 } from "@icpstream/contracts";
+import { AccountProfileEventV1, ContactEventV1, FundingEventV1, HiringEventV1, IntentEventV1 } from "@icpstream/contracts";
 import type { SignalEventV1 } from "@icpstream/contracts";
 import { DAY_MS, rubricFromValue } from "@icpstream/scoring";
 import type { Rubric } from "@icpstream/scoring";
@@ -29,7 +29,17 @@ export const RUBRIC_VALUE = {
           ],
           employeeCount: [{ min: 50, max: 5000, points: 10 }],
         },
+        // The committee moves fit only for accounts below the firmographic maximum (outOf stays 30).
+        organisational: { max: 10, committee: { roles: { economic_buyer: 3, champion: 3, technical_evaluator: 2, user: 1 }, bestContact: { minScore: 30, points: 2 } } },
+        outOf: 30,
         antiIcp: { hard: [{ when: "employeeCountBelow", value: 10, reason: "below minimum viable size" }] },
+      },
+      contacts: {
+        budgetAuthority: 20,
+        technicalBackground: 15,
+        referredByCustomer: 25,
+        engaged: { points: 15, decay: { kind: "step", steps: [{ upToDays: 30, factor: 1 }, { upToDays: 60, factor: 0.5 }] } },
+        roles: { economic_buyer: { budgetAuthority: true }, champion: { titles: ["revops"], referredByCustomer: true }, technical_evaluator: { technicalBackground: true }, user: { departments: ["sales"] } },
       },
       timing: {
         layers: {
@@ -90,6 +100,12 @@ export function profileEvent(fields: { accountKey?: string; eventId: string; occ
     schemaVersion: 1,
     firmographics: { industry: fields.industry ?? "software", employeeCount: fields.employeeCount ?? 500 },
   });
+}
+
+/** A contact record event; `fields` override the defaults (an active VP Sales with budget authority). */
+export function contactEvent(fields: { accountKey?: string; eventId: string; contactId: string; occurredAt?: string } & Partial<Omit<ContactEventV1, "type" | "schemaVersion">>): ContactEventV1 {
+  const occurredAt = fields.occurredAt ?? daysBefore(1);
+  return ContactEventV1.parse({ type: "contact", accountKey: "acme.com", title: "VP Sales", budgetAuthority: true, observedAt: occurredAt, source: "test", schemaVersion: 1, ...fields, occurredAt });
 }
 
 export type TestSignalType = "funding_round" | "pricing_page_visit" | "content_download" | "webinar_attended" | "careers_page_visit" | "job_posting";

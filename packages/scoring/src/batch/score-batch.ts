@@ -1,5 +1,6 @@
 import type { AccountProfile } from "../domain/account-profile.js";
 import type { Signal } from "../domain/signal.js";
+import type { DatedContact } from "../contacts/score-contact.js";
 import { toEpochMs } from "../domain/time.js";
 import type { Rubric } from "../rubric/load-rubric.js";
 import { canonicalJson } from "../rubric/canonical-json.js";
@@ -53,6 +54,8 @@ export interface BatchResult {
   rankings: ScorecardRanking[];
   /** Signals whose account has no profile in the batch: not scored. */
   signalsWithoutProfile: number;
+  /** Contacts whose account has no profile in the batch: not used. */
+  contactsWithoutProfile: number;
   /** Extra copies of an account key: the copy with the smallest canonical JSON is scored. */
   duplicateProfiles: string[];
 }
@@ -112,7 +115,13 @@ export function topTierWarning(health: TopTierHealth, card: Rubric["scorecards"]
   return `${where}; ${move}${hint}`;
 }
 
-export function scoreBatch(input: { profiles: readonly AccountProfile[]; signals: readonly Signal[]; rubric: Rubric; asOf: string | number; scorecards?: readonly string[] }): BatchResult {
+/**
+ * `contacts` (optional): the accounts' contacts, each dated with the instant its record
+ * describes; given, every account has a buying committee (empty without contacts) on the
+ * scorecards with a `contacts` section. Contacts of accounts not in the batch are counted in
+ * `contactsWithoutProfile`.
+ */
+export function scoreBatch(input: { profiles: readonly AccountProfile[]; signals: readonly Signal[]; rubric: Rubric; asOf: string | number; scorecards?: readonly string[]; contacts?: readonly DatedContact[] }): BatchResult {
   const asOfMs = typeof input.asOf === "number" ? input.asOf : toEpochMs(input.asOf);
 
   const profiles = new Map<string, { profile: AccountProfile }>();
@@ -139,10 +148,23 @@ export function scoreBatch(input: { profiles: readonly AccountProfile[]; signals
     else byAccount.set(signal.accountKey, [signal]);
   }
 
+  const contactsOf = new Map<string, DatedContact[]>();
+  let contactOrphans = 0;
+  for (const contact of input.contacts ?? []) {
+    if (!profiles.has(contact.accountKey)) {
+      contactOrphans++;
+      continue;
+    }
+    const list = contactsOf.get(contact.accountKey);
+    if (list) list.push(contact);
+    else contactsOf.set(contact.accountKey, [contact]);
+  }
+  const contactsFor = (key: string) => (input.contacts ? (contactsOf.get(key) ?? []) : undefined);
+
   const cards = input.scorecards ? input.rubric.scorecards.filter((c) => input.scorecards?.includes(c.id)) : input.rubric.scorecards;
   const rankings = cards.map((card) => {
-    const ranked = [...profiles.values()].map(({ profile }) => scoreAccountOnScorecard(profile, byAccount.get(profile.accountKey) ?? [], card, input.rubric.version, asOfMs)).sort(compareScores);
+    const ranked = [...profiles.values()].map(({ profile }) => scoreAccountOnScorecard(profile, byAccount.get(profile.accountKey) ?? [], card, input.rubric.version, asOfMs, contactsFor(profile.accountKey))).sort(compareScores);
     return { scorecard: card.id, name: card.name, ranked, ...tierDistribution(ranked, card) };
   });
-  return { asOf: new Date(asOfMs).toISOString(), rankings, signalsWithoutProfile: orphans, duplicateProfiles: [...new Set(duplicates)].sort() };
+  return { asOf: new Date(asOfMs).toISOString(), rankings, signalsWithoutProfile: orphans, contactsWithoutProfile: contactOrphans, duplicateProfiles: [...new Set(duplicates)].sort() };
 }

@@ -13,3 +13,4 @@ export * from "./sha256.js";
 export * from "./firmographic-values.js";
 export * from "./title.js";
 export * from "./opportunity.js";
+export * from "./contact.js";

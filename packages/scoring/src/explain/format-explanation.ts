@@ -2,6 +2,9 @@ import { QUADRANT_LABELS } from "../combine/combine.js";
 import { formatRubricVersion } from "../rubric/load-rubric.js";
 import type { AccountScore } from "../score-account.js";
 import type { Contribution, LayerResult } from "./contribution.js";
+import type { BuyingCommittee } from "../contacts/buying-committee.js";
+import { BUYING_ROLE_LABELS } from "../contacts/score-contact.js";
+import type { BuyingRole } from "../rubric/rubric-schema.js";
 
 /**
  * The human-readable explanation of one score: tier and why, then every layer with its
@@ -27,6 +30,23 @@ function layerLines(layer: LayerResult, contributions: readonly Contribution[]):
   return lines;
 }
 
+/** The buying committee: coverage, roles with their holders, best contact, then each contact's score, rule by rule. */
+export function committeeLines(committee: BuyingCommittee): string[] {
+  const { held, of } = committee.coverage;
+  const aside = [committee.setAside.left > 0 ? `${committee.setAside.left} left the account` : "", committee.setAside.overLimit > 0 ? `${committee.setAside.overLimit} over the limit` : ""].filter(Boolean);
+  const lines = [`  Buying committee: ${committee.contacts.length} contact${committee.contacts.length === 1 ? "" : "s"}, ${held}/${of} roles held${aside.length > 0 ? ` (set aside: ${aside.join(", ")})` : ""}`];
+  for (const [role, ids] of Object.entries(committee.roles) as [BuyingRole, string[]][]) lines.push(`    ${pad(BUYING_ROLE_LABELS[role], 20)} ${ids.length > 0 ? ids.join(", ") : "— none"}`);
+  lines.push(committee.best ? `    best contact: ${committee.best.contactId}${committee.best.title ? ` (${committee.best.title})` : ""}, ${committee.best.score} points: ${committee.best.why}` : "    best contact: none");
+  for (const c of committee.contacts) {
+    lines.push(`    contact ${c.contactId}${c.title ? ` (${c.title})` : ""}: ${c.score} points${c.roles.length > 0 ? `, ${c.roles.map((r) => BUYING_ROLE_LABELS[r]).join(", ")}` : ""}  [record of ${c.occurredAt}]`);
+    for (const x of c.contributions) {
+      lines.push(`      ${pad(signed(x.points), 7)} ${x.label}  [${x.rule}]`);
+      for (const e of x.evidence) lines.push(`                ${e.description}`);
+    }
+  }
+  return lines;
+}
+
 export function formatExplanation(score: AccountScore, weights: Record<string, number>): string {
   const r = score.result;
   const formula = Object.keys(weights)
@@ -47,6 +67,7 @@ export function formatExplanation(score: AccountScore, weights: Record<string, n
   for (const cap of score.fit.tierCaps) lines.push(`    TIER CAP: never above ${cap.tierId}: ${cap.reason}  [${cap.rule}]`);
   for (const e of score.fit.exclusions) lines.push(`    EXCLUDED: ${e.reason} (${e.input})  [${e.rule}]`);
   for (const layer of score.fit.layers) lines.push(...layerLines(layer, score.fit.contributions));
+  if (score.fit.committee) lines.push(...committeeLines(score.fit.committee));
   const next = score.timing.nextChangeAt ? `; next change on its own at ${score.timing.nextChangeAt}` : "; will not change on its own";
   lines.push(`  Timing ${score.timing.score} / 100 (${score.timing.points} of ${score.timing.outOf} points${next})`);
   for (const s of score.timing.strongSignals) lines.push(`    strong intent: ${s.label}, ${s.description}, event ${s.eventId}, ${s.ageDays} d old, strong until ${s.strongUntil}  [${s.rule}]`);

@@ -5,7 +5,11 @@ import type { Contribution, Evidence, LayerResult } from "../explain/contributio
 import { allocateCaps } from "../explain/allocate-caps.js";
 import { fromCenti, layerScore, scaleSigned, toCenti } from "../points.js";
 import { titleContains } from "../domain/title.js";
-import type { BandRule, FitRubric, HardDisqualifier, SoftDeduction, SoftDisqualifier, ValueRule } from "../rubric/rubric-schema.js";
+import type { BandRule, ContactsRubric, FitRubric, HardDisqualifier, SoftDeduction, SoftDisqualifier, ValueRule } from "../rubric/rubric-schema.js";
+import { buyingCommittee } from "../contacts/buying-committee.js";
+import type { BuyingCommittee } from "../contacts/buying-committee.js";
+import { BUYING_ROLE_LABELS } from "../contacts/score-contact.js";
+import type { DatedContact } from "../contacts/score-contact.js";
 
 /**
  * Fit: who the account is. Computed from the profile alone, so it never depends on the
@@ -38,6 +42,8 @@ export interface FitResult {
   tierCaps: TierCap[];
   layers: LayerResult[];
   contributions: Contribution[];
+  /** The buying committee, when the scorecard has a `contacts` section and contacts were given (even none). */
+  committee?: BuyingCommittee;
 }
 
 interface Draft {
@@ -173,7 +179,16 @@ const SOFT_LABELS: Record<SoftDisqualifier, string> = {
   noTechnicalTeam: "no technical team",
 };
 
-export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): FitResult {
+/**
+ * Fit of one account on one scorecard: firmographics, technographics, organisational signals
+ * and anti-ICP. `contacts` (records of this account's contacts, any order, repeats allowed)
+ * form the buying committee when the scorecard has a `contacts` section: their titles count as
+ * buying roles present, a champion / economic buyer / technical evaluator among them counts as
+ * champion identified / budget holder identified / technical team, and the committee's own
+ * rules (roles held, full coverage, best contact) add points — all inside the organisational
+ * layer's cap. Pure; never reads the clock.
+ */
+export function scoreFit(profile: AccountProfile, card: { fit: FitRubric; contacts?: ContactsRubric | undefined }, contacts?: readonly DatedContact[]): FitResult {
   const rubric = card.fit;
   const f = profile.firmographics;
   const layers: { layer: LayerResult; contributions: Contribution[]; centi: number }[] = [];
@@ -224,33 +239,9 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): Fit
     layers.push(layer("technographics", drafts, tech.max, undefined));
   }
 
+  const committee = card.contacts && contacts ? buyingCommittee(contacts, card.contacts) : undefined;
   const org = rubric.organisational;
-  if (org) {
-    const o = profile.organisational;
-    const drafts: Draft[] = [];
-    if (org.buyingRoles) {
-      const roles = org.buyingRoles;
-      const hits = roles.roles.filter((r) => o.buyingRolesPresent.some((p) => containsWords(p, r)));
-      if (hits.length > 0) {
-        const each = toCenti(roles.pointsEach);
-        drafts.push({
-          rule: "organisational.buyingRoles",
-          label: "buying roles present",
-          centi: Math.min(each * hits.length, toCenti(roles.max)),
-          uncapped: each * hits.length,
-          evidence: hits.map((h) => ({ description: `role ${o.buyingRolesPresent.find((p) => containsWords(p, h)) ?? h}`, points: fromCenti(each) })),
-        });
-      }
-    }
-    for (const key of ["championIdentified", "budgetHolderIdentified", "hasTechnicalTeam"] as const) {
-      const points = org[key];
-      if (points !== undefined && o[key] === true) {
-        const centi = toCenti(points);
-        drafts.push({ rule: `organisational.${key}`, label: key === "hasTechnicalTeam" ? "technical team" : key === "championIdentified" ? "champion identified" : "budget holder identified", centi, uncapped: centi, evidence: [{ description: `${key} = true`, points: fromCenti(centi) }] });
-      }
-    }
-    layers.push(layer("organisational", drafts, org.max, undefined));
-  }
+  if (org) layers.push(layer("organisational", organisationalDrafts(org, profile, committee), org.max, undefined));
 
   const attributes = rubric.attributes;
   if (attributes) {
@@ -300,5 +291,63 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric }): Fit
     tierCaps,
     layers: layers.map((l) => l.layer),
     contributions: layers.flatMap((l) => l.contributions),
+    ...(committee ? { committee } : {}),
   };
+}
+
+const ORG_FACT_ROLE = { championIdentified: "champion", budgetHolderIdentified: "economic_buyer", hasTechnicalTeam: "technical_evaluator" } as const;
+const ORG_FACT_LABEL = { championIdentified: "champion identified", budgetHolderIdentified: "budget holder identified", hasTechnicalTeam: "technical team" } as const;
+
+function organisationalDrafts(org: NonNullable<FitRubric["organisational"]>, profile: AccountProfile, committee: BuyingCommittee | undefined): Draft[] {
+  const o = profile.organisational;
+  const drafts: Draft[] = [];
+  const contactLabel = (id: string) => {
+    const c = committee?.contacts.find((x) => x.contactId === id);
+    return c?.title ? `contact ${id} (${c.title})` : `contact ${id}`;
+  };
+  if (org.buyingRoles) {
+    const roles = org.buyingRoles;
+    // Account columns first, then contacts' titles: the first holder found is the one shown.
+    const holders: { title: string; shown: string }[] = [
+      ...o.buyingRolesPresent.map((p) => ({ title: p, shown: `role ${p}` })),
+      ...(committee?.contacts ?? []).flatMap((c) => (c.title === undefined ? [] : [{ title: c.title, shown: `role ${c.title} (contact ${c.contactId})` }])),
+    ];
+    const hits = roles.roles.flatMap((r) => {
+      const holder = holders.find((h) => containsWords(h.title, r));
+      return holder ? [holder] : [];
+    });
+    if (hits.length > 0) {
+      const each = toCenti(roles.pointsEach);
+      drafts.push({ rule: "organisational.buyingRoles", label: "buying roles present", centi: Math.min(each * hits.length, toCenti(roles.max)), uncapped: each * hits.length, evidence: hits.map((h) => ({ description: h.shown, points: fromCenti(each) })) });
+    }
+  }
+  for (const key of ["championIdentified", "budgetHolderIdentified", "hasTechnicalTeam"] as const) {
+    const points = org[key];
+    if (points === undefined) continue;
+    const holder = committee?.roles[ORG_FACT_ROLE[key]]?.[0];
+    const description = o[key] === true ? `${key} = true` : holder !== undefined ? `${BUYING_ROLE_LABELS[ORG_FACT_ROLE[key]]}: ${contactLabel(holder)}` : undefined;
+    if (description === undefined) continue;
+    const centi = toCenti(points);
+    drafts.push({ rule: `organisational.${key}`, label: ORG_FACT_LABEL[key], centi, uncapped: centi, evidence: [{ description, points: fromCenti(centi) }] });
+  }
+  const rules = org.committee;
+  if (rules && committee) {
+    const held = (Object.entries(rules.roles) as [keyof typeof BUYING_ROLE_LABELS, number][]).filter(([role]) => (committee.roles[role]?.length ?? 0) > 0);
+    if (held.length > 0) {
+      const evidence = held.map(([role, points]) => ({ description: `${BUYING_ROLE_LABELS[role]}: ${contactLabel(committee.roles[role]?.[0] ?? "")}`, points }));
+      const centi = held.reduce((s, [, points]) => s + toCenti(points), 0);
+      drafts.push({ rule: "organisational.committee.roles", label: "buying committee roles", centi, uncapped: centi, evidence });
+    }
+    const { held: covered, of } = committee.coverage;
+    if (rules.fullCoverage !== undefined && of > 0 && covered === of) {
+      const centi = toCenti(rules.fullCoverage);
+      drafts.push({ rule: "organisational.committee.fullCoverage", label: "full buying committee", centi, uncapped: centi, evidence: [{ description: `${covered}/${of} buying roles held`, points: fromCenti(centi) }] });
+    }
+    const best = committee.best;
+    if (rules.bestContact && best && best.score >= rules.bestContact.minScore) {
+      const centi = toCenti(rules.bestContact.points);
+      drafts.push({ rule: "organisational.committee.bestContact", label: "strong best contact", centi, uncapped: centi, evidence: [{ description: `best contact ${contactLabel(best.contactId)} scores ${best.score} ≥ ${rules.bestContact.minScore}`, points: fromCenti(centi) }] });
+    }
+  }
+  return drafts;
 }

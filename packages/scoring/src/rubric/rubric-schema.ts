@@ -120,6 +120,20 @@ const Organisational = z.strictObject({
   championIdentified: Cap.optional(),
   budgetHolderIdentified: Cap.optional(),
   hasTechnicalTeam: Cap.optional(),
+  /**
+   * The buying committee formed by the account's contacts (needs the scorecard's `contacts`
+   * section): `roles` gives points per buying role held by at least one contact, `fullCoverage`
+   * points when every role of `contacts.roles` is held, `bestContact` points when the best
+   * contact scores at least `minScore` (GTM article: "presence of the right buying roles …
+   * identifiable champion potential").
+   */
+  committee: z
+    .strictObject({
+      roles: z.partialRecord(z.enum(["economic_buyer", "champion", "technical_evaluator", "user"], { error: "expected one of economic_buyer, champion, technical_evaluator, user" }), Cap).default({}),
+      fullCoverage: Cap.optional(),
+      bestContact: z.strictObject({ minScore: Cap, points: Cap }).optional(),
+    })
+    .optional(),
 });
 export type OrganisationalRubric = z.infer<typeof Organisational>;
 
@@ -441,6 +455,50 @@ export function fullPointsWindow(decay: Decay): { days: number; inclusive: boole
   }
 }
 
+// ── Contacts ────────────────────────────────────────────────────────────────────────
+
+export const BUYING_ROLES = ["economic_buyer", "champion", "technical_evaluator", "user"] as const;
+export type BuyingRole = (typeof BUYING_ROLES)[number];
+const SENIORITIES = ["c_level", "vice_president", "head", "director", "manager", "individual_contributor"] as const;
+const DEPARTMENTS = ["sales", "marketing", "revops", "customer_success", "engineering", "product", "data", "it", "security", "finance", "hr", "operations", "legal", "executive", "other"] as const;
+
+/**
+ * Who holds a buying role: a contact holds it when any of the given criteria is met — a title
+ * containing one of `titles` (whole words, normalised as job titles), a seniority or department
+ * in the lists, or `budgetAuthority` / `technicalBackground` / `referredByCustomer` true. A
+ * contact may hold several roles.
+ */
+const RoleCriteria = z
+  .strictObject({
+    titles: Labels.optional(),
+    seniority: enumValues(SENIORITIES).optional(),
+    departments: enumValues(DEPARTMENTS).optional(),
+    budgetAuthority: z.literal(true, { error: "expected true" }).optional(),
+    technicalBackground: z.literal(true, { error: "expected true" }).optional(),
+    referredByCustomer: z.literal(true, { error: "expected true" }).optional(),
+  })
+  .check((ctx) => {
+    if (Object.keys(ctx.value).length === 0) ctx.issues.push({ code: "custom", message: "expected at least one criterion (titles, seniority, departments, budgetAuthority, technicalBackground, referredByCustomer)", input: ctx.value });
+  });
+export type RoleCriteria = z.infer<typeof RoleCriteria>;
+
+/**
+ * The contact scorecard (scoring guide, "Champion Scoring": budget authority +20, technical
+ * background +15, engaged with content +15, referred by customer +25). `engaged` decays with
+ * the age of the contact's newest engagement, by `decay` (default: the GTM article's step
+ * decay). `roles` says which contacts hold which buying role.
+ */
+const Contacts = z.strictObject({
+  budgetAuthority: Cap.default(0),
+  technicalBackground: Cap.default(0),
+  referredByCustomer: Cap.default(0),
+  engaged: z.strictObject({ points: Cap, decay: Decay.optional() }).optional(),
+  /** Points by seniority (e.g. `{ c_level: 10, vice_president: 8 }`); unknown seniority gets none. */
+  seniority: z.partialRecord(z.enum(SENIORITIES, { error: `expected one of ${SENIORITIES.join(", ")}` }), Cap).optional(),
+  roles: z.partialRecord(z.enum(BUYING_ROLES, { error: `expected one of ${BUYING_ROLES.join(", ")}` }), RoleCriteria).default({}),
+});
+export type ContactsRubric = z.infer<typeof Contacts>;
+
 const Tier = z.strictObject({ id: Id, name: Label, min: Score, action: Label });
 export type Tier = z.infer<typeof Tier>;
 
@@ -450,6 +508,15 @@ export const Scorecard = z
     description: Label.optional(),
     fit: Fit,
     timing: Timing,
+    /** How contacts inside an account are scored and given buying roles; without it contacts are not used. */
+    contacts: Contacts.optional(),
+    /**
+     * The enrichment waterfall (GTM article: "firmographic check → pass/fail → if pass, enrich
+     * technographics → score → if above threshold, enrich organisational signals"): the
+     * firmographic points an account needs before its tech stack is enriched, and the fit
+     * (0–100, from firmographics and technographics) at which its organisational data is.
+     */
+    waterfall: z.strictObject({ firmographicFloor: Cap, organisationalThreshold: Score }).optional(),
     /**
      * The total is a weighted sum of 0–100 components: `fit`, `timing`, or any timing
      * layer by id (its points over its max), e.g. `{ fit: 0.4, engagement: 0.3, intent: 0.3 }`.
@@ -488,6 +555,7 @@ export const Scorecard = z
       const prev = card.tiers[i - 1];
       if (prev && tier.min >= prev.min) ctx.addIssue({ code: "custom", message: `expected min below the previous tier's (${prev.min})`, path: ["tiers", i, "min"], input: tier.min });
     });
+    if (card.fit.organisational?.committee && !card.contacts) ctx.addIssue({ code: "custom", message: "expected a `contacts` section on the scorecard: the committee is formed from contacts", path: ["fit", "organisational", "committee"], input: card.fit.organisational.committee });
     const last = card.tiers[card.tiers.length - 1];
     if (last && last.min !== 0) ctx.addIssue({ code: "custom", message: "expected the last tier to start at 0", path: ["tiers", card.tiers.length - 1, "min"], input: last.min });
     const tierIds = card.tiers.map((t) => t.id);

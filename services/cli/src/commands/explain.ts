@@ -4,7 +4,7 @@ import { CliError } from "../io.js";
 import type { CliIo } from "../io.js";
 import { addNamespaceOptions } from "../live/connect.js";
 import type { NamespaceOptions } from "../live/settings.js";
-import { loadInputs, loadRubric, parseAsOf } from "../load.js";
+import { datedContacts, loadInputs, loadRubric, parseAsOf } from "../load.js";
 import { addInputOptions } from "./input-options.js";
 import { explainLive } from "./explain-live.js";
 
@@ -25,6 +25,9 @@ interface ExplainOptions extends NamespaceOptions {
   decimalComma?: boolean;
   encoding?: string;
   futureToleranceHours?: number;
+  contacts?: string;
+  contactsFormat?: string;
+  contactsMapping?: string;
   json?: boolean;
 }
 
@@ -54,7 +57,7 @@ holds, at the instant it last evaluated them.`,
   addInputOptions(command);
   return addNamespaceOptions(command).action(async (domain: string, options: ExplainOptions) => {
       if (options.live) {
-        const ignored = (["accounts", "signals", "asOf", "accountsFormat", "signalsFormat", "accountsMapping", "signalsMapping", "delimiter", "decimalComma", "encoding", "futureToleranceHours"] as const).filter((o) => options[o] !== undefined);
+        const ignored = (["accounts", "signals", "asOf", "accountsFormat", "signalsFormat", "accountsMapping", "signalsMapping", "delimiter", "decimalComma", "encoding", "futureToleranceHours", "contacts", "contactsFormat", "contactsMapping"] as const).filter((o) => options[o] !== undefined);
         if (ignored.length > 0) throw new CliError(`--live reads the pipeline's state; it takes no ${ignored.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`);
         await explainLive(io, domain, options);
         return;
@@ -73,7 +76,8 @@ holds, at the instant it last evaluated them.`,
         throw new CliError(`${key}: not in ${accounts}${why}`);
       }
       const signals = inputs.signals.flatMap((s) => s.items).filter((s) => s.accountKey === key);
-      const scores = cards.map((card) => ({ card, score: scoreAccountOnScorecard(profile, signals, card, rubric.version, asOf) }));
+      const contacts = datedContacts(inputs.contacts, asOf)?.filter((c) => c.accountKey === key);
+      const scores = cards.map((card) => ({ card, score: scoreAccountOnScorecard(profile, signals, card, rubric.version, asOf, contacts) }));
       if (options.json) io.stdout(`${JSON.stringify(scores.map((s) => s.score), null, 2)}\n`);
       else {
         const inputsNotes = describeProfileInputs(profile);

@@ -26,7 +26,7 @@ interface IngestOptions {
 }
 
 /**
- * `icp ingest FILE --type accounts|signals|hiring|funding|intent [--map mapping.yaml]`:
+ * `icp ingest FILE --type accounts|contacts|signals|hiring|funding|intent [--map mapping.yaml]`:
  * sends an export to Kafka through the registry, with a progress bar, and prints the
  * counts of sent and rejected rows. Rejected rows go to FILE.rejected.ndjson (or
  * `--rejects`) in the same form as `icp score --rejects`; a row that cannot be sent (over
@@ -35,10 +35,10 @@ interface IngestOptions {
  */
 export function ingestCommand(io: CliIo): Command {
   const command = new Command("ingest")
-    .description("send accounts or signals from a CSV/NDJSON export to Kafka (validated, encoded through the schema registry)")
+    .description("send accounts, contacts or signals from a CSV/NDJSON export to Kafka (validated, encoded through the schema registry)")
     .argument("<file>", "the export (.csv, .ndjson or .jsonl)")
     .addOption(new Option("-t, --type <type>", "what the file holds").choices(INGEST_TYPES as string[]).makeOptionMandatory())
-    .option("-m, --map <file>", "mapping file for a vendor's export (examples/mappings: Apollo, HubSpot, Clay, Crunchbase, Salesforce, Bombora, G2)")
+    .option("-m, --map <file>", "mapping file for a vendor's export (examples/mappings: Apollo, HubSpot, Clay, Crunchbase, Salesforce, Bombora, G2; HubSpot, Apollo and Salesforce contacts)")
     .addOption(new Option("--format <format>", "file format when the extension does not say").choices(["csv", "ndjson"]))
     .option("--source <name>", "source for rows that name none (default: the mapping's name, else file)")
     .option("--delimiter <char>", "CSV delimiter (default: detected from the header row)")
@@ -57,7 +57,8 @@ export function ingestCommand(io: CliIo): Command {
     checkMaxRejected(options.maxRejected);
     const bytes = await io.readBytes(file);
     const mapping = options.map ? parseMapping(await io.readText(options.map), options.map) : undefined;
-    if (mapping && (mapping.kind === "accounts") !== (options.type === "accounts")) throw new CliError(`${options.map}: this mapping is for ${mapping.kind}, not --type ${options.type}`);
+    const mappingKind = options.type === "accounts" || options.type === "contacts" ? options.type : "signals";
+    if (mapping && mapping.kind !== mappingKind) throw new CliError(`${options.map}: this mapping is for ${mapping.kind}, not --type ${options.type}`);
     let env;
     try {
       env = parseEnv(IngestEnv, process.env);

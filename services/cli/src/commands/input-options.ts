@@ -8,6 +8,9 @@ export function addInputOptions(command: Command): Command {
   return command
     .addOption(new Option("--accounts-format <format>", "accounts format when the extension does not say").choices(["csv", "ndjson"]))
     .addOption(new Option("--signals-format <format>", "signals format when the extension does not say").choices(["csv", "ndjson"]))
+    .option("-c, --contacts <file>", "contacts file (.csv or .ndjson): the people inside the accounts, scored and formed into each account's buying committee")
+    .addOption(new Option("--contacts-format <format>", "contacts format when the extension does not say").choices(["csv", "ndjson"]))
+    .option("--contacts-mapping <file>", "mapping file for a contacts export (examples/mappings: hubspot-contacts, apollo-contacts, salesforce-contacts)")
     .option("--accounts-mapping <file>", "mapping file for a vendor's accounts export (examples/mappings: Apollo, HubSpot, Clay, Crunchbase, Salesforce)")
     .option("--signals-mapping <file>", "mapping file for a vendor's signals export (Bombora, G2); repeat to give one per --signals file, in order (none: our columns)", collect)
     .option("--delimiter <char>", "CSV delimiter (default: detected from each file's header row: , ; tab |)")

@@ -22,6 +22,7 @@ export function scoreCommand(io: CliIo): Command {
     .option("-o, --output <file>", "write the ranked list to a file instead of stdout")
     .option("--limit <n>", "rows per scorecard (default 50 for table, all otherwise)", positiveInt)
     .option("--reasons <n>", "top reasons per row (default 3)", positiveInt)
+    .option("--waterfall", "instead of the ranked list, report the enrichment waterfall: how many technographic and organisational enrichment calls the rubric's waterfall makes for these accounts against enriching everything first (scorecards with a waterfall section)")
     .option("--no-formula-escape", "CSV output: do not prefix cells starting with = + - @ (spreadsheet formulas) with a quote");
   addInputOptions(command);
   addReportOptions(command);

@@ -1,7 +1,7 @@
 import type { CombinerState, FitState, TimingState } from "@icpstream/pipeline";
-import { combineCard } from "@icpstream/pipeline";
+import { combineCard, datedContactsOf } from "@icpstream/pipeline";
 import type { Contribution, LayerResult, LoadedScorecard, Rubric } from "@icpstream/scoring";
-import { formatRubricVersion, QUADRANT_LABELS, scoreTiming } from "@icpstream/scoring";
+import { buyingCommittee, committeeLines, formatRubricVersion, QUADRANT_LABELS, scoreTiming } from "@icpstream/scoring";
 
 /**
  * Why an account has its tier, from the pipeline's live state (what the fit, timing and
@@ -68,12 +68,17 @@ export function explainCardFromState(state: LiveAccountState, card: LoadedScorec
       lines.push(`  note: the last published tier change said ${stored.tier.name} (${stored.tier.quadrant})`);
     }
     const fit = stored.fit;
-    const profile = state.fit ? `; profile ${state.fit.profile.eventId} of ${state.fit.profile.occurredAt}` : "";
+    const held = state.fit?.profile;
+    const contacts = Object.keys(state.fit?.contacts ?? {}).length;
+    const profile = `${held ? `; profile ${held.eventId} of ${held.occurredAt}` : state.fit ? "; no profile yet" : ""}${contacts > 0 ? `; ${contacts} contacts` : ""}`;
     lines.push(`  Fit ${fit.score} / 100 (scored ${fit.occurredAt}${profile})`);
     for (const e of fit.exclusions) lines.push(`    EXCLUDED: ${e.reason}  [${e.rule}]`);
     for (const cap of fit.tierCaps ?? []) lines.push(`    TIER CAP: never above ${cap.tierId}: ${cap.reason}  [${cap.rule}]`);
     if (fit.reasons.length > 0) lines.push("    largest contributions:");
     for (const r of fit.reasons) lines.push(`      ${r.text}${r.rule ? `  [${r.rule}]` : ""}`);
+    // The committee, from the contact records the fit service holds (their engagement aged to each record's instant, as fit scored them).
+    const records = datedContactsOf(state.fit?.contacts);
+    if (records && card.contacts) lines.push(...committeeLines(buyingCommittee(records, card.contacts)));
   }
   lines.push(...timingLines(state, card, stored?.timing?.score));
   return lines.join("\n");

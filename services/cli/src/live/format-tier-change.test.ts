@@ -1,4 +1,4 @@
-import type { TierChangedEventV1 } from "@icpstream/contracts";
+import { EXAMPLE_EVENTS, type TierChangedEventV1 } from "@icpstream/contracts";
 import { describe, expect, it } from "vitest";
 import { formatTierChangeLine, formatTierChangeNdjson, tierDirection, tierMove } from "./format-tier-change.js";
 
@@ -51,5 +51,12 @@ describe("a tier change as one line", () => {
 
   it("writes the event unchanged as NDJSON", () => {
     expect(JSON.parse(formatTierChangeNdjson(change))).toEqual(change);
+  });
+
+  it("names the best contact to reach, and a change of best contact as such", () => {
+    const base = EXAMPLE_EVENTS.tierChanged[0] as TierChangedEventV1;
+    expect(formatTierChangeLine(base)).toMatch(/ {2}reach hs-51, Head of RevOps$/);
+    const moved = { ...base, previousTier: base.tier, bestContactChanged: true, previousBestContactId: "003-cfo" };
+    expect(formatTierChangeLine(moved)).toMatch(/ {2}best contact now hs-51 \(was 003-cfo\), Head of RevOps$/);
   });
 });

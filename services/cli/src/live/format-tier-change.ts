@@ -4,8 +4,11 @@ import type { TierChangedEventV1 } from "@icpstream/contracts";
  * One tier change as one line, for people (`icp tail`, the `npm start` live view):
  *
  * ```
- * 2026-03-04T10:00:00Z  acme.com  enterprise  Tier 2 → Tier 1  total 78 (fit 82, timing 71)  new funding round +20; demo request +20
+ * 2026-03-04T10:00:00Z  acme.com  enterprise  Tier 2 → Tier 1  total 78 (fit 82, timing 71)  new funding round +20; demo request +20  reach hs-51, Head of RevOps
  * ```
+ *
+ * (the last part when the account has contacts: its best contact, or the new one when the
+ * change is a change of best contact inside the top tier)
  *
  * and as NDJSON for programs (the decoded event, unchanged).
  */
@@ -55,6 +58,8 @@ export function formatTierChangeLine(event: TierChangedEventV1, options: TierCha
   if (event.excluded) parts.push("excluded");
   const reasons = formatReasons(event, options.reasons ?? 3);
   if (reasons !== "") parts.push(reasons);
+  const best = event.bestContact;
+  if (best) parts.push(`${event.bestContactChanged ? `best contact now ${best.contactId}${event.previousBestContactId ? ` (was ${event.previousBestContactId})` : ""}` : `reach ${best.contactId}`}${best.title ? `, ${best.title}` : ""}`);
   return parts.join("  ");
 }
 
