@@ -75,7 +75,7 @@ const HEADCOUNT: Record<Segment, [number, number]> = { core: [6.4, 0.75], adjace
 /** Chance of each kind of tool in the stack, per segment. */
 const STACK: Record<Segment, { crm: number; adjacent: number; other: number }> = { core: { crm: 0.85, adjacent: 0.5, other: 0.3 }, adjacent: { crm: 0.45, adjacent: 0.22, other: 0.25 }, outside: { crm: 0.15, adjacent: 0.05, other: 0.2 } };
 /** How often accounts of a segment are in motion in the seller's category, relative to the adjacent segment. */
-const ACTIVITY: Record<Segment, number> = { core: 5.5, adjacent: 1.2, outside: 0.45 };
+const ACTIVITY: Record<Segment, number> = { core: 5, adjacent: 1.2, outside: 0.45 };
 const CRMS: [string, string][] = [["Salesforce", "crm"], ["HubSpot", "crm"]];
 const ADJACENT_TECH: [string, string][] = [["Outreach", "sales engagement"], ["Salesloft", "sales engagement"], ["Gong", "conversation intelligence"], ["6sense", "intent"], ["Clari", "revenue intelligence"], ["ZoomInfo", "data"]];
 const OTHER_TECH: [string, string][] = [["Snowflake", "data"], ["Segment", "data"], ["Marketo", "marketing automation"], ["Zendesk", "support"], ["Slack", "collaboration"]];
@@ -288,9 +288,17 @@ const CONTACT_PEOPLE: { title: string; budgetAuthority?: boolean; technicalBackg
   { title: "Sales Operations Manager" },
   { title: "Staff Software Engineer", technicalBackground: true },
   { title: "Director of IT", technicalBackground: true },
+  // Most people a CRM holds at an account are individual contributors, not its buyers.
   { title: "Account Executive" },
+  { title: "Account Executive" },
+  { title: "Senior Account Executive" },
   { title: "SDR" },
+  { title: "SDR" },
+  { title: "BDR" },
   { title: "Marketing Manager" },
+  { title: "Customer Success Manager" },
+  { title: "Product Manager" },
+  { title: "Office Manager" },
 ];
 const ENGAGEMENT_KINDS = ["content_download", "webinar_attended", "email_reply", "meeting", "website_visit"] as const;
 
@@ -301,6 +309,8 @@ function generateContacts(profiles: readonly AccountProfileEventV1[], options: M
   let counter = 0;
   for (const profile of profiles) {
     const active = activityOf(profile);
+    // A CRM knows people at only some accounts: most have none on file.
+    if (random() < 0.6) continue;
     const people = Math.floor(random() * (active > 2 ? 5 : 3));
     for (let p = 0; p < people; p++) {
       const person = pick(random, CONTACT_PEOPLE);
