@@ -57,3 +57,22 @@ export function stackGivenInEnvironment() {
 export function localStackRunning() {
   return tsx("infra/src/cli.ts", ["status"], { stdio: "ignore" }) === 0;
 }
+
+/**
+ * The browser the web console's test drives: `ICP_CHROMIUM`, else Debian's /usr/bin/chromium.
+ * When it is missing and we are root on a Debian machine, installs Debian's `chromium` package
+ * (as the stack does for redis-server); otherwise says what to install (the test then fails
+ * with the same advice). Nothing is downloaded from outside the package registries.
+ */
+export function ensureBrowser() {
+  const browser = process.env.ICP_CHROMIUM ?? "/usr/bin/chromium";
+  if (existsSync(browser)) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const hasApt = run("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }) === 0;
+  if (process.env.ICP_CHROMIUM === undefined && isRoot && hasApt) {
+    log("chromium not found: installing Debian's chromium package for the web console's browser test");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    if (run("apt-get", ["update", "-qq"], { env }) === 0 && run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { env }) === 0 && existsSync(browser)) return;
+  }
+  log(`no browser at ${browser}: the web console's browser test needs Chromium (Debian: apt-get install chromium; elsewhere set ICP_CHROMIUM)`);
+}

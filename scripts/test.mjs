@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureDependencies, localStackRunning, log, ROOT, run, stackGivenInEnvironment, tsx } from "./bootstrap.mjs";
+import { ensureBrowser, ensureDependencies, localStackRunning, log, ROOT, run, stackGivenInEnvironment, tsx } from "./bootstrap.mjs";
 
 ensureDependencies();
 
@@ -37,7 +37,10 @@ if (exitCode === 0) {
     startedStack = true;
     if (tsx("infra/src/cli.ts", ["up"]) !== 0) exitCode = 1;
   }
-  if (exitCode === 0) exitCode = runProject("integration");
+  if (exitCode === 0) {
+    ensureBrowser();
+    exitCode = runProject("integration");
+  }
 } else {
   log("unit tests failed: integration tests not run");
 }
