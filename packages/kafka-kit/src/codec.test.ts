@@ -114,6 +114,8 @@ describe("the registry codec", () => {
     const scored = JSON.parse(JSON.stringify(TOPICS.fitScored.schema.parse(EXAMPLE_EVENTS.fitScored[0]!)));
     expect(await codeOf(codec.decode(TOPICS.fitScored, encodeWire(other, Buffer.from(JSON.stringify({ ...scored, fit: "x" })))))).toBe("CONTRACT_VIOLATION");
     expect(await codeOf(codec.decode(TOPICS.fitScored, encodeWire(other, Buffer.from("null"))))).toBe("CONTRACT_VIOLATION");
+    // Not an object: validated (and refused) even under our own schema id.
+    expect(await codeOf(codec.decode(TOPICS.fitScored, encodeWire(await codec.writerId(TOPICS.fitScored), Buffer.from("[1,2]"))))).toBe("CONTRACT_VIOLATION");
     const hiringId = await codec.writerId(TOPICS.hiring);
     expect(await codeOf(codec.decode(TOPICS.hiring, encodeWire(hiringId, Buffer.from(JSON.stringify({ ...EXAMPLE_EVENTS.hiring[0]!, title: "" })))))).toBe("CONTRACT_VIOLATION");
     expect(TOPICS.hiring.internal).toBe(false);

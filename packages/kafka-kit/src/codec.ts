@@ -121,7 +121,7 @@ export class RegistryCodec {
     } catch (error) {
       throw new KafkaKitError("MALFORMED_JSON", `payload after schema id ${schemaId} is not JSON: ${(error as Error).message}`);
     }
-    const event = typeof json === "object" && json !== null && (await this.isTrusted(spec, schemaId)) ? (json as EventOf<T>) : this.validate(spec, json);
+    const event = typeof json === "object" && json !== null && !Array.isArray(json) && (await this.isTrusted(spec, schemaId)) ? (json as EventOf<T>) : this.validate(spec, json);
     if (key !== undefined && key !== null) {
       const keyText = typeof key === "string" ? key : key.toString("utf8");
       const expected = messageKeyOf(spec, event as { accountKey: string; scorecard?: string });

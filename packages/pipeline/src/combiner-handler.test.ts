@@ -58,7 +58,7 @@ describe("combiner", () => {
       observedAt: timing.observedAt,
       source: "combiner",
     });
-    expect(change?.reasons.map((r) => r.text)).toEqual(["strong intent: fresh funding, 5 d old: lifted Tier 2 → Tier 1", "industry software +20", "fresh funding +20", "employeeCount in 50–5000 +10"]);
+    expect(change?.reasons.map((r) => r.text)).toEqual(["strong intent: fresh funding, 5 d old: up to Tier 1, where fit alone puts it", "industry software +20", "fresh funding +20", "employeeCount in 50–5000 +10"]);
     expect(change?.reasons[0]?.rule).toBe("timing.triggers.funding");
     expect(change?.eventId).toBe(`${change?.idempotencyKey}:v2`);
     expect(change && tierChangeVersion(change)).toBe(2);
@@ -70,7 +70,7 @@ describe("combiner", () => {
     const waiting = applyTimingScored(undefined, timingOf([funding("f1", 5)]), RUBRIC);
     // The profile was known 30 days ago, before the funding round of 5 days ago.
     const tiered = applyFitScored(waiting.state, fitOf({ eventId: "p1", occurredAt: at(NOW - 30 * DAY_MS) }), RUBRIC);
-    expect(tiered.outputs[0]?.reasons[0]?.text).toBe("strong intent: fresh funding, 5 d old: lifted Tier 2 → Tier 1");
+    expect(tiered.outputs[0]?.reasons[0]?.text).toBe("strong intent: fresh funding, 5 d old: up to Tier 1, where fit alone puts it");
   });
 
   it("a tier change says whether a situational trigger was live, so the router can put the account at the front of the queue", () => {

@@ -19,7 +19,12 @@ async function scanNode(node: Redis, pattern: string, out: string[]): Promise<vo
  */
 export async function scanKeys(client: RedisClient, pattern: string): Promise<string[]> {
   const out: string[] = [];
-  if (client instanceof Cluster) for (const node of client.nodes("master")) await scanNode(node, pattern, out);
+  if (client instanceof Cluster) {
+    // A new Cluster client knows its primaries only once it has loaded the slot map: a
+    // command waits for that (offline queue), so the list below is complete, not empty.
+    await client.ping();
+    for (const node of client.nodes("master")) await scanNode(node, pattern, out);
+  }
   else await scanNode(client, pattern, out);
   return out;
 }

@@ -188,7 +188,7 @@ describe("methodology: intent layering and the strong-intent lift", () => {
     expect(s.fit.score).toBeGreaterThanOrEqual(60);
     expect(s.result.fitTier.id).toBe("tier2");
     expect(s.result.tier.id).toBe("tier1");
-    expect(topReasons(s, 3)[0]).toBe("strong intent: demo request, 3 d old: lifted Tier 2 → Tier 1");
+    expect(topReasons(s, 3)[0]).toBe("strong intent: demo request, 3 d old: one tier above the fit-based Tier 2, to Tier 1");
   });
 
   it.each([15, 30, 64, 75, 89])("methodology: strong intent is fresh intent — a single demo request %i days old lifts nothing", (age) => {

@@ -57,7 +57,8 @@ export function topReasons(score: AccountScore, limit = 3): string[] {
 
 /**
  * A tier adjustment as a short reason for one-line summaries (exclusions are told apart):
- * `strong intent: demo request, 3 d old: lifted Tier 2 → Tier 1`. Shared with the streaming
+ * `strong intent: demo request, 3 d old: one tier above the fit-based Tier 2, to Tier 1` (the
+ * lift starts from the tier fit alone reaches, not from the total's). Shared with the streaming
  * combiner, so a tier change says it in the same words.
  */
 export function adjustmentReason(a: Adjustment): string | undefined {
@@ -65,7 +66,9 @@ export function adjustmentReason(a: Adjustment): string | undefined {
     case "excluded":
       return undefined;
     case "strong_intent_lift":
-      return `strong intent: ${a.signal.label}, ${Math.round(a.signal.ageDays * 10) / 10} d old: lifted ${a.fromName} → ${a.toName}`;
+      return a.toName === a.fitTierName
+        ? `strong intent: ${a.signal.label}, ${Math.round(a.signal.ageDays * 10) / 10} d old: up to ${a.toName}, where fit alone puts it`
+        : `strong intent: ${a.signal.label}, ${Math.round(a.signal.ageDays * 10) / 10} d old: one tier above the fit-based ${a.fitTierName}, to ${a.toName}`;
     case "held_without_timing":
       return `strong fit, no timing signal: held at ${a.toName}`;
     case "strong_fit_floor":

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ratioInterval, wilsonInterval } from "../stats/proportions.js";
 import type { TierRow } from "./report-types.js";
-import { adjacentVerdicts, liftVerdict, topShareVerdict } from "./verdicts.js";
+import { adjacentVerdicts, aucVerdict, liftVerdict, topShareVerdict } from "./verdicts.js";
 
 function tier(id: string, won: number, lost: number, baseline?: { won: number; lost: number }): TierRow {
   const closed = won + lost;
@@ -63,5 +63,16 @@ describe("plain-language verdicts", () => {
     expect(topShareVerdict({ tiers, pool: pool(0.34) })?.kind).toBe("top_tier_share_high");
     expect(topShareVerdict({ tiers, pool: pool(0.12) })?.kind).toBe("top_tier_share_ok");
     expect(topShareVerdict({ tiers, pool: pool(0.04) })?.kind).toBe("top_tier_share_low");
+  });
+});
+
+describe("the ranking verdict", () => {
+  it("says an interval that includes 0.5 cannot tell, and never that a score of 0.73 is no better than chance", () => {
+    const wide = aucVerdict({ value: 0.73, interval: { low: 0.49, high: 0.92 } } as Parameters<typeof aucVerdict>[0]);
+    expect(wide?.kind).toBe("auc_chance");
+    expect(wide?.text).toBe("Whether the total score ranks won deals above lost ones better than chance cannot be told from these deals (AUC 0.73, 95% interval 0.49–0.92, which includes 0.5, a coin toss): it may, but these deals cannot show it.");
+    const flat = aucVerdict({ value: 0.5, interval: { low: 0.47, high: 0.53 } } as Parameters<typeof aucVerdict>[0]);
+    expect(flat?.text).toMatch(/no better than a coin toss on these deals\.$/);
+    expect(aucVerdict({ value: 0.7, interval: { low: 0.6, high: 0.8 } } as Parameters<typeof aucVerdict>[0])?.kind).toBe("auc_better_than_chance");
   });
 });

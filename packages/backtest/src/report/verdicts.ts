@@ -102,7 +102,11 @@ export function aucVerdict(auc: ScorecardReport["overall"]["auc"]): Verdict | un
   if (!auc) return undefined;
   const shown = `AUC ${auc.value.toFixed(2)}, 95% interval ${auc.interval.low.toFixed(2)}–${auc.interval.high.toFixed(2)}`;
   if (auc.interval.high < 0.5) return { kind: "ranks_backwards", severity: "warning", text: `The total score ranks lost deals above won ones (${shown}).` };
-  if (contains(auc.interval, 0.5)) return { kind: "auc_chance", severity: "warning", text: `The total score does not rank won deals above lost ones better than chance (${shown}; 0.5 is a coin toss).` };
+  if (contains(auc.interval, 0.5)) {
+    // An interval that includes 0.5 does not show the score is no better than chance, only that these deals cannot show it is.
+    const reading = auc.value >= 0.6 ? "it may, but these deals cannot show it" : "no better than a coin toss on these deals";
+    return { kind: "auc_chance", severity: "warning", text: `Whether the total score ranks won deals above lost ones better than chance cannot be told from these deals (${shown}, which includes 0.5, a coin toss): ${reading}.` };
+  }
   return { kind: "auc_better_than_chance", severity: "good", text: `The total score ranks a won deal above a lost one ${percent(auc.value, 0)} of the time (${shown}): better than chance.` };
 }
 

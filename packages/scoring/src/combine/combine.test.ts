@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FitResult, TierCap } from "../fit/fit-score.js";
 import { scorecard } from "../testing/fixtures.js";
 import type { StrongSignal, TimingResult } from "../timing/timing-score.js";
+import { adjustmentReason } from "../score-account.js";
 import { combine } from "./combine.js";
 
 const fit = (score: number, opts: { excluded?: boolean; caps?: TierCap[] } = {}): FitResult => ({
@@ -30,6 +31,16 @@ const timing = (score: number, opts: { strong?: boolean; live?: boolean; layers?
 const card = scorecard();
 
 describe("combine", () => {
+  it("says a strong-intent lift into the tier fit alone reaches is a lift to it, not one tier above it", () => {
+    // Fit 90 alone is Tier 1; a total of 0.6 × 90 + 0.4 × 10 = 58 is Tier 2: the fresh demo request lifts it to Tier 1.
+    const result = combine(fit(90), timing(10, { strong: true }), card);
+    expect(result.tier.id).toBe("tier1");
+    const lift = result.adjustments.find((a) => a.kind === "strong_intent_lift");
+    expect(lift?.reason).toBe("strong intent: demo request (3 d old) lifts the account to Tier 1, where fit alone puts it");
+    expect(lift && adjustmentReason(lift)).toBe("strong intent: demo request, 3 d old: up to Tier 1, where fit alone puts it");
+  });
+
+
   it("weighs fit 0.6 and timing 0.4 by default", () => {
     expect(combine(fit(80), timing(50), card).total).toBe(68);
   });

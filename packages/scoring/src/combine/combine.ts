@@ -54,7 +54,8 @@ export type Adjustment =
   | ({ kind: "held_without_timing" } & Move)
   /** Strong fit with timing signals but a total below the second tier: lifted to it. */
   | ({ kind: "strong_fit_floor" } & Move)
-  | ({ kind: "strong_intent_lift"; signal: StrongSignal } & Move)
+  /** One tier above the fit-based tier (`fitTierName`), from wherever the total had put it. */
+  | ({ kind: "strong_intent_lift"; signal: StrongSignal; fitTierName: string } & Move)
   | ({ kind: "tier_cap"; rule: string } & Move);
 
 export interface CombinedResult {
@@ -152,8 +153,10 @@ export function combine(fit: CombineFit, timing: CombineTiming, card: CombineCar
       adjustments.push({
         kind: "strong_intent_lift",
         ...move(target),
-        reason: `strong intent: ${signal.label} (${days(signal.ageDays)} old) lifts the fit-based ${fitTier.name} one tier${capped}`,
+        // Fit alone already reaches the top tier: the signal lifts the account to it (from where the total left it).
+        reason: target === fitIndex ? `strong intent: ${signal.label} (${days(signal.ageDays)} old) lifts the account to ${fitTier.name}, where fit alone puts it` : `strong intent: ${signal.label} (${days(signal.ageDays)} old) lifts the fit-based ${fitTier.name} one tier${capped}`,
         signal,
+        fitTierName: fitTier.name,
       });
     }
   }
