@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kafka } from "kafkajs";
 import type { TierChangedEventV1, TopicCatalog } from "@icpstream/contracts";
-import type { RegistryCodec } from "@icpstream/kafka-kit";
+import { forgetGroup, type RegistryCodec } from "@icpstream/kafka-kit";
 import type { PinoLogger } from "@icpstream/observability";
 import type { TierBoard, TierChangeSummary } from "@icpstream/pipeline";
 import type { LiveFeed } from "./server.js";
@@ -46,15 +46,7 @@ export async function followTierChanges(options: { kafka: Kafka; codec: Registry
     },
     stop: async () => {
       await consumer.disconnect();
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        await admin.deleteGroups([groupId]);
-      } catch {
-        // Best effort: the broker expires an empty group by itself.
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
+      await forgetGroup(kafka, groupId);
     },
   };
 }
