@@ -4,7 +4,7 @@ import { median, mean } from "simple-statistics";
 import { daysToClose } from "../outcomes/opportunity.js";
 import type { Opportunity } from "../outcomes/opportunity.js";
 import type { PointInTimeResult, ScoredOpportunity } from "../score/point-in-time.js";
-import { ratioInterval, wilsonInterval } from "../stats/proportions.js";
+import { ratioInterval, wilsonInterval, type Interval } from "../stats/proportions.js";
 import { seededRandom } from "../stats/random.js";
 import { rocAucWithInterval, rocCurve, scoreToCloseCorrelation } from "../stats/ranking.js";
 import { count, plural } from "./format.js";
@@ -105,18 +105,7 @@ export function buildScorecardReport(input: {
     };
   });
 
-  // Lift is measured against the lowest ranked tier that has a closed deal (the references
-  // compare Tier A with Tier C); the excluded tier is never the baseline.
-  const ranked = rows.filter((r) => !r.excluded);
-  const baseline = [...ranked].reverse().find((r) => r.won + r.lost > 0);
-  if (baseline) {
-    for (const row of rows) {
-      if (row.won + row.lost === 0) continue;
-      const { ratio, interval } = ratioInterval(row.won, row.won + row.lost, baseline.won, baseline.won + baseline.lost);
-      row.lift = ratio;
-      row.liftInterval = interval;
-    }
-  }
+  const baseline = setLiftAgainstBaseline(rows);
 
   const closed = scored.filter((s) => s.opportunity.stage !== "open");
   const wonCount = closed.filter((s) => s.opportunity.stage === "won").length;
@@ -196,4 +185,31 @@ function headlineFor(report: ScorecardReport, minClosed: number): Verdict {
   const lift = report.verdicts.find((v) => v.kind !== "too_few_closed_deals") as Verdict;
   if (report.overall.closed >= minClosed || lift.kind === "not_enough_evidence" || lift.kind === "no_lift") return lift;
   return { ...lift, text: `${lift.text} (Only ${count(report.overall.closed)} closed deals: a first read, not a verdict.)` };
+}
+
+/** A tier row's counts and the lift fields `setLiftAgainstBaseline` fills. */
+interface LiftRow {
+  excluded: boolean;
+  won: number;
+  lost: number;
+  lift: number | null;
+  liftInterval: Interval | null;
+}
+
+/**
+ * Sets each row's lift (win rate over the baseline's, with its interval) and returns the
+ * baseline: the lowest ranked tier that has a closed deal (the references compare Tier A with
+ * Tier C); the excluded tier is never the baseline. Rows without a closed deal keep no lift.
+ * Shared by the backtest report and live model health, so both judge lift the same way.
+ */
+export function setLiftAgainstBaseline<T extends LiftRow>(rows: readonly T[]): T | undefined {
+  const baseline = [...rows.filter((r) => !r.excluded)].reverse().find((r) => r.won + r.lost > 0);
+  if (!baseline) return undefined;
+  for (const row of rows) {
+    if (row.won + row.lost === 0) continue;
+    const { ratio, interval } = ratioInterval(row.won, row.won + row.lost, baseline.won, baseline.won + baseline.lost);
+    row.lift = ratio;
+    row.liftInterval = interval;
+  }
+  return baseline;
 }

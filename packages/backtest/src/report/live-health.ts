@@ -1,6 +1,6 @@
-import { ratioInterval, wilsonInterval } from "../stats/proportions.js";
+import { wilsonInterval } from "../stats/proportions.js";
 import type { Interval } from "../stats/proportions.js";
-import { DEFAULT_MIN_CLOSED_DEALS, DEFAULT_TARGET_TOP_SHARE } from "./build-report.js";
+import { DEFAULT_MIN_CLOSED_DEALS, DEFAULT_TARGET_TOP_SHARE, setLiftAgainstBaseline } from "./build-report.js";
 import { count, plural } from "./format.js";
 import type { Verdict } from "./report-types.js";
 import { adjacentVerdicts, liftVerdict, tooFewVerdict, topShareVerdict } from "./verdicts.js";
@@ -120,16 +120,7 @@ export function liveModelHealth(input: LiveHealthInput): LiveHealth {
     };
   });
 
-  // The baseline as in the report (build-report.ts): the lowest ranked non-excluded tier with a closed deal.
-  const baseline = [...rows.filter((r) => !r.excluded)].reverse().find((r) => r.won + r.lost > 0);
-  if (baseline) {
-    for (const row of rows) {
-      if (row.won + row.lost === 0) continue;
-      const { ratio, interval } = ratioInterval(row.won, row.won + row.lost, baseline.won, baseline.won + baseline.lost);
-      row.lift = ratio;
-      row.liftInterval = interval;
-    }
-  }
+  const baseline = setLiftAgainstBaseline(rows);
   const top = rows.find((r) => !r.excluded);
   const won = rows.reduce((n, r) => n + r.won, 0);
   const lost = rows.reduce((n, r) => n + r.lost, 0);
