@@ -35,6 +35,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
 
 export class RegistryCodec {
   private readonly writerIds = new Map<string, Promise<number>>();
+  /** Subject → the schema id this codec writes, once resolved (what a trusted message must carry). */
+  private readonly ownIds = new Map<string, number>();
   private readonly knownIds = new Map<number, Promise<boolean>>();
   private lastPayload: { event: object; schema: TopicSpec["schema"]; parsed: { accountKey: string; scorecard?: string }; json: string } | undefined;
   readonly maxMessageBytes: number;
@@ -71,6 +73,7 @@ export class RegistryCodec {
       throw new KafkaKitError("SCHEMA_NOT_REGISTERED", `the registry does not hold the current schema of ${spec.subject}: run npm run schemas:register`);
     }
     this.knownIds.set(id, Promise.resolve(true));
+    this.ownIds.set(spec.subject, id);
     return id;
   }
 
@@ -121,7 +124,7 @@ export class RegistryCodec {
     } catch (error) {
       throw new KafkaKitError("MALFORMED_JSON", `payload after schema id ${schemaId} is not JSON: ${(error as Error).message}`);
     }
-    const event = typeof json === "object" && json !== null && !Array.isArray(json) && (await this.isTrusted(spec, schemaId)) ? (json as EventOf<T>) : this.validate(spec, json);
+    const event = typeof json === "object" && json !== null && !Array.isArray(json) && this.isTrusted(spec, schemaId) ? (json as EventOf<T>) : this.validate(spec, json);
     if (key !== undefined && key !== null) {
       const keyText = typeof key === "string" ? key : key.toString("utf8");
       const expected = messageKeyOf(spec, event as { accountKey: string; scorecard?: string });
@@ -131,15 +134,8 @@ export class RegistryCodec {
   }
 
   /** Whether a message with this schema id on this topic was written under the contract this codec holds, by our own services. */
-  private async isTrusted(spec: TopicSpec, schemaId: number): Promise<boolean> {
-    if (!spec.internal) return false;
-    const own = this.writerIds.get(spec.subject);
-    if (own === undefined) return false;
-    try {
-      return (await own) === schemaId;
-    } catch {
-      return false;
-    }
+  private isTrusted(spec: TopicSpec, schemaId: number): boolean {
+    return spec.internal && this.ownIds.get(spec.subject) === schemaId;
   }
 
   private isKnown(id: number): Promise<boolean> {
