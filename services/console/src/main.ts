@@ -4,6 +4,7 @@ import { createLogger, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS } from "@i
 import { TierBoard } from "@icpstream/pipeline";
 import { createRedisClient } from "@icpstream/redis-kit";
 import { loadRubricFile } from "@icpstream/service-runtime";
+import { readPromotionState } from "@icpstream/cli";
 import { readAccountStates } from "./account-states.js";
 import { parseConsoleEnv } from "./config.js";
 import { followShadowWhenPresent, followTierChanges } from "./follow-tier-changes.js";
@@ -25,6 +26,21 @@ const follower = await followTierChanges({ kafka, codec, catalog, board, groupPr
 const shadowBoard = new TierBoard({ historyPerAccount: 1 });
 const shadow = followShadowWhenPresent({ kafka, codec, catalog: shadowCatalog({ prefix: env.ICP_TOPIC_PREFIX }), board: shadowBoard, groupPrefix: env.ICP_GROUP_PREFIX, logger: logger.child({ part: "shadow-tier-changes" }) });
 const healthUrl = new URL("/model-health", env.ICP_CONSOLE_OUTCOMES_URL).toString();
+// Partitions of the rubric-control topic (those of fit and timing): looked up once, when first asked.
+let controlPartitions: number | undefined;
+const partitionsOfControl = async (): Promise<number> => {
+  if (controlPartitions !== undefined) return controlPartitions;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const found = (await admin.fetchTopicMetadata({ topics: [catalog.rubricControl.topic] })).topics[0]?.partitions.length ?? 0;
+    if (found === 0) throw new Error(`the topic ${catalog.rubricControl.topic} does not exist yet`);
+    controlPartitions = found;
+    return found;
+  } finally {
+    await admin.disconnect();
+  }
+};
 
 const app = buildConsole({
   board,
@@ -32,6 +48,7 @@ const app = buildConsole({
   feed: follower,
   readAccount: (accountKey) => readAccountStates(redis, { accountKey, catalog, redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }),
   rubric,
+  promotions: async () => readPromotionState(redis, { redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }, catalog, await partitionsOfControl()),
   modelHealth: async () => {
     let response: Response;
     try {

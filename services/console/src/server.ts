@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { PartitionPromotion } from "@icpstream/cli";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -44,6 +45,8 @@ export interface ConsoleOptions {
   rubric: Rubric;
   /** The outcome stage's /model-health body; a throw says why it is unavailable. */
   modelHealth(): Promise<unknown>;
+  /** Which rubric promotion each fit and timing partition runs (`icp rubric promote`), and what it has left to re-score. */
+  promotions?(): Promise<readonly PartitionPromotion[]>;
   token: string;
   logger: Logger;
   maxStreams: number;
@@ -195,6 +198,7 @@ export function buildConsole(options: ConsoleOptions): FastifyInstance {
   });
   app.get("/api/rubrics", async () => ({
     live: { hash: rubric.version.hash, version: formatRubricVersion(rubric.version), label: rubric.version.label ?? null },
+    promotions: options.promotions ? await options.promotions().then((rows) => ({ rows }), (error: unknown) => ({ rows: [], error: (error as Error).message })) : { rows: [] },
     scorecards: rubric.scorecards.map((card) => ({ id: card.id, name: card.name, weights: card.weights, band: card.topTierShare, tiers: card.tiers.map((t) => ({ id: t.id, name: t.name, min: t.min, action: t.action })) })),
     inPool: board.rubricVersions(),
     shadow: shadowComparison(board, options.shadow, rubric),
