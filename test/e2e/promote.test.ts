@@ -74,6 +74,11 @@ test("a rubric promoted while events arrive, then rolled back, ends where the ba
 
   const toldAfterPromotion = new Set((await pipeline.readTopic(pipeline.catalog.tierChanged)).map((m) => m.event.eventId));
 
+  // Why an account has its tier now: explained under the rubric it is tiered under, the promoted one.
+  const explained = await icp("explain", feed.profiles[0]!.accountKey, "--live");
+  expect(explained).toMatch(/tiered under rubric promotion 1/);
+  expect(explained).toContain("enterprise candidate");
+
   // Which promotion each partition runs, as RevOps would ask.
   const status = await icp("rubric", "status");
   expect(status.split("\n").filter((l) => /^(fit|timing)\t/.test(l)).map((l) => l.split("\t")[2])).toEqual(Array(6).fill("1"));

@@ -4,7 +4,7 @@ import { createLogger, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS } from "@i
 import { TierBoard } from "@icpstream/pipeline";
 import { createRedisClient } from "@icpstream/redis-kit";
 import { loadRubricFile } from "@icpstream/service-runtime";
-import { readPromotionState } from "@icpstream/cli";
+import { promotedRubricByHash, readPromotionState } from "@icpstream/cli";
 import { readAccountStates } from "./account-states.js";
 import { parseConsoleEnv } from "./config.js";
 import { followShadowWhenPresent, followTierChanges } from "./follow-tier-changes.js";
@@ -48,6 +48,7 @@ const app = buildConsole({
   feed: follower,
   readAccount: (accountKey) => readAccountStates(redis, { accountKey, catalog, redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }),
   rubric,
+  promotedRubric: async (hash) => (await promotedRubricByHash(redis, { redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }, catalog, hash))?.rubric,
   promotions: async () => readPromotionState(redis, { redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }, catalog, await partitionsOfControl()),
   modelHealth: async () => {
     let response: Response;

@@ -1,9 +1,9 @@
 import { hostname, userInfo } from "node:os";
 import { topicCatalog, type RubricPromotedEventV1, type TopicCatalog } from "@icpstream/contracts";
 import { catalogPartitioner, confluentRegistry, controlKeyFor, createKafka, EventEncoder, OUTBOX, partitionReader, RegistryCodec, RESCORE_ACCOUNTS, silentLogger } from "@icpstream/kafka-kit";
-import { PROMOTED_RUBRIC } from "@icpstream/pipeline";
-import { createRedisClient, RedisPartitionStateStore, type RedisClient } from "@icpstream/redis-kit";
-import { formatRubricVersion, parseRubric } from "@icpstream/scoring";
+import { PROMOTED_RUBRIC, promotedRubric } from "@icpstream/pipeline";
+import { createRedisClient, RedisPartitionStateStore, scanKeys, type RedisClient } from "@icpstream/redis-kit";
+import { formatRubricVersion, parseRubric, type Rubric } from "@icpstream/scoring";
 import type { Command } from "commander";
 import type { Kafka } from "kafkajs";
 import type { CliIo } from "../io.js";
@@ -74,6 +74,25 @@ export async function readPromotionState(redis: RedisClient, settings: Pick<Live
     }
   }
   return out;
+}
+
+/**
+ * The promoted rubric whose version hash is `hash`, as the fit and timing shards keep it in
+ * Redis (the text `icp rubric promote` sent), parsed; undefined when no shard holds it (the
+ * rubric the services started with, or a promotion since replaced everywhere).
+ */
+export async function promotedRubricByHash(redis: RedisClient, settings: Pick<LiveSettings, "redisPrefix" | "groupPrefix">, catalog: TopicCatalog, hash: string): Promise<{ rubric: Rubric; epoch: number; source: string } | undefined> {
+  const store = new RedisPartitionStateStore(redis, { prefix: settings.redisPrefix });
+  for (const layout of promotedServices(catalog, settings.groupPrefix)) {
+    const pattern = store.keys.shardPattern({ group: layout.group, stream: layout.stream, partition: 0 }).replace(/:0\}:\*$/, ":*}:shared:rubric");
+    for (const key of await scanKeys(redis, pattern)) {
+      const stored = await redis.hgetall(key);
+      if (stored.hash === hash && stored.text && stored.source && stored.epoch) {
+        return { rubric: promotedRubric({ rubricText: stored.text, rubricSource: stored.source, rubricVersion: { hash }, epoch: Number(stored.epoch) }), epoch: Number(stored.epoch), source: stored.source };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The newest promotion on the rubric-control topic (0: none yet), read from every partition. */
