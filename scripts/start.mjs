@@ -195,7 +195,8 @@ if (!stopping && existsSync(join(ROOT, "services/console/src/main.ts"))) {
   if (plan) {
     if (plan.tokenFrom === "file") writeFileSync(tokenFile, `${plan.token}\n`, { mode: 0o600 });
     const logFile = join(logDir, "console.log");
-    const { exited } = startChild("console", compiledPath("services/console/src/main.ts"), { logFile, extraEnv: plan.env });
+    // Its /healthz, /readyz and /metrics on the port after the services' ops ports.
+    const { exited } = startChild("console", compiledPath("services/console/src/main.ts"), { logFile, extraEnv: { ...plan.env, ICP_OPS_PORT: String(opsBase + services.length) } });
     let up = false;
     for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stopping && !up; ) {
       up = await fetch(`${plan.url}/login`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
