@@ -12,14 +12,14 @@
 // Written against Node's standard library only, like bootstrap.mjs: `npm start` and the `icp`
 // command call it before anything else is loaded.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Files every workspace's compilation depends on besides its own. */
-const SHARED_INPUTS = ["tsconfig.base.json", "tsconfig.build-base.json", "tsconfig.build.json"];
+const SHARED_INPUTS = ["tsconfig.base.json", "tsconfig.build-base.json"];
 
 /** The workspace folders the build covers, from the root tsconfig.build.json's references. */
 export function builtWorkspaces(root = ROOT) {
@@ -96,10 +96,16 @@ function copyAssets(root) {
  */
 export function build(root = ROOT, { quiet = false } = {}) {
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  // Sources saved while tsc runs are newer than this, so the next check sees them.
+  const startedAt = new Date();
   const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.build.json")], { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
   if (result.error) throw result.error;
   if (result.status !== 0) return result.status ?? 1;
   copyAssets(root);
+  // tsc -b leaves a workspace's .tsbuildinfo alone when nothing it compiles changed (a
+  // package.json edit, a touched file): mark every workspace as checked now, so staleReason
+  // does not ask for the same no-op build again.
+  for (const workspace of builtWorkspaces(root)) utimesSync(join(root, workspace, "dist", ".tsbuildinfo"), startedAt, startedAt);
   return 0;
 }
 
