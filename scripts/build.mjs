@@ -98,9 +98,13 @@ export function build(root = ROOT, { quiet = false } = {}) {
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   // Sources saved while tsc runs are newer than this, so the next check sees them.
   const startedAt = new Date();
-  const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.build.json")], { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
+  // Quiet: tsc's report (it writes errors to stdout) is shown only when the build fails.
+  const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.build.json")], { cwd: root, stdio: quiet ? ["ignore", "pipe", "inherit"] : "inherit", encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
-  if (result.status !== 0) return result.status ?? 1;
+  if (result.status !== 0) {
+    if (quiet && result.stdout) process.stderr.write(result.stdout);
+    return result.status ?? 1;
+  }
   copyAssets(root);
   // tsc -b leaves a workspace's .tsbuildinfo alone when nothing it compiles changed (a
   // package.json edit, a touched file): mark every workspace as checked now, so staleReason

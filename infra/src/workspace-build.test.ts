@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./config.js";
 import { checkWorkspaceBuild } from "./workspace-build.js";
@@ -62,5 +62,73 @@ describe("the compiled build and the from-source tools resolve workspaces alike"
     const root = copyOfLayout();
     edit(join(root, "tsconfig.build.json"), (t) => t.replace('    { "path": "./services/timing/tsconfig.build.json" }', "").replace(/,\n\s*\]/, "\n  ]"));
     expect(checkWorkspaceBuild(root)).toContain("services/timing: @icpstream/timing is not in tsconfig.build.json (add it, or list it in SOURCE_ONLY_WORKSPACES)");
+  });
+});
+
+interface BuildScript {
+  staleReason(root: string): string | null;
+  compiledPath(source: string): string;
+}
+const buildScript = (await import(join(REPO_ROOT, "scripts", "build.mjs"))) as BuildScript;
+
+describe("when npm start and icp consider the compiled build current", () => {
+  /** A one-workspace repository: pkg/a with a source, a test, a Lua asset; built (or not) at `builtAt`. */
+  function fixture(): { root: string; touch(rel: string, at: number): void; write(rel: string, text?: string): void } {
+    const root = mkdtempSync(join(tmpdir(), "icp-build-"));
+    copies.push(root);
+    const write = (rel: string, text = "{}\n") => {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    };
+    const touch = (rel: string, at: number) => utimesSync(join(root, rel), at / 1000, at / 1000);
+    write("tsconfig.build.json", JSON.stringify({ files: [], references: [{ path: "./pkg/a/tsconfig.build.json" }] }));
+    for (const rel of ["tsconfig.base.json", "tsconfig.build-base.json", "pkg/a/package.json", "pkg/a/tsconfig.build.json", "pkg/a/src/index.ts", "pkg/a/src/index.test.ts", "pkg/a/src/lua/step.lua"]) {
+      write(rel);
+      touch(rel, 1_000_000);
+    }
+    return { root, touch, write };
+  }
+
+  it("a workspace never built is not current", () => {
+    expect(buildScript.staleReason(fixture().root)).toBe("pkg/a has not been built");
+  });
+
+  it("built after every input and with its assets copied, it is current; a test file changed later does not matter", () => {
+    const { root, touch, write } = fixture();
+    write("pkg/a/dist/.tsbuildinfo");
+    touch("pkg/a/dist/.tsbuildinfo", 2_000_000);
+    write("pkg/a/dist/lua/step.lua");
+    touch("pkg/a/dist/lua/step.lua", 2_000_000);
+    touch("pkg/a/src/index.test.ts", 3_000_000);
+    expect(buildScript.staleReason(root)).toBeNull();
+  });
+
+  it("a source, a package.json or the shared settings changed after the build make it stale, naming what changed", () => {
+    const { root, touch, write } = fixture();
+    write("pkg/a/dist/.tsbuildinfo");
+    touch("pkg/a/dist/.tsbuildinfo", 2_000_000);
+    write("pkg/a/dist/lua/step.lua");
+    touch("pkg/a/dist/lua/step.lua", 2_000_000);
+    touch("pkg/a/src/index.ts", 3_000_000);
+    expect(buildScript.staleReason(root)).toBe("pkg/a/src/index.ts changed since pkg/a was built");
+    touch("pkg/a/src/index.ts", 1_000_000);
+    touch("pkg/a/package.json", 3_000_000);
+    expect(buildScript.staleReason(root)).toBe("pkg/a/package.json changed since pkg/a was built");
+    touch("pkg/a/package.json", 1_000_000);
+    touch("tsconfig.base.json", 3_000_000);
+    expect(buildScript.staleReason(root)).toBe("the TypeScript settings changed since pkg/a was built");
+  });
+
+  it("an asset of src/ missing from dist/ makes it stale", () => {
+    const { root, touch, write } = fixture();
+    write("pkg/a/dist/.tsbuildinfo");
+    touch("pkg/a/dist/.tsbuildinfo", 2_000_000);
+    expect(buildScript.staleReason(root)).toBe("pkg/a/src/lua/step.lua is not in dist/");
+  });
+
+  it("an entry point's compiled twin sits in dist/ with the same path", () => {
+    expect(buildScript.compiledPath("services/fit/src/main.ts")).toBe("services/fit/dist/main.js");
+    expect(buildScript.compiledPath("packages/kafka-kit/src/bin/topics.ts")).toBe("packages/kafka-kit/dist/bin/topics.js");
+    expect(() => buildScript.compiledPath("scripts/start.mjs")).toThrow("not a TypeScript file under a workspace's src/: scripts/start.mjs");
   });
 });
