@@ -50,7 +50,9 @@ const app = buildConsole({
   maxStreams: env.ICP_CONSOLE_MAX_STREAMS,
 });
 const address = await app.listen({ port: env.ICP_CONSOLE_PORT, host: env.ICP_CONSOLE_HOST });
-// Probes and scrapers on a port of their own, as for every service (the console's pages all ask for the token).
+logger.info({ url: address, rubric: rubric.version.hash }, "running");
+// Probes and scrapers on a port of their own, as for every service (the console's pages all ask for
+// the token). Started after the "running" line, whose url is the console's own (the first "url" in its log).
 let stopping = false;
 const ops = await startOpsServer({
   port: env.ICP_OPS_PORT ?? CONSOLE_OPS_PORT,
@@ -65,7 +67,6 @@ const ops = await startOpsServer({
     },
   },
 });
-logger.info({ url: address, opsUrl: ops.url, rubric: rubric.version.hash }, "running");
 
 onShutdown(
   SHUTDOWN_SIGNALS,
