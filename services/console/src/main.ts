@@ -1,8 +1,8 @@
 import { shadowCatalog, topicCatalog } from "@icpstream/contracts";
 import { confluentRegistry, createKafka, RegistryCodec } from "@icpstream/kafka-kit";
-import { createLogger, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS } from "@icpstream/observability";
+import { createLogger, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer } from "@icpstream/observability";
 import { TierBoard } from "@icpstream/pipeline";
-import { createRedisClient } from "@icpstream/redis-kit";
+import { createRedisClient, pingRedis } from "@icpstream/redis-kit";
 import { loadRubricFile } from "@icpstream/service-runtime";
 import { promotedRubricByHash, readPromotionState } from "@icpstream/cli";
 import { readAccountStates } from "./account-states.js";
@@ -12,6 +12,8 @@ import { buildConsole } from "./server.js";
 
 // Composition root of the web console: settings, the tier-changed follower feeding the board
 // and the live feed, Redis for the account pages, the outcome stage for model health.
+/** /healthz, /readyz and /metrics when ICP_OPS_PORT is not set. */
+const CONSOLE_OPS_PORT = 19110;
 const env = parseConsoleEnv(process.env);
 const logger = createLogger({ service: "console", level: env.LOG_LEVEL });
 exitOnFatalError(logger);
@@ -67,11 +69,29 @@ const app = buildConsole({
 });
 const address = await app.listen({ port: env.ICP_CONSOLE_PORT, host: env.ICP_CONSOLE_HOST });
 logger.info({ url: address, rubric: rubric.version.hash }, "running");
+// Probes and scrapers on a port of their own, as for every service (the console's pages all ask for
+// the token). Started after the "running" line, whose url is the console's own (the first "url" in its log).
+let stopping = false;
+const ops = await startOpsServer({
+  port: env.ICP_OPS_PORT ?? CONSOLE_OPS_PORT,
+  host: env.ICP_OPS_HOST,
+  metrics: createServiceMetrics("console").registry,
+  logger,
+  health: {
+    live: () => !stopping,
+    ready: async () => {
+      const redisAnswer = await pingRedis(redis).then(() => "ok", (error: Error) => `unreachable: ${error.message}`);
+      return { ready: !stopping && redisAnswer === "ok", detail: { running: !stopping, dependencies: { redis: redisAnswer } } };
+    },
+  },
+});
 
 onShutdown(
   SHUTDOWN_SIGNALS,
   async () => {
+    stopping = true;
     await app.close();
+    await ops.close();
     await follower.stop();
     await shadow.stop();
     await redis.quit().catch(() => redis.disconnect());
