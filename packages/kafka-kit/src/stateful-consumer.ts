@@ -73,6 +73,8 @@ export interface StatefulConsumerOptions<S extends TopicSpec> {
   sessionTimeoutMs?: number;
   /** Bytes per partition per fetch at most (kafkajs default 1 MiB): bounds the batch a fresh message waits behind. */
   maxBytesPerPartition?: number;
+  /** Accounts re-decided per step after a control record asked for every account (default 500; see `rescore-shard.ts`). */
+  rescoreSliceSize?: number;
   /** Partitions worked on at once (default 6, the catalog's partition count). */
   partitionsConsumedConcurrently?: number;
 }
@@ -119,7 +121,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
   const replay = createQuietReplay({ store, handler, topics: new Set(specsByTopic.keys()), broker, appliedHere, applyResults, clock, logger, hooks });
   // Late-bound: the rescore lets a fenced shard go through the shard table, which kicks it on claims.
   let release = (_state: ShardState): void => undefined;
-  const rescore = createShardRescore({ store, handler, applyResults, clock, logger, hooks, stopping: () => stopping, release: (state) => release(state) });
+  const rescore = createShardRescore({ store, handler, applyResults, clock, logger, hooks, stopping: () => stopping, release: (state) => release(state), ...(options.rescoreSliceSize ? { sliceSize: options.rescoreSliceSize } : {}) });
   const shards = new ShardTable({ groupId, stream, topics: [...specsByTopic.keys()], store, broker, replay, rescore, outbox, seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }), logger });
   release = (state) => shards.release(state);
   const deadLetter = deadLetterSender({ producer, now: clock, onDeadLetter: (failure, origin) => hooks.onDeadLetter?.(origin.topic, failure) });

@@ -98,9 +98,11 @@ describe("rubric promotion in the combiner", () => {
 describe("rubric promotion in fit and timing", () => {
   it("re-scores a fit under the promotion: every scorecard told, with the epoch, under ids of its own", () => {
     const first = applyProfile(undefined, profileEvent({ eventId: "p1" }), BASE);
-    const again = rescoreFit(first.state, undefined, BASE, 2, at(NOW));
-    // The profile's content is not held (the rubric's contacts are not scored by every card): without it, nothing to score.
-    expect(again.outputs).toEqual(first.state.profileBody ? expect.any(Array) : []);
+    // The test rubric scores contacts, so the state holds the profile's content: re-scored from it alone.
+    expect(first.state.profileBody).toBeDefined();
+    expect(rescoreFit(first.state, undefined, BASE, 2, at(NOW)).outputs.map((o) => o.eventId)).toEqual(first.outputs.map((o) => `${o.eventId}~e2`));
+    // Without it and without a profile read back, nothing to score.
+    expect(rescoreFit({ ...first.state, profileBody: undefined }, undefined, BASE, 2, at(NOW)).outputs).toEqual([]);
     const rescored = rescoreFit(first.state, (({ type: _t, eventId: _e, occurredAt: _o, observedAt: _ob, source: _s, schemaVersion: _v, ...p }) => p)(profileEvent({ eventId: "p1" })), CANDIDATE, 1, at(NOW));
     expect(rescored.outputs.map((o) => o.scorecard).sort()).toEqual(["plg", "sales"]);
     for (const o of rescored.outputs) {
@@ -130,7 +132,7 @@ describe("rubric promotion in fit and timing", () => {
 });
 
 describe("ShardRubrics", () => {
-  const context = (partition: number, generation: number, shared: Record<string, string> = {}) => ({ shard: { partition }, generation, readShared: async (name: string) => (name === PROMOTED_RUBRIC ? shared : {}) });
+  const context = (partition: number, claim: number, shared: Record<string, string> = {}) => ({ shard: { partition }, claim, readShared: async (name: string) => (name === PROMOTED_RUBRIC ? shared : {}) });
 
   it("scores with the rubric the service started with until a promotion reaches the partition, then with the promoted one, kept in the shard's state", async () => {
     const rubrics = new ShardRubrics(BASE);
@@ -141,17 +143,35 @@ describe("ShardRubrics", () => {
     expect((await rubrics.active(context(0, 1))).epoch).toBe(1);
     // Another partition is untouched.
     expect((await rubrics.active(context(1, 1))).rubric).toBe(BASE);
-    // Claimed again (another generation): read from the shard's state, as another member would.
+    // Claimed again (another claim): read from the shard's state, as another member would.
     const elsewhere = new ShardRubrics(BASE);
     const restored = await elsewhere.active(context(0, 2, promoted?.shared));
     expect([restored.epoch, restored.rubric.version.hash, restored.source]).toEqual([1, CANDIDATE.version.hash, "rubric-1.yaml"]);
+    // A new claim of this process reads the state too: after a Redis wipe it holds nothing, and the partition is back on the first rubric until the record is read again.
+    expect((await rubrics.active(context(0, 3, {}))).epoch).toBe(0);
   });
 
-  it("ignores a promotion the partition already runs or a later one replaced (a record read again)", async () => {
+  it("decides a promotion from the shard's state, not from memory: a batch applied again after a failed attempt promotes again", async () => {
     const rubrics = new ShardRubrics(BASE);
-    await rubrics.promote(promotion(2), context(0, 1));
-    expect(await rubrics.promote(promotion(2), context(0, 1))).toBeNull();
-    expect(await rubrics.promote(promotion(1), context(0, 1))).toBeNull();
+    expect(await rubrics.promote(promotion(1), context(0, 1))).not.toBeNull();
+    // The attempt's apply never landed: the state holds nothing, and the same record decides the same.
+    expect(await rubrics.promote(promotion(1), context(0, 1))).not.toBeNull();
+  });
+
+  it("ignores a promotion the shard's state already holds, or a later one replaced (a record read again)", async () => {
+    const rubrics = new ShardRubrics(BASE);
+    const stored = (await rubrics.promote(promotion(2), context(0, 1)))?.shared ?? {};
+    const again = new ShardRubrics(BASE);
+    expect(await again.promote(promotion(2), context(0, 7, stored))).toBeNull();
+    expect(await again.promote(promotion(1), context(0, 7, stored))).toBeNull();
+    expect((await again.active(context(0, 7, stored))).epoch).toBe(2);
+  });
+
+  it("keeps the signals of the rubric the service started with while a promoted one scores, so a rollback finds them", async () => {
+    const rubrics = new ShardRubrics(BASE);
+    expect(rubrics.retainedFor(await rubrics.active(context(0, 1)))).toEqual([]);
+    const promoted = await rubrics.promote(promotion(1), context(0, 1));
+    expect(rubrics.retainedFor(promoted!.active)).toEqual([BASE]);
   });
 
   it("refuses a promotion whose text is not the rubric it names, or does not load (RUBRIC_INVALID)", async () => {

@@ -21,10 +21,11 @@ export interface ActiveRubric {
   source: string;
 }
 
-/** What `ShardRubrics` needs of the consumer's context: the shard, its generation and its shard-wide state. */
+/** What `ShardRubrics` needs of the consumer's context: the shard, this claim of it and its shard-wide state. */
 export interface ShardRubricContext {
   shard: { partition: number };
-  generation: number;
+  /** Unique per claim of the shard within the process (`EventContext.claim`). */
+  claim: number;
   readShared(name: string): Promise<Record<string, string>>;
 }
 
@@ -49,11 +50,11 @@ export function promotedRubric(event: Pick<RubricPromotedEventV1, "rubricText" |
 /**
  * The rubric each partition scores with, for fit and timing: the one the service started
  * with until a promotion reaches the partition, then the promoted one, kept in the shard's
- * state (`PROMOTED_RUBRIC`) so a restart or another member goes on with it. Looked up once
- * per claim of the shard (its generation), then from memory.
+ * state (`PROMOTED_RUBRIC`) so a restart or another member goes on with it. Read from the
+ * shard's state once per claim, then from memory.
  */
 export class ShardRubrics {
-  private readonly byPartition = new Map<number, { generation: number; active: ActiveRubric }>();
+  private readonly byPartition = new Map<number, { claim: number; active: ActiveRubric }>();
   private readonly parsed = new Map<string, Rubric>();
 
   constructor(readonly base: Rubric, private readonly baseSource = "ICP_RUBRIC") {}
@@ -61,30 +62,47 @@ export class ShardRubrics {
   /** The partition's rubric now. */
   async active(context: ShardRubricContext): Promise<ActiveRubric> {
     const cached = this.byPartition.get(context.shard.partition);
-    if (cached && cached.generation === context.generation) return cached.active;
-    const stored = await context.readShared(PROMOTED_RUBRIC);
-    let active: ActiveRubric = { rubric: this.base, epoch: 0, source: this.baseSource };
-    if (stored.epoch && stored.text && stored.hash && stored.source) {
-      const epoch = Number(stored.epoch);
-      active = { rubric: this.parse(stored.hash, stored.text, stored.source, epoch), epoch, source: stored.source };
-    }
-    this.byPartition.set(context.shard.partition, { generation: context.generation, active });
+    if (cached && cached.claim === context.claim) return cached.active;
+    const active = this.fromStored(await context.readShared(PROMOTED_RUBRIC));
+    this.byPartition.set(context.shard.partition, { claim: context.claim, active });
     return active;
   }
 
   /**
+   * The rubrics whose decay windows decide which signals a partition's timing state keeps:
+   * the active one and the one the service started with, so a rollback to it after a
+   * candidate with shorter windows finds every signal it would have counted.
+   */
+  retainedFor(active: ActiveRubric): Rubric[] {
+    return active.rubric === this.base ? [] : [this.base];
+  }
+
+  /**
    * A promotion read on the partition: the partition's rubric from now on, and the
-   * shard-wide state that keeps it — or null when the partition already runs this promotion
-   * or a later one (a record read again).
+   * shard-wide state that keeps it — or null when the shard's state already holds this
+   * promotion or a later one (a record read again). Decided from the shard's state as the
+   * record's own batch sees it, never from memory alone, so a batch applied again after a
+   * failed attempt decides the same.
    * @throws PipelineError RUBRIC_INVALID (see `promotedRubric`)
    */
   async promote(event: RubricPromotedEventV1, context: ShardRubricContext): Promise<{ active: ActiveRubric; shared: Record<string, string> } | null> {
-    const current = await this.active(context);
-    if (event.epoch <= current.epoch) return null;
+    const stored = await context.readShared(PROMOTED_RUBRIC);
+    if (event.epoch <= Number(stored.epoch ?? 0)) {
+      this.byPartition.set(context.shard.partition, { claim: context.claim, active: this.fromStored(stored) });
+      return null;
+    }
     const rubric = this.parse(event.rubricVersion.hash, event.rubricText, event.rubricSource, event.epoch, event);
     const active: ActiveRubric = { rubric, epoch: event.epoch, source: event.rubricSource };
-    this.byPartition.set(context.shard.partition, { generation: context.generation, active });
+    this.byPartition.set(context.shard.partition, { claim: context.claim, active });
     return { active, shared: { epoch: String(event.epoch), hash: rubric.version.hash, source: event.rubricSource, text: event.rubricText, promotedAt: event.occurredAt } };
+  }
+
+  private fromStored(stored: Record<string, string>): ActiveRubric {
+    if (stored.epoch && stored.text && stored.hash && stored.source) {
+      const epoch = Number(stored.epoch);
+      return { rubric: this.parse(stored.hash, stored.text, stored.source, epoch), epoch, source: stored.source };
+    }
+    return { rubric: this.base, epoch: 0, source: this.baseSource };
   }
 
   private parse(hash: string, text: string, source: string, epoch: number, event?: RubricPromotedEventV1): Rubric {

@@ -71,6 +71,18 @@ export interface TimingOptions {
   futureToleranceMs?: number;
   /** The promotion of the rubric the scores are made under (`RubricPromotedEventV1.epoch`; default 0, the rubric the service started with). */
   rubricEpoch?: number;
+  /**
+   * Rubrics besides the scoring one whose decay windows also keep a signal in the state (the
+   * rubric the service started with, while a promoted one scores): a rollback to one of them
+   * then finds every signal it counts. Scores never change with it, only what is kept.
+   */
+  retainFor?: readonly Rubric[];
+}
+
+/** Whether a signal can still contribute under the scoring rubric or one the state keeps signals for. */
+function keeps(signal: Signal, rubric: Rubric, asOfMs: EpochMs, retainFor: readonly Rubric[]): boolean {
+  const at = toEpochMs(signal.occurredAt);
+  return canStillContribute(signal, at, rubric, asOfMs) || retainFor.some((other) => canStillContribute(signal, at, other, asOfMs));
 }
 
 /**
@@ -97,17 +109,17 @@ export function applySignal(state: TimingState | undefined, event: SignalEventV1
 
   const stored = current.signals.find((s) => s.eventId === signal.eventId);
   if (stored && preferred(stored, signal) === stored) return { state: current, outputs: [], nextChangeAt: current.nextChangeAt, ignored: "duplicate" };
-  if (!stored && !canStillContribute(signal, toEpochMs(signal.occurredAt), rubric, asOfMs)) {
+  if (!stored && !keeps(signal, rubric, asOfMs, options.retainFor ?? [])) {
     return { state: current, outputs: [], nextChangeAt: current.nextChangeAt, ignored: "expired" };
   }
 
   const signals = canonicalSignals([...current.signals.filter((s) => s.eventId !== signal.eventId), signal]);
-  return evaluate({ ...current, signals }, rubric, asOfMs, signal.eventId, false, position, options.rubricEpoch);
+  return evaluate({ ...current, signals }, rubric, asOfMs, signal.eventId, false, position, options.rubricEpoch, options.retainFor);
 }
 
 /** Clock-driven: the schedule says a decay boundary passed (or the rubric changed); no new event. */
-export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint, rubricEpoch = 0): TimingTransition {
-  return evaluate(state, rubric, evaluationInstant(state, now), undefined, false, position, rubricEpoch);
+export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint, rubricEpoch = 0, retainFor: readonly Rubric[] = []): TimingTransition {
+  return evaluate(state, rubric, evaluationInstant(state, now), undefined, false, position, rubricEpoch, retainFor);
 }
 
 /**
@@ -116,8 +128,8 @@ export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs, pos
  * again, changed or not — "no timing" included, which takes back a score that aged out
  * meanwhile. Ids take the clock form (`timing:<accountKey>:<scorecard>@<instant>`).
  */
-export function republish(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint, rubricEpoch = 0): TimingTransition {
-  return evaluate(state, rubric, evaluationInstant(state, now), undefined, true, position, rubricEpoch);
+export function republish(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint, rubricEpoch = 0, retainFor: readonly Rubric[] = []): TimingTransition {
+  return evaluate(state, rubric, evaluationInstant(state, now), undefined, true, position, rubricEpoch, retainFor);
 }
 
 /** The input position a timing score's id ends with (`…#<position>`), or null. */
@@ -130,7 +142,7 @@ function evaluationInstant(state: TimingState, now: EpochMs): EpochMs {
   return state.asOf === null ? now : Math.max(now, toEpochMs(state.asOf));
 }
 
-function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: string | undefined, always: boolean, position: bigint | undefined, epoch = 0): TimingTransition {
+function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: string | undefined, always: boolean, position: bigint | undefined, epoch = 0, retainFor: readonly Rubric[] = []): TimingTransition {
   const asOf = toIso(asOfMs);
   const rubricVersion = rubricRef(rubric.version);
   const published: Record<string, string> = {};
@@ -167,7 +179,7 @@ function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: st
     });
   }
 
-  const signals = state.signals.filter((s) => canStillContribute(s, toEpochMs(s.occurredAt), rubric, asOfMs));
+  const signals = state.signals.filter((s) => keeps(s, rubric, asOfMs, retainFor));
   const nextChangeAt = next === null ? null : toIso(next);
   return { state: { v: 1, accountKey: state.accountKey, asOf, nextChangeAt, signals, published }, outputs, nextChangeAt };
 }

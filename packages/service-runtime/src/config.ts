@@ -49,6 +49,8 @@ export const ServiceEnv = z.object({
   ICP_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(16_384).max(16_777_216).default(131_072),
   /** How often due decay re-evaluations are looked for. */
   ICP_TICK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+  /** Accounts re-scored per step after a rubric promotion (each step one atomic apply, the partition's messages between steps). */
+  ICP_RESCORE_SLICE_ACCOUNTS: z.coerce.number().int().min(1).max(5_000).default(500),
   ICP_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(20_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });

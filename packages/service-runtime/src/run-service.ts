@@ -178,6 +178,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
     logger,
     clock,
     tickIntervalMs: env.ICP_TICK_INTERVAL_MS,
+    rescoreSliceSize: env.ICP_RESCORE_SLICE_ACCOUNTS,
     sessionTimeoutMs: env.ICP_SESSION_TIMEOUT_MS,
     maxBytesPerPartition: env.ICP_FETCH_MAX_BYTES_PER_PARTITION,
     hooks: {

@@ -18,7 +18,7 @@ const profile = EXAMPLE_EVENTS.firmographic[0] as AccountProfileEventV1;
 const olderProfile: AccountProfileEventV1 = { ...profile, eventId: "older", occurredAt: "2020-01-01T00:00:00Z", firmographics: { ...profile.firmographics, employeeCount: 3 } };
 
 function context(shared: Record<string, Record<string, string>>): EventContext {
-  return { shard, topic: "icp.firmographic", partition: 0, offset: "0", position: 1n, now: Date.parse("2026-11-01T00:00:00Z"), logger: silentLogger(), readShared: async (name) => shared[name] ?? {}, generation: 1 };
+  return { shard, topic: "icp.firmographic", partition: 0, offset: "0", position: 1n, now: Date.parse("2026-11-01T00:00:00Z"), logger: silentLogger(), readShared: async (name) => shared[name] ?? {}, claim: 1 };
 }
 
 const promotion: RubricPromotedEventV1 = {
@@ -51,8 +51,8 @@ describe("fit handler, rubric promotion", () => {
     const decided = await handler.onControl?.(promotion, context(shared));
     expect(decided?.rescoreEveryAccount).toBe(true);
     shared.rubric = decided?.shared?.rubric?.set ?? {};
-    const settle = await handler.rescore?.begin(shard, [profile.accountKey], { now: Date.parse("2026-11-02T00:00:00Z"), logger: silentLogger(), generation: 2, readShared: async (name) => shared[name] ?? {} });
-    const result = await settle?.(profile.accountKey, state, { shard, now: Date.parse("2026-11-02T00:00:00Z"), logger: silentLogger(), position: 5n, generation: 2, readShared: async (name) => shared[name] ?? {} });
+    const settle = await handler.rescore?.begin(shard, [profile.accountKey], { now: Date.parse("2026-11-02T00:00:00Z"), logger: silentLogger(), claim: 2, readShared: async (name) => shared[name] ?? {} });
+    const result = await settle?.(profile.accountKey, state, { shard, now: Date.parse("2026-11-02T00:00:00Z"), logger: silentLogger(), position: 5n, claim: 2, readShared: async (name) => shared[name] ?? {} });
     const outputs = (result?.outputs ?? []).map((o) => o.event as FitScoredEventV1);
     const expected = applyProfile(undefined, profile, ENTERPRISE).outputs;
     expect(outputs.map((o) => [o.scorecard, o.fit, o.rubricEpoch, o.rubricVersion.hash])).toEqual(expected.map((o) => [o.scorecard, o.fit, 1, ENTERPRISE.version.hash]));
@@ -60,9 +60,22 @@ describe("fit handler, rubric promotion", () => {
     expect(decodeFitState(result?.state?.set?.[FIT_STATE_FIELD] as string).profileBody).toBeDefined();
   });
 
-  it("ignores a promotion the partition already runs (a record read again after a restart)", async () => {
-    const handler = fitHandler(new ShardRubrics(PLG), TOPICS);
-    const first = await handler.onControl?.(promotion, context({}));
-    expect(await handler.onControl?.(promotion, context({ rubric: first?.shared?.rubric?.set ?? {} }))).toEqual({});
+  it("ignores a promotion the partition's state already holds (a record read again after a restart)", async () => {
+    const first = await fitHandler(new ShardRubrics(PLG), TOPICS).onControl?.(promotion, context({}));
+    const restarted = fitHandler(new ShardRubrics(PLG), TOPICS);
+    expect(await restarted.onControl?.(promotion, context({ rubric: first?.shared?.rubric?.set ?? {} }))).toEqual({});
+  });
+
+  it("does not re-score from a profile the partition has not applied: one applied after the read was scored under the promotion already", async () => {
+    const newer: AccountProfileEventV1 = { ...profile, eventId: "newer", occurredAt: "2027-01-01T00:00:00Z" };
+    const handler = fitHandler(new ShardRubrics(PLG), TOPICS, (async (_spec, _partition, onEvent) => {
+      (onEvent as (e: AccountProfileEventV1, offset: string) => void)(newer, "0");
+      return 1;
+    }) as PartitionReader);
+    const shared: Record<string, Record<string, string>> = {};
+    const state = (await handler.onEvent(profile, {}, context(shared))).state?.set ?? {};
+    shared.rubric = (await handler.onControl?.(promotion, context(shared)))?.shared?.rubric?.set ?? {};
+    const settle = await handler.rescore?.begin(shard, [profile.accountKey], { now: 0, logger: silentLogger(), claim: 2, readShared: async (name) => shared[name] ?? {} });
+    expect(await settle?.(profile.accountKey, state, { shard, now: 0, logger: silentLogger(), position: 5n, claim: 2, readShared: async (name) => shared[name] ?? {} })).toEqual({});
   });
 });

@@ -46,7 +46,6 @@ export function fitHandler(rubrics: Rubric | ShardRubrics, catalog: TopicCatalog
     },
     rescore: {
       begin: async (shard, accountKeys, context) => {
-        const { rubric, epoch } = await shardRubrics.active({ shard, generation: context.generation, readShared: context.readShared });
         // Profiles the state does not hold, read back from the compacted topic: the newest per account, as the fit service applies them.
         const wanted = new Set(accountKeys);
         const profiles = new Map<string, { eventId: string; occurredAt: string; profile: AccountProfile }>();
@@ -57,15 +56,24 @@ export function fitHandler(rubrics: Rubric | ShardRubrics, catalog: TopicCatalog
             if (!held || compareOccurrence(event, held) >= 0) profiles.set(event.accountKey, { eventId: event.eventId, occurredAt: event.occurredAt, profile: profileOfEvent(event) });
           });
         }
-        return (accountKey, state, { now }) => {
+        return async (accountKey, state, accountContext) => {
           if (!state[FIT_STATE_FIELD]) return {};
+          // The partition's rubric as of this slice: a later promotion may have come in since `begin`.
+          const { rubric, epoch } = await shardRubrics.active(accountContext);
           const current: FitState = decodeFitState(state[FIT_STATE_FIELD]);
-          const read = profiles.get(accountKey);
-          // The profile the state applied; the topic's newest when compaction kept another one.
-          if (read && current.profile && read.eventId !== current.profile.eventId && !current.profileBody) {
-            context.logger.warn({ accountKey, applied: current.profile.eventId, read: read.eventId }, "the profile topic no longer holds the profile applied: re-scored from the one it holds");
+          let profile: AccountProfile | undefined;
+          if (!current.profileBody && current.profile) {
+            const read = profiles.get(accountKey);
+            // Only the very profile the state applied: one applied after the read was scored
+            // under this promotion already; one the compacted topic no longer holds cannot be.
+            if (read?.eventId === current.profile.eventId) profile = read.profile;
+            else {
+              // A newer profile the partition has not applied yet is scored under the promotion when it is.
+              if (!read || compareOccurrence(read, current.profile) < 0) context.logger.warn({ accountKey, applied: current.profile.eventId, read: read?.eventId ?? null }, "not re-scored: the profile topic no longer holds the profile applied; the account's next profile scores it under the promotion");
+              return {};
+            }
           }
-          return effects(rescoreFit(current, read?.profile, rubric, epoch, new Date(now).toISOString()));
+          return effects(rescoreFit(current, profile, rubric, epoch, new Date(accountContext.now).toISOString()));
         };
       },
     },

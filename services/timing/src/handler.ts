@@ -30,8 +30,9 @@ function effects(transition: TimingTransition, catalog: TopicCatalog, recent: Re
  * with the signals: from one on, the partition scores with the promoted rubric, and every
  * account it holds is re-scored from the signals its state keeps (`rescore`), its timing
  * published under the promotion's epoch as of now. The state keeps the signals that can
- * still contribute under the rubric in force when they were last looked at: a promoted rubric
- * with longer decay windows sees only those (`icp rebuild` re-reads every retained signal).
+ * still contribute under the rubric in force or the one the service started with (so a
+ * rollback to it finds them): a promoted rubric with longer decay windows than both sees only
+ * those (`icp rebuild` re-reads every retained signal).
  */
 export function timingHandler(rubrics: Rubric | ShardRubrics, catalog: TopicCatalog, options: TimingOptions = {}): StatefulHandler<SignalInput> {
   const shardRubrics = rubrics instanceof ShardRubrics ? rubrics : new ShardRubrics(rubrics);
@@ -39,24 +40,24 @@ export function timingHandler(rubrics: Rubric | ShardRubrics, catalog: TopicCata
   return {
     onEvent: async (event, state, context) => {
       if (event.type === "rubric_promoted") return {}; // control records go to onControl
-      const { rubric, epoch } = await shardRubrics.active(context);
+      const active = await shardRubrics.active(context);
       const current = recent.read(event.accountKey, state[TIMING_STATE_FIELD]);
-      const transition = applySignal(current, event, rubric, context.now, context.position, { ...options, rubricEpoch: epoch });
+      const transition = applySignal(current, event, active.rubric, context.now, context.position, { ...options, rubricEpoch: active.epoch, retainFor: shardRubrics.retainedFor(active) });
       if (transition.ignored === "duplicate") return {};
       return effects(transition, catalog, recent);
     },
     onDue: async (accountKey, state, context) => {
       const current = recent.read(accountKey, state[TIMING_STATE_FIELD]);
       if (!current) return { scheduleAt: null };
-      const { rubric, epoch } = await shardRubrics.active(context);
-      return effects(reevaluate(current, rubric, context.now, context.position, epoch), catalog, recent);
+      const active = await shardRubrics.active(context);
+      return effects(reevaluate(current, active.rubric, context.now, context.position, active.epoch, shardRubrics.retainedFor(active)), catalog, recent);
     },
     catchUp: {
       begin: () => async (accountKey, state, context) => {
         const current = recent.read(accountKey, state[TIMING_STATE_FIELD]);
         if (!current) return { scheduleAt: null };
-        const { rubric, epoch } = await shardRubrics.active(context);
-        return effects(republish(current, rubric, context.now, context.position, epoch), catalog, recent);
+        const active = await shardRubrics.active(context);
+        return effects(republish(current, active.rubric, context.now, context.position, active.epoch, shardRubrics.retainedFor(active)), catalog, recent);
       },
     },
     onControl: async (event, context) => {
@@ -69,8 +70,8 @@ export function timingHandler(rubrics: Rubric | ShardRubrics, catalog: TopicCata
       begin: () => async (accountKey, state, context) => {
         const current = recent.read(accountKey, state[TIMING_STATE_FIELD]);
         if (!current) return {};
-        const { rubric, epoch } = await shardRubrics.active(context);
-        return effects(republish(current, rubric, context.now, context.position, epoch), catalog, recent);
+        const active = await shardRubrics.active(context);
+        return effects(republish(current, active.rubric, context.now, context.position, active.epoch, shardRubrics.retainedFor(active)), catalog, recent);
       },
     },
   };

@@ -198,7 +198,7 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
           return (log ??= messageLog());
         },
         readShared: (name: string) => shared.read(name),
-        generation: state.generation,
+        claim: state.claim,
       };
       if (control) {
         // A control record is about the whole shard: shard-wide state, and perhaps every account re-decided.

@@ -37,6 +37,10 @@ export interface ClaimPorts {
   logger: Logger;
 }
 
+let claims = 0;
+/** A number no other claim in this process has had. */
+const nextClaim = (): number => ++claims;
+
 export class ShardTable {
   private readonly shards = new Map<number, ShardState>();
   private readonly claiming = new Map<number, Promise<ShardState>>();
@@ -94,7 +98,7 @@ export class ShardTable {
     }
     // A predecessor that did not finish re-deciding every account after a control record left the rest listed.
     const rescorePending = Object.keys(await store.readShared(shard, RESCORE_ACCOUNTS)).length > 0;
-    const state: ShardState = { shard, generation, offsets, partitionCounts, fenced: false, uncertain: false, catchUp: null, rescorePending, queue: Promise.resolve() };
+    const state: ShardState = { shard, generation, claim: nextClaim(), offsets, partitionCounts, fenced: false, uncertain: false, catchUp: null, rescorePending, queue: Promise.resolve() };
     await this.ports.replay.begin(state);
     await this.ports.outbox.flush(state);
     await this.ports.replay.settleIfReached(state);

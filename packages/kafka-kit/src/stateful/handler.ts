@@ -56,11 +56,12 @@ export interface EventContext {
   /** Reads shard-wide state by name (see `HandlerResult.shared`). */
   readShared(name: string): Promise<Record<string, string>>;
   /**
-   * The fencing generation this member holds the shard with: a new claim (here or after
-   * another member) has a new one, so what a handler cached about a shard under an older
-   * generation must be read again from the shard's state.
+   * This member's claim of the shard, unique within the process: every claim (after a
+   * rebalance, a fencing, a Redis wipe that restarted the fencing generations) has a new one,
+   * so what a handler cached about the shard under another claim must be read again from the
+   * shard's state.
    */
-  generation: number;
+  claim: number;
 }
 
 export interface AccountContext {
@@ -71,8 +72,8 @@ export interface AccountContext {
   position: bigint;
   /** See `EventContext.readShared`. */
   readShared(name: string): Promise<Record<string, string>>;
-  /** See `EventContext.generation`. */
-  generation: number;
+  /** See `EventContext.claim`. */
+  claim: number;
 }
 
 /**
@@ -112,7 +113,7 @@ export interface StatefulHandler<S extends TopicSpec> {
    * it returns once per account, in slices, interleaved with the shard's messages.
    */
   rescore?: {
-    begin(shard: ShardRef, accountKeys: readonly string[], context: { now: number; logger: Logger; generation: number; readShared(name: string): Promise<Record<string, string>> }): CatchUpSettler | Promise<CatchUpSettler>;
+    begin(shard: ShardRef, accountKeys: readonly string[], context: { now: number; logger: Logger; claim: number; readShared(name: string): Promise<Record<string, string>> }): CatchUpSettler | Promise<CatchUpSettler>;
   };
 }
 

@@ -6,6 +6,7 @@ import type { ShardState } from "./shard.js";
 const shard = (partition: number, offsets: Record<string, string | null>, extra: Partial<ShardState> = {}): ShardState => ({
   shard: { group: "g", stream: "signals", partition },
   generation: 1,
+  claim: 1,
   offsets: new Map(Object.entries(offsets)),
   partitionCounts: new Map(),
   fenced: false,

@@ -11,6 +11,8 @@ import type { ApplyResult, ShardRef } from "@icpstream/redis-kit";
 export interface ShardState {
   shard: ShardRef;
   generation: number;
+  /** This claim of the shard, unique within the process (see `EventContext.claim`). */
+  claim: number;
   /** Stored offset per input topic (null: none yet). */
   offsets: Map<string, string | null>;
   /** Partitions per input topic when the shard was claimed (for the partition check). */

@@ -57,7 +57,7 @@ export function clockTick(ports: ClockPorts): ClockTick {
           const current = await store.read(state.shard, due.map((d) => d.accountKey));
           const results: AccountResult[] = [];
           for (const { accountKey } of due) {
-            const result = await onDue(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets), generation: state.generation, readShared: (name) => store.readShared(state.shard, name) });
+            const result = await onDue(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets), claim: state.claim, readShared: (name) => store.readShared(state.shard, name) });
             // The due entry is spent: no new time unschedules the account.
             results.push({ accountKey, result: { ...result, scheduleAt: result.scheduleAt ?? null }, outboxPrefix: `~due:${String(now).padStart(15, "0")}:${accountKey}` });
           }
