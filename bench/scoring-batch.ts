@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
 import { parseAccounts, parseSignals } from "@icpstream/imports";
 import { processIo, runScore } from "@icpstream/cli";
-import { seededRandom } from "@icpstream/ingest";
+import { generateBatchFiles } from "./support/batch-files.js";
 import { machineConditions, median } from "./support/conditions.js";
 
 const { values } = parseArgs({
@@ -36,78 +36,13 @@ const RUNS = Number(values.runs);
 const AS_OF = "2026-11-01T00:00:00Z";
 const SEED = 20261101;
 
-// The synthetic feed's seeded generator: the same sequence on every machine.
-const rand = seededRandom(SEED);
-const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
-const maybe = (p: number, v: string) => (rand() < p ? v : "");
-
-function generate(dir: string) {
-  const industries = ["Computer Software", "SaaS", "Fintech", "Internet", "Retail", "Marketing & Advertising", "Hospital & Health Care", "Gambling", "Information Technology and Services"];
-  const countries = ["US", "GB", "DE", "FR", "CA", "NL", "IN", "BR"];
-  const regions: Record<string, string> = { US: "NA", CA: "NA", GB: "EMEA", DE: "EMEA", FR: "EMEA", NL: "EMEA", IN: "APAC", BR: "LATAM" };
-  const stages = ["seed", "series_a", "series_b", "series_c", "series_d_plus", "public", "bootstrapped"];
-  const tech = ["Salesforce", "HubSpot", "Outreach", "Salesloft", "Gong", "6sense", "Clari", "Apollo", "Slack", "Zapier", "Snowflake", "Pipedrive"];
-  const roles = ["Head of RevOps", "VP Demand Gen", "Head of Growth", "Sales Operations Manager", "CFO"];
-  const accountRows: string[][] = [];
-  const signalRows: string[][] = [];
-  for (let i = 0; i < ACCOUNTS; i++) {
-    const domain = `company-${i.toString(36)}.com`;
-    const country = pick(countries);
-    const employees = Math.floor(Math.exp(rand() * Math.log(20000)));
-    const techs = tech.filter(() => rand() < 0.25).join(";");
-    accountRows.push([
-      domain,
-      `Company ${i}`,
-      pick(industries),
-      String(employees),
-      String(Math.round(employees * (80_000 + rand() * 200_000))),
-      country,
-      regions[country] ?? "",
-      rand() < 0.85 ? "b2b" : "b2c",
-      rand() < 0.7 ? "saas" : "services",
-      pick(stages),
-      techs,
-      maybe(0.1, rand() < 0.5 ? "Legacyscore:weak" : "Rankly:entrenched:2028-01-31"),
-      roles.filter(() => rand() < 0.2).join(";"),
-      maybe(0.3, "true"),
-      maybe(0.4, rand() < 0.7 ? "true" : "false"),
-      maybe(0.05, "true"),
-    ]);
-    const n = Math.floor(rand() * (2 * SIGNALS_PER_ACCOUNT + 1));
-    for (let k = 0; k < n; k++) {
-      const age = rand() * 120;
-      const at = new Date(Date.parse(AS_OF) - age * 86_400_000).toISOString();
-      const id = `e-${i.toString(36)}-${k}`;
-      const r = rand();
-      if (r < 0.15) signalRows.push([id, domain, "funding_round", at, "crunchbase", pick(["seed", "series_a", "series_b", "series_c"]), "", "", "", ""]);
-      else if (r < 0.3) signalRows.push([id, domain, "job_posting", at, "linkedin", "", pick(["RevOps Manager", "Head of Outbound", "Accountant", "SDR"]), "", "", ""]);
-      else if (r < 0.45) signalRows.push([id, domain, "intent_topic_surge", at, "bombora", "", "", pick(["Lead Scoring", "Payroll", "Sales Intelligence"]), String(Math.floor(rand() * 100)), ""]);
-      else if (r < 0.75) signalRows.push([id, domain, "pricing_page_visit", at, "website", "", "", "", "", ""]);
-      else if (r < 0.8) signalRows.push([id, domain, "demo_request", at, "website", "", "", "", "", ""]);
-      else if (r < 0.9) signalRows.push([id, domain, "content_download", at, "hubspot", "", "", "", "", "roi_calculator"]);
-      else signalRows.push([id, domain, "careers_page_visit", at, "website", "", "", "", "", ""]);
-    }
-  }
-  const accounts = join(dir, "accounts.csv");
-  const signals = join(dir, "signals.csv");
-  writeFileSync(
-    accounts,
-    stringify(accountRows, {
-      header: true,
-      columns: ["domain", "name", "industry", "employee_count", "revenue_usd", "country", "region", "business_model", "delivery_model", "funding_stage", "technologies", "competitors", "buying_roles", "champion_identified", "budget_holder_identified", "recent_layoffs"],
-    }),
-  );
-  writeFileSync(signals, stringify(signalRows, { header: true, columns: ["event_id", "domain", "type", "occurred_at", "source", "round", "title", "topic", "score", "asset_type"] }));
-  return { accounts, signals, signalCount: signalRows.length };
-}
-
 const quietIo = () => ({ ...processIo(), stderr: () => undefined, stdout: () => undefined });
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "icp-bench-"));
   try {
     const t0 = performance.now();
-    const files = generate(dir);
+    const files = generateBatchFiles(dir, { accounts: ACCOUNTS, signalsPerAccount: SIGNALS_PER_ACCOUNT, seed: SEED, asOf: AS_OF });
     const generateMs = performance.now() - t0;
     const out = join(dir, "ranked.csv");
     const baselineOut = join(dir, "baseline.csv");
@@ -118,6 +53,7 @@ async function main() {
     const scoreMs: number[] = [];
     const baselineMs: number[] = [];
     let scored = 0;
+    let imported: Record<"accounts" | "signals", { rows: number; rejected: number; warned: number }> | undefined;
     for (let run = 0; run < RUNS; run++) {
       // Baseline: the same read → parse → write, without scoring and ranking.
       let t = performance.now();
@@ -127,6 +63,10 @@ async function main() {
       const signals = parseSignals(signalsText, { source: files.signals, format: "csv" });
       writeFileSync(baselineOut, stringify(accounts.items.map((a, i) => ({ rank: i + 1, domain: a.accountKey, name: a.name ?? "", signals: signals.items.length })), { header: true }));
       baselineMs.push(performance.now() - t);
+      imported = {
+        accounts: { rows: accounts.rows, rejected: accounts.rejects.length, warned: accounts.warnings.length },
+        signals: { rows: signals.rows, rejected: signals.rejects.length, warned: signals.warnings.length },
+      };
 
       t = performance.now();
       const result = await runScore(quietIo(), { accounts: files.accounts, signals: [files.signals], rubric: [RUBRIC], asOf: AS_OF, format: "csv", output: out, quiet: true });
@@ -163,11 +103,16 @@ async function main() {
       scoreToBaselineTimeRatio: Math.round((median(scoreMs) / median(baselineMs)) * 100) / 100,
       endToEndCli: { ms: Math.round(cliMs), accountsPerSecond: Math.round((ACCOUNTS / cliMs) * 1000) },
       scoredRows: scored,
+      /** What the importer made of the generated files: every row should be valid. */
+      imported,
     };
 
     const c = result.conditions;
     console.log(`scoring-batch: ${c.accounts} accounts, ${c.signals} signals, ${(c.inputBytes / 2 ** 20).toFixed(1)} MiB of CSV, rubric ${c.rubric}, as of ${c.asOf}`);
     console.log(`conditions: node ${c.node}, ${c.platform}, ${c.cpu} × ${c.cores}, ${c.memoryGb} GiB`);
+    const rows = (f: { rows: number; rejected: number; warned: number } | undefined) => (f ? `${f.rows} rows, ${f.rejected} rejected, ${f.warned} with warnings` : "not read");
+    const valid = imported !== undefined && imported.accounts.rejected + imported.signals.rejected + imported.accounts.warned + imported.signals.warned === 0;
+    console.log(`imported: accounts ${rows(imported?.accounts)}; signals ${rows(imported?.signals)}${valid ? " (all valid)" : " (NOT all valid: the generator writes rows the importer refuses)"}`);
     console.log(`icp score path (read → parse → score → rank → write): ${result.accountsPerSecond.median} accounts/s median, ${result.accountsPerSecond.best} best (${result.scoreMs.join(", ")} ms over ${c.runs} runs)`);
     console.log(`baseline (read → parse → write, no scoring): ${result.baselineAccountsPerSecond} accounts/s (${result.baselineMs.join(", ")} ms); scoring path takes ${result.scoreToBaselineTimeRatio}× the baseline time`);
     console.log(`end to end (node services/cli/bin/icp.mjs score, one run): ${result.endToEndCli.ms} ms, ${result.endToEndCli.accountsPerSecond} accounts/s`);

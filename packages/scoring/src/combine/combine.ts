@@ -95,8 +95,19 @@ function tierIndexFor(card: CombineCard, centi: number): number {
 /** Days for people: "3 d", "0.5 d". */
 const days = (n: number) => `${Math.round(n * 10) / 10} d`;
 
+// The weights' keys in order, once per rubric's weights object.
+const sortedKeys = new WeakMap<object, readonly string[]>();
+function weightKeys(weights: Record<string, number>): readonly string[] {
+  let keys = sortedKeys.get(weights);
+  if (!keys) {
+    keys = Object.keys(weights).sort();
+    sortedKeys.set(weights, keys);
+  }
+  return keys;
+}
+
 export function combine(fit: CombineFit, timing: CombineTiming, card: CombineCard): CombinedResult {
-  const keys = Object.keys(card.weights).sort();
+  const keys = weightKeys(card.weights);
   const components: Record<string, number> = {};
   let weighted = 0;
   for (const key of keys) {

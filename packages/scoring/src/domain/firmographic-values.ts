@@ -29,3 +29,8 @@ const COVERS: Readonly<Partial<Record<FundingStage, readonly FundingStage[]>>> =
 export function fundingStageMatches(accepted: readonly unknown[], stage: string): boolean {
   return accepted.some((value) => value === stage || (COVERS[value as FundingStage]?.includes(stage as FundingStage) ?? false));
 }
+
+/** The stages a rubric value stands for besides itself (`series_d_plus` → series_d … series_j; none for the rest). */
+export function stagesCoveredBy(value: unknown): readonly FundingStage[] {
+  return COVERS[value as FundingStage] ?? [];
+}

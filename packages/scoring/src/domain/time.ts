@@ -20,6 +20,14 @@ export function toEpochMs(instant: string): number {
   return ms;
 }
 
+// A batch formats the same as-of instant for every account: remember the last one.
+let lastMs = NaN;
+let lastIso = "";
+
 export function toIso(epochMs: number): string {
-  return new Date(epochMs).toISOString();
+  if (epochMs !== lastMs) {
+    lastIso = new Date(epochMs).toISOString();
+    lastMs = epochMs;
+  }
+  return lastIso;
 }

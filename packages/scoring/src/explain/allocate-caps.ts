@@ -15,6 +15,16 @@ import { fromCenti, toCenti } from "../points.js";
  * @param minCenti the most the negatives may subtract, as a negative number of centipoints (−Infinity: no cap)
  */
 export function allocateCaps(contributions: readonly Contribution[], maxCenti: number, minCenti: number): { contributions: Contribution[]; centi: number; uncappedCenti: number; positiveCenti: number } {
+  // Most layers stay inside their caps: then every contribution keeps its points as they are.
+  let positive = 0;
+  let negative = 0;
+  for (const c of contributions) {
+    const centi = toCenti(c.points);
+    if (centi > 0) positive += centi;
+    else negative += centi;
+  }
+  if (positive <= Math.max(0, maxCenti) && negative >= Math.min(0, minCenti)) return { contributions: [...contributions], centi: positive + negative, uncappedCenti: positive + negative, positiveCenti: positive };
+
   const applied = new Map<Contribution, number>();
   const byMagnitude = [...contributions].sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   let room = Math.max(0, maxCenti);

@@ -1,10 +1,10 @@
 import type { AccountProfile } from "../domain/account-profile.js";
-import { effectiveEmployeeCount, fundingStageMatches } from "../domain/firmographic-values.js";
+import { effectiveEmployeeCount, stagesCoveredBy } from "../domain/firmographic-values.js";
 import { normalizeLabel, normalizedSet } from "../domain/label.js";
 import type { Contribution, Evidence, LayerResult } from "../explain/contribution.js";
 import { allocateCaps } from "../explain/allocate-caps.js";
 import { fromCenti, layerScore, scaleSigned, toCenti } from "../points.js";
-import { titleContains } from "../domain/title.js";
+import { normalizeTitle, titleContains } from "../domain/title.js";
 import type { BandRule, ContactsRubric, FitRubric, HardDisqualifier, SoftDeduction, SoftDisqualifier, ValueRule } from "../rubric/rubric-schema.js";
 import { buyingCommittee } from "../contacts/buying-committee.js";
 import type { BuyingCommittee } from "../contacts/buying-committee.js";
@@ -46,6 +46,12 @@ export interface FitResult {
   committee?: BuyingCommittee;
 }
 
+/**
+ * A rubric is compiled once into closures (`compileFit`): value lists normalised into lookup
+ * maps, points turned into centipoints, labels and rule ids built, so scoring an account only
+ * reads the profile. The compiled form is kept beside the rubric object (a WeakMap), so it lives
+ * exactly as long as the rubric; a rubric is never changed after it is parsed.
+ */
 interface Draft {
   rule: string;
   label: string;
@@ -54,30 +60,77 @@ interface Draft {
   evidence: Evidence[];
 }
 
+/** What the compiled rules of one layer read: the profile, its normalised technologies and the buying committee. */
+interface FitInput {
+  profile: AccountProfile;
+  /** The profile's technologies, normalised (`normalizeLabel`). */
+  present: ReadonlySet<string>;
+  committee: BuyingCommittee | undefined;
+  /** Filled by the anti-ICP layer: soft disqualifiers that cap the tier, in the rubric's order. */
+  tierCaps: TierCap[];
+}
+
+type DraftRule = (input: FitInput, out: Draft[]) => void;
+
+interface CompiledLayer {
+  id: string;
+  max: number | undefined;
+  min: number | undefined;
+  maxCenti: number;
+  minCenti: number;
+  rules: readonly DraftRule[];
+}
+
 const norm = normalizeLabel;
 const inValues = (values: readonly string[], value: string) => normalizedSet(values).has(norm(value));
 /** Whole-word match of a role phrase in a title, both normalised as job titles ("revops" is in "Head of Rev Ops"): see `normalizeTitle`. */
 export const containsWords = titleContains;
 
-function valueRule(attribute: string, rules: readonly ValueRule[] | undefined, value: string | undefined, matches: (values: readonly string[], value: string) => boolean = inValues): Draft[] {
-  if (!rules || value === undefined) return [];
-  const rule = rules.find((r) => matches(r.values, value));
-  if (!rule) return [];
-  const centi = toCenti(rule.points);
-  return [{ rule: `firmographics.${attribute}`, label: rule.label ?? `${attribute} ${value}`, centi, uncapped: centi, evidence: [{ description: `${attribute} = ${value}`, points: fromCenti(centi) }] }];
+/** Normalised value → the first rule (in rubric order) whose values hold it. */
+function firstRuleByValue(rules: readonly ValueRule[], keys: (value: string) => readonly string[]): Map<string, ValueRule> {
+  const byValue = new Map<string, ValueRule>();
+  for (const rule of rules) for (const v of rule.values) for (const key of keys(v)) if (!byValue.has(key)) byValue.set(key, rule);
+  return byValue;
+}
+
+/**
+ * A categorical attribute: the first rule whose values hold the account's value. Values are
+ * compared normalised (`normalizeLabel`), funding stages exactly and with the stages a broader
+ * value covers (`fundingStageMatches`).
+ */
+function valueRule(attribute: string, rules: readonly ValueRule[] | undefined, read: (profile: AccountProfile) => string | undefined, stages = false, rule = `firmographics.${attribute}`): DraftRule | undefined {
+  if (!rules) return undefined;
+  const byValue = stages ? firstRuleByValue(rules, (v) => [v, ...stagesCoveredBy(v)]) : firstRuleByValue(rules, (v) => [norm(v)]);
+  const compiled = new Map([...new Set(byValue.values())].map((r) => [r, { centi: toCenti(r.points), points: fromCenti(toCenti(r.points)) }]));
+  return ({ profile }, out) => {
+    const value = read(profile);
+    if (value === undefined) return;
+    const hit = byValue.get(stages ? value : norm(value));
+    if (!hit) return;
+    const { centi, points } = compiled.get(hit) as { centi: number; points: number };
+    out.push({ rule, label: hit.label ?? `${attribute} ${value}`, centi, uncapped: centi, evidence: [{ description: `${attribute} = ${value}`, points }] });
+  };
 }
 
 export function bandMatches(band: BandRule, value: number): boolean {
   return (band.min === undefined || value >= band.min) && (band.max === undefined || value <= band.max);
 }
 
-function bandRule(attribute: string, bands: readonly BandRule[] | undefined, value: number | undefined, shown: string): Draft[] {
-  if (!bands || value === undefined) return [];
-  const band = bands.find((b) => bandMatches(b, value));
-  if (!band) return [];
-  const centi = toCenti(band.points);
-  const range = `${band.min ?? 0}–${band.max ?? "∞"}`;
-  return [{ rule: `firmographics.${attribute}`, label: band.label ?? `${attribute} in ${range}`, centi, uncapped: centi, evidence: [{ description: shown, points: fromCenti(centi) }] }];
+/** A numeric attribute: the first band (inclusive) that holds the value. */
+function bandRule(attribute: string, bands: readonly BandRule[] | undefined, read: (profile: AccountProfile) => { value: number; shown: string } | undefined, rule = `firmographics.${attribute}`): DraftRule | undefined {
+  if (!bands) return undefined;
+  const compiled = bands.map((band) => {
+    const centi = toCenti(band.points);
+    return { min: band.min ?? -Infinity, max: band.max ?? Infinity, centi, points: fromCenti(centi), label: band.label ?? `${attribute} in ${band.min ?? 0}–${band.max ?? "∞"}` };
+  });
+  return ({ profile }, out) => {
+    const input = read(profile);
+    if (input === undefined) return;
+    const { value } = input;
+    const band = compiled.find((b) => value >= b.min && value <= b.max);
+    if (!band) return;
+    out.push({ rule, label: band.label, centi: band.centi, uncapped: band.centi, evidence: [{ description: input.shown, points: band.points }] });
+  };
 }
 
 /** Exact revenue if known, else the midpoint of a bounded range, else the floor of an open one. */
@@ -91,22 +144,53 @@ export function effectiveRevenue(profile: AccountProfile): { value: number; show
   return { value: mid, shown: `revenue range ${r.minUsd}–${r.maxUsd} (midpoint ${mid} used)` };
 }
 
-function group(rule: string, label: string, wanted: readonly string[], present: ReadonlySet<string>, pointsEach: number, max: number, describe: (hit: string) => string): Draft[] {
-  const hits = wanted.filter((w) => present.has(norm(w)));
-  if (hits.length === 0) return [];
-  const each = toCenti(pointsEach);
-  const uncapped = each * hits.length;
-  const centi = Math.min(uncapped, toCenti(max));
-  return [{ rule, label, centi, uncapped, evidence: hits.map((h) => ({ description: describe(h), points: fromCenti(each) })) }];
+/** Technologies of a group present in the stack: `pointsEach` per hit, at most `max`. */
+function group(rule: string, label: string, config: { technologies: readonly string[]; pointsEach: number; max: number } | undefined): DraftRule | undefined {
+  if (!config) return undefined;
+  const wanted = config.technologies.map((name) => ({ name, key: norm(name) }));
+  const each = toCenti(config.pointsEach);
+  const maxCenti = toCenti(config.max);
+  const eachPoints = fromCenti(each);
+  return ({ present }, out) => {
+    let hits: Evidence[] | undefined;
+    for (const w of wanted) if (present.has(w.key)) (hits ??= []).push({ description: `uses ${w.name}`, points: eachPoints });
+    if (!hits) return;
+    const uncapped = each * hits.length;
+    out.push({ rule, label, centi: Math.min(uncapped, maxCenti), uncapped, evidence: hits });
+  };
+}
+
+/** A weak competitor to displace: a contract recorded as weak, or (with `assumeWhenUnknown: weak`) a competing vendor in the stack with no contract recorded. */
+function weakCompetitor(competing: NonNullable<FitRubric["technographics"]>["competing"]): DraftRule | undefined {
+  if (!competing) return undefined;
+  const vendors = competing.vendors.map((name) => ({ name, key: norm(name) }));
+  const centi = toCenti(competing.weak);
+  const points = fromCenti(centi);
+  const assumeWeak = competing.assumeWhenUnknown === "weak";
+  return ({ profile, present }, out) => {
+    const contracts = profile.technographics.competitorContracts;
+    if (contracts.length === 0 && !assumeWeak) return;
+    const weak = vendors.filter(
+      (v) => contracts.some((c) => c.strength === "weak" && norm(c.vendor) === v.key) || (assumeWeak && present.has(v.key) && !contracts.some((c) => norm(c.vendor) === v.key)),
+    );
+    if (weak.length > 0) out.push({ rule: "technographics.competing", label: "weak competitor to displace", centi, uncapped: centi, evidence: weak.map((v) => ({ description: `runs ${v.name} (weak competitor)`, points })) });
+  };
 }
 
 /**
  * A layer: positive drafts share `max`, negative ones `min` (see `allocateCaps`), so a
  * deduction is never lost to a cap on the positives.
  */
-function layer(id: string, drafts: Draft[], max: number | undefined, min: number | undefined): { layer: LayerResult; contributions: Contribution[]; centi: number } {
+function layer(id: string, rules: readonly (DraftRule | undefined)[], max: number | undefined, min: number | undefined): CompiledLayer {
+  return { id, max, min, maxCenti: max === undefined ? Infinity : toCenti(max), minCenti: min === undefined ? -Infinity : toCenti(min), rules: rules.filter((r): r is DraftRule => r !== undefined) };
+}
+
+function runLayer(compiled: CompiledLayer, input: FitInput): { layer: LayerResult; contributions: Contribution[]; centi: number } {
+  const drafts: Draft[] = [];
+  for (const rule of compiled.rules) rule(input, drafts);
+  const { id, max, min } = compiled;
   const contributions = drafts.map((d) => ({ rule: d.rule, layer: id, label: d.label, points: fromCenti(d.centi), uncappedPoints: fromCenti(d.uncapped), evidence: d.evidence }));
-  const capped = allocateCaps(contributions, max === undefined ? Infinity : toCenti(max), min === undefined ? -Infinity : toCenti(min));
+  const capped = allocateCaps(contributions, compiled.maxCenti, compiled.minCenti);
   return {
     centi: capped.centi,
     layer: { id, points: fromCenti(capped.centi), uncappedPoints: fromCenti(capped.uncappedCenti), min, max, score: layerScore(capped.centi, { max, min }) },
@@ -179,36 +263,41 @@ const SOFT_LABELS: Record<SoftDisqualifier, string> = {
   noTechnicalTeam: "no technical team",
 };
 
-/**
- * Fit of one account on one scorecard: firmographics, technographics, organisational signals
- * and anti-ICP. `contacts` (records of this account's contacts, any order, repeats allowed)
- * form the buying committee when the scorecard has a `contacts` section: their titles count as
- * buying roles present, a champion / economic buyer / technical evaluator among them counts as
- * champion identified / budget holder identified / technical team, and the committee's own
- * rules (roles held, full coverage, best contact) add points — all inside the organisational
- * layer's cap. Pure; never reads the clock.
- */
-export function scoreFit(profile: AccountProfile, card: { fit: FitRubric; contacts?: ContactsRubric | undefined }, contacts?: readonly DatedContact[]): FitResult {
-  const rubric = card.fit;
-  const f = profile.firmographics;
-  const layers: { layer: LayerResult; contributions: Contribution[]; centi: number }[] = [];
+/** A fit rubric compiled once: its layers' rules as closures, its disqualifiers with their ids. */
+interface CompiledFit {
+  layers: readonly CompiledLayer[];
+  hard: readonly { rule: HardDisqualifier; id: string }[];
+  outOfCenti: number;
+}
 
+const compiledFits = new WeakMap<FitRubric, CompiledFit>();
+
+function compiledFit(rubric: FitRubric): CompiledFit {
+  let compiled = compiledFits.get(rubric);
+  if (!compiled) {
+    compiled = compileFit(rubric);
+    compiledFits.set(rubric, compiled);
+  }
+  return compiled;
+}
+
+function compileFit(rubric: FitRubric): CompiledFit {
+  const layers: CompiledLayer[] = [];
   const firmo = rubric.firmographics;
   if (firmo) {
-    const revenue = effectiveRevenue(profile);
-    const employees = effectiveEmployeeCount(f);
+    const firmographics = (p: AccountProfile) => p.firmographics;
     layers.push(
       layer(
         "firmographics",
         [
-          ...valueRule("industry", firmo.industry, f.industry),
-          ...bandRule("employeeCount", firmo.employeeCount, employees?.value, employees?.shown ?? ""),
-          ...bandRule("revenueUsd", firmo.revenueUsd, revenue?.value, revenue?.shown ?? ""),
-          ...valueRule("country", firmo.country, f.country),
-          ...valueRule("region", firmo.region, f.region),
-          ...valueRule("businessModel", firmo.businessModel, f.businessModel),
-          ...valueRule("deliveryModel", firmo.deliveryModel, f.deliveryModel),
-          ...valueRule("fundingStage", firmo.fundingStage, f.fundingStage, fundingStageMatches),
+          valueRule("industry", firmo.industry, (p) => firmographics(p).industry),
+          bandRule("employeeCount", firmo.employeeCount, (p) => effectiveEmployeeCount(firmographics(p))),
+          bandRule("revenueUsd", firmo.revenueUsd, effectiveRevenue),
+          valueRule("country", firmo.country, (p) => firmographics(p).country),
+          valueRule("region", firmo.region, (p) => firmographics(p).region),
+          valueRule("businessModel", firmo.businessModel, (p) => firmographics(p).businessModel),
+          valueRule("deliveryModel", firmo.deliveryModel, (p) => firmographics(p).deliveryModel),
+          valueRule("fundingStage", firmo.fundingStage, (p) => firmographics(p).fundingStage, true),
         ],
         firmo.max,
         undefined,
@@ -218,79 +307,102 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric; contac
 
   const tech = rubric.technographics;
   if (tech) {
-    const names = profile.technographics.technologies.map((t) => t.name);
-    const present = new Set(names.map(norm));
-    const drafts: Draft[] = [];
-    if (tech.integrating) drafts.push(...group("technographics.integrating", "integrating technology", tech.integrating.technologies, present, tech.integrating.pointsEach, tech.integrating.max, (h) => `uses ${h}`));
-    if (tech.adjacent) drafts.push(...group("technographics.adjacent", "adjacent technology", tech.adjacent.technologies, present, tech.adjacent.pointsEach, tech.adjacent.max, (h) => `uses ${h}`));
-    const competing = tech.competing;
-    if (competing) {
-      const contracts = profile.technographics.competitorContracts;
-      const weak = competing.vendors.filter(
-        (v) =>
-          contracts.some((c) => c.strength === "weak" && norm(c.vendor) === norm(v)) ||
-          (competing.assumeWhenUnknown === "weak" && present.has(norm(v)) && !contracts.some((c) => norm(c.vendor) === norm(v))),
-      );
-      if (weak.length > 0) {
-        const centi = toCenti(competing.weak);
-        drafts.push({ rule: "technographics.competing", label: "weak competitor to displace", centi, uncapped: centi, evidence: weak.map((v) => ({ description: `runs ${v} (weak competitor)`, points: fromCenti(centi) })) });
-      }
-    }
-    layers.push(layer("technographics", drafts, tech.max, undefined));
+    layers.push(
+      layer(
+        "technographics",
+        [group("technographics.integrating", "integrating technology", tech.integrating), group("technographics.adjacent", "adjacent technology", tech.adjacent), weakCompetitor(tech.competing)],
+        tech.max,
+        undefined,
+      ),
+    );
   }
 
-  const committee = card.contacts && contacts ? buyingCommittee(contacts, card.contacts) : undefined;
   const org = rubric.organisational;
-  if (org) layers.push(layer("organisational", organisationalDrafts(org, profile, committee), org.max, undefined));
+  if (org) layers.push(layer("organisational", [organisationalRule(org)], org.max, undefined));
 
   const attributes = rubric.attributes;
   if (attributes) {
-    const custom = profile.custom ?? {};
-    const drafts: Draft[] = [];
-    for (const [name, rules] of Object.entries(attributes.rules)) {
-      const value = custom[name];
-      if (value === undefined) continue;
-      if ("values" in (rules[0] as object)) {
-        if (typeof value !== "string") continue;
-        drafts.push(...valueRule(name, rules as ValueRule[], value).map((d) => ({ ...d, rule: `attributes.${name}` })));
-      } else if (typeof value === "number") {
-        drafts.push(...bandRule(name, rules as BandRule[], value, `${name} = ${value}`).map((d) => ({ ...d, rule: `attributes.${name}` })));
-      }
-    }
-    layers.push(layer("attributes", drafts, attributes.max, undefined));
+    const rules = Object.entries(attributes.rules).map(([name, list]): DraftRule | undefined => {
+      const custom = (p: AccountProfile) => (p.custom ?? {})[name];
+      if ("values" in (list[0] as object)) return valueRule(name, list as ValueRule[], (p) => {
+        const value = custom(p);
+        return typeof value === "string" ? value : undefined;
+      }, false, `attributes.${name}`);
+      return bandRule(name, list as BandRule[], (p) => {
+        const value = custom(p);
+        return typeof value === "number" ? { value, shown: `${name} = ${value}` } : undefined;
+      }, `attributes.${name}`);
+    });
+    layers.push(layer("attributes", rules, attributes.max, undefined));
   }
 
   const soft = rubric.antiIcp.soft;
-  const tierCaps: TierCap[] = [];
-  if (soft) {
-    const drafts: Draft[] = [];
-    for (const [kind, deduction] of Object.entries(soft.deductions) as [SoftDisqualifier, SoftDeduction][]) {
-      const input = softDisqualifier(kind, profile, rubric);
-      if (input !== undefined) {
+  const deductions = soft
+    ? (Object.entries(soft.deductions) as [SoftDisqualifier, SoftDeduction][]).map(([kind, deduction]) => {
         const centi = -toCenti(deduction.points);
-        if (centi !== 0) drafts.push({ rule: `antiIcp.${kind}`, label: SOFT_LABELS[kind], centi, uncapped: centi, evidence: [{ description: input, points: fromCenti(centi) }] });
-        if (deduction.maxTier !== undefined) tierCaps.push({ tierId: deduction.maxTier, rule: `antiIcp.${kind}`, reason: `${SOFT_LABELS[kind]} (${input})` });
+        return { kind, rule: `antiIcp.${kind}`, label: SOFT_LABELS[kind], centi, points: fromCenti(centi), maxTier: deduction.maxTier };
+      })
+    : [];
+  if (soft) {
+    // A soft disqualifier caps the tier (`maxTier`) whether or not it deducts points.
+    const softRule: DraftRule = ({ profile, tierCaps }, out) => {
+      for (const d of deductions) {
+        const input = softDisqualifier(d.kind, profile, rubric);
+        if (input === undefined) continue;
+        if (d.centi !== 0) out.push({ rule: d.rule, label: d.label, centi: d.centi, uncapped: d.centi, evidence: [{ description: input, points: d.points }] });
+        if (d.maxTier !== undefined) tierCaps.push({ tierId: d.maxTier, rule: d.rule, reason: `${d.label} (${input})` });
       }
-    }
-    layers.push(layer("antiIcp", drafts, undefined, -soft.max));
+    };
+    layers.push(layer("antiIcp", [softRule], undefined, -soft.max));
+  }
+
+  return { layers, hard: rubric.antiIcp.hard.map((rule, i) => ({ rule, id: `antiIcp.hard[${i}]` })), outOfCenti: toCenti(rubric.outOf) };
+}
+
+/**
+ * Fit of one account on one scorecard: firmographics, technographics, organisational signals
+ * and anti-ICP. `contacts` (records of this account's contacts, any order, repeats allowed)
+ * form the buying committee when the scorecard has a `contacts` section: their titles count as
+ * buying roles present, a champion / economic buyer / technical evaluator among them counts as
+ * champion identified / budget holder identified / technical team, and the committee's own
+ * rules (roles held, full coverage, best contact) add points — all inside the organisational
+ * layer's cap. Pure; never reads the clock. The rubric is compiled on first use (see `compileFit`).
+ */
+export function scoreFit(profile: AccountProfile, card: { fit: FitRubric; contacts?: ContactsRubric | undefined }, contacts?: readonly DatedContact[]): FitResult {
+  const rubric = card.fit;
+  const compiled = compiledFit(rubric);
+  const committee = card.contacts && contacts ? buyingCommittee(contacts, card.contacts) : undefined;
+  const technologies = profile.technographics.technologies;
+  const present = new Set<string>();
+  for (const t of technologies) present.add(norm(t.name));
+  const tierCaps: TierCap[] = [];
+  const input: FitInput = { profile, present, committee, tierCaps };
+
+  let centi = 0;
+  const layers: LayerResult[] = [];
+  const contributions: Contribution[] = [];
+  for (const compiledLayer of compiled.layers) {
+    const result = runLayer(compiledLayer, input);
+    centi += result.centi;
+    layers.push(result.layer);
+    for (const c of result.contributions) contributions.push(c);
   }
 
   const exclusions: Exclusion[] = [];
-  rubric.antiIcp.hard.forEach((rule, i) => {
+  for (const { rule, id } of compiled.hard) {
     const hit = hardDisqualifier(rule, profile);
-    if (hit) exclusions.push({ rule: `antiIcp.hard[${i}]`, ...hit });
-  });
+    if (hit) exclusions.push({ rule: id, ...hit });
+  }
 
-  const centi = layers.reduce((s, l) => s + l.centi, 0);
   return {
-    score: fromCenti(scaleSigned(centi, toCenti(rubric.outOf))),
+    score: fromCenti(scaleSigned(centi, compiled.outOfCenti)),
     points: fromCenti(centi),
     outOf: rubric.outOf,
     excluded: exclusions.length > 0,
     exclusions,
     tierCaps,
-    layers: layers.map((l) => l.layer),
-    contributions: layers.flatMap((l) => l.contributions),
+    layers,
+    contributions,
     ...(committee ? { committee } : {}),
   };
 }
@@ -298,56 +410,65 @@ export function scoreFit(profile: AccountProfile, card: { fit: FitRubric; contac
 const ORG_FACT_ROLE = { championIdentified: "champion", budgetHolderIdentified: "economic_buyer", hasTechnicalTeam: "technical_evaluator" } as const;
 const ORG_FACT_LABEL = { championIdentified: "champion identified", budgetHolderIdentified: "budget holder identified", hasTechnicalTeam: "technical team" } as const;
 
-function organisationalDrafts(org: NonNullable<FitRubric["organisational"]>, profile: AccountProfile, committee: BuyingCommittee | undefined): Draft[] {
-  const o = profile.organisational;
-  const drafts: Draft[] = [];
-  const contactLabel = (id: string) => {
-    const c = committee?.contacts.find((x) => x.contactId === id);
-    return c?.title ? `contact ${id} (${c.title})` : `contact ${id}`;
-  };
-  if (org.buyingRoles) {
-    const roles = org.buyingRoles;
-    // Account columns first, then contacts' titles: the first holder found is the one shown.
-    const holders: { title: string; shown: string }[] = [
-      ...o.buyingRolesPresent.map((p) => ({ title: p, shown: `role ${p}` })),
-      ...(committee?.contacts ?? []).flatMap((c) => (c.title === undefined ? [] : [{ title: c.title, shown: `role ${c.title} (contact ${c.contactId})` }])),
-    ];
-    const hits = roles.roles.flatMap((r) => {
-      const holder = holders.find((h) => containsWords(h.title, r));
-      return holder ? [holder] : [];
-    });
-    if (hits.length > 0) {
-      const each = toCenti(roles.pointsEach);
-      drafts.push({ rule: "organisational.buyingRoles", label: "buying roles present", centi: Math.min(each * hits.length, toCenti(roles.max)), uncapped: each * hits.length, evidence: hits.map((h) => ({ description: h.shown, points: fromCenti(each) })) });
-    }
-  }
-  for (const key of ["championIdentified", "budgetHolderIdentified", "hasTechnicalTeam"] as const) {
+/** The organisational layer's rules: buying roles present, the facts (or the committee's holders of them) and the committee's own rules. */
+function organisationalRule(org: NonNullable<FitRubric["organisational"]>): DraftRule {
+  const roles = org.buyingRoles;
+  // A role phrase as a whole-word pattern over a normalised title (see `titleContains`); an empty one never matches.
+  const wantedRoles = roles ? roles.roles.map((r) => normalizeTitle(r)).filter((w) => w.length > 0).map((w) => ` ${w} `) : [];
+  const roleEach = roles ? toCenti(roles.pointsEach) : 0;
+  const roleMax = roles ? toCenti(roles.max) : 0;
+  const facts = (["championIdentified", "budgetHolderIdentified", "hasTechnicalTeam"] as const).flatMap((key) => {
     const points = org[key];
-    if (points === undefined) continue;
-    const holder = committee?.roles[ORG_FACT_ROLE[key]]?.[0];
-    const description = o[key] === true ? `${key} = true` : holder !== undefined ? `${BUYING_ROLE_LABELS[ORG_FACT_ROLE[key]]}: ${contactLabel(holder)}` : undefined;
-    if (description === undefined) continue;
+    if (points === undefined) return [];
     const centi = toCenti(points);
-    drafts.push({ rule: `organisational.${key}`, label: ORG_FACT_LABEL[key], centi, uncapped: centi, evidence: [{ description, points: fromCenti(centi) }] });
-  }
+    return [{ key, role: ORG_FACT_ROLE[key], roleLabel: BUYING_ROLE_LABELS[ORG_FACT_ROLE[key]], rule: `organisational.${key}`, label: ORG_FACT_LABEL[key], centi, points: fromCenti(centi), shown: `${key} = true` }];
+  });
   const rules = org.committee;
-  if (rules && committee) {
-    const held = (Object.entries(rules.roles) as [keyof typeof BUYING_ROLE_LABELS, number][]).filter(([role]) => (committee.roles[role]?.length ?? 0) > 0);
-    if (held.length > 0) {
-      const evidence = held.map(([role, points]) => ({ description: `${BUYING_ROLE_LABELS[role]}: ${contactLabel(committee.roles[role]?.[0] ?? "")}`, points }));
-      const centi = held.reduce((s, [, points]) => s + toCenti(points), 0);
-      drafts.push({ rule: "organisational.committee.roles", label: "buying committee roles", centi, uncapped: centi, evidence });
+  const committeeRoles = rules ? (Object.entries(rules.roles) as [keyof typeof BUYING_ROLE_LABELS, number][]) : [];
+
+  return ({ profile, committee }, out) => {
+    const o = profile.organisational;
+    const contactLabel = (id: string) => {
+      const c = committee?.contacts.find((x) => x.contactId === id);
+      return c?.title ? `contact ${id} (${c.title})` : `contact ${id}`;
+    };
+    if (roles) {
+      // Account columns first, then contacts' titles: the first holder found is the one shown.
+      const holders: { text: string; shown: string }[] = [];
+      for (const p of o.buyingRolesPresent) holders.push({ text: ` ${normalizeTitle(p)} `, shown: `role ${p}` });
+      for (const c of committee?.contacts ?? []) if (c.title !== undefined) holders.push({ text: ` ${normalizeTitle(c.title)} `, shown: `role ${c.title} (contact ${c.contactId})` });
+      const hits: Evidence[] = [];
+      if (holders.length > 0) {
+        for (const wanted of wantedRoles) {
+          const holder = holders.find((h) => h.text.includes(wanted));
+          if (holder) hits.push({ description: holder.shown, points: fromCenti(roleEach) });
+        }
+      }
+      if (hits.length > 0) out.push({ rule: "organisational.buyingRoles", label: "buying roles present", centi: Math.min(roleEach * hits.length, roleMax), uncapped: roleEach * hits.length, evidence: hits });
     }
-    const { held: covered, of } = committee.coverage;
-    if (rules.fullCoverage !== undefined && of > 0 && covered === of) {
-      const centi = toCenti(rules.fullCoverage);
-      drafts.push({ rule: "organisational.committee.fullCoverage", label: "full buying committee", centi, uncapped: centi, evidence: [{ description: `${covered}/${of} buying roles held`, points: fromCenti(centi) }] });
+    for (const fact of facts) {
+      const holder = committee?.roles[fact.role]?.[0];
+      const description = o[fact.key] === true ? fact.shown : holder !== undefined ? `${fact.roleLabel}: ${contactLabel(holder)}` : undefined;
+      if (description === undefined) continue;
+      out.push({ rule: fact.rule, label: fact.label, centi: fact.centi, uncapped: fact.centi, evidence: [{ description, points: fact.points }] });
     }
-    const best = committee.best;
-    if (rules.bestContact && best && best.score >= rules.bestContact.minScore) {
-      const centi = toCenti(rules.bestContact.points);
-      drafts.push({ rule: "organisational.committee.bestContact", label: "strong best contact", centi, uncapped: centi, evidence: [{ description: `best contact ${contactLabel(best.contactId)} scores ${best.score} ≥ ${rules.bestContact.minScore}`, points: fromCenti(centi) }] });
+    if (rules && committee) {
+      const held = committeeRoles.filter(([role]) => (committee.roles[role]?.length ?? 0) > 0);
+      if (held.length > 0) {
+        const evidence = held.map(([role, points]) => ({ description: `${BUYING_ROLE_LABELS[role]}: ${contactLabel(committee.roles[role]?.[0] ?? "")}`, points }));
+        const centi = held.reduce((s, [, points]) => s + toCenti(points), 0);
+        out.push({ rule: "organisational.committee.roles", label: "buying committee roles", centi, uncapped: centi, evidence });
+      }
+      const { held: covered, of } = committee.coverage;
+      if (rules.fullCoverage !== undefined && of > 0 && covered === of) {
+        const centi = toCenti(rules.fullCoverage);
+        out.push({ rule: "organisational.committee.fullCoverage", label: "full buying committee", centi, uncapped: centi, evidence: [{ description: `${covered}/${of} buying roles held`, points: fromCenti(centi) }] });
+      }
+      const best = committee.best;
+      if (rules.bestContact && best && best.score >= rules.bestContact.minScore) {
+        const centi = toCenti(rules.bestContact.points);
+        out.push({ rule: "organisational.committee.bestContact", label: "strong best contact", centi, uncapped: centi, evidence: [{ description: `best contact ${contactLabel(best.contactId)} scores ${best.score} ≥ ${rules.bestContact.minScore}`, points: fromCenti(centi) }] });
+      }
     }
-  }
-  return drafts;
+  };
 }

@@ -48,6 +48,7 @@ export function duplicateReachMs(type: SignalType): number {
  */
 export function findDuplicates(ordered: readonly { signal: Signal; ms: number }[]): Map<string, string> {
   const duplicates = new Map<string, string>();
+  if (ordered.length < 2) return duplicates;
   const lastSeen = KEYS.map(() => new Map<string, { ms: number; eventId: string }>());
   for (const { signal, ms } of ordered) {
     KEYS.forEach((rule, i) => {

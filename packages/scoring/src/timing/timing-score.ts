@@ -8,7 +8,8 @@ import type { Decay, TimingLayer, TimingRubric, TimingRule } from "../rubric/rub
 import { canonicalTimedSignals } from "./canonical-signals.js";
 import { decayAt } from "./decay.js";
 import { findDuplicates } from "./duplicates.js";
-import { matchesWhere } from "./where.js";
+import { compileWhere } from "./where.js";
+import type { SignalPredicate } from "./where.js";
 
 /**
  * Timing: when the account is in motion. Computed from signals and the as-of instant
@@ -80,22 +81,109 @@ function describe(signal: Signal): string {
   return `${signal.type}${detail.length > 0 ? ` ${detail.join(" / ")}` : ""}${score}`;
 }
 
-function isStrong(rule: TimingRule, signal: Signal): boolean {
-  if (rule.strong === undefined || rule.strong === "burst") return false;
-  return rule.strong === true || matchesWhere(signal, rule.strong);
+/**
+ * A timing rubric compiled once into closures: rules grouped by the signal type they read,
+ * `where` and `strong` conditions as predicates, points in centipoints, decays and strong
+ * windows resolved, rule ids built. Kept beside the rubric object (a WeakMap), so it lives as
+ * long as the rubric; a rubric is never changed after it is parsed.
+ */
+interface CompiledRule {
+  /** Position among all the rubric's rules, in layer then rule order. */
+  index: number;
+  /** Position of its layer. */
+  layerIndex: number;
+  layer: string;
+  rule: TimingRule;
+  /** `timing.<layer>.<rule id>`. */
+  id: string;
+  label: string;
+  decay: Decay;
+  where: SignalPredicate;
+  /** Is a single match strong (before its window is checked)? */
+  strong: SignalPredicate | undefined;
+  centi: number;
+  burst: { count: number; withinDays: number; withinMs: number; centi: number } | undefined;
+  /** How long after its instant a strong single match / burst stays strong (ms; Infinity: always; null: never). */
+  strongFor: number | null;
+  burstStrongFor: number | null;
+  capCenti: number;
 }
 
-/**
- * The last instant (epoch ms) at which a match that started at `fromMs` is still strong, or
- * null when the rule has no strong window (not strong, or a decay without full points).
- */
-function strongUntilMs(rule: TimingRule, decay: Decay, fromMs: number, burst: boolean): number | null {
-  if (rule.strongWithinDays !== undefined) return fromMs + Math.floor(rule.strongWithinDays * DAY_MS);
-  if (burst && rule.burst) return fromMs + Math.floor(rule.burst.withinDays * DAY_MS);
+interface CompiledLayer {
+  id: string;
+  layer: TimingLayer;
+  rules: readonly CompiledRule[];
+  maxCenti: number;
+  minCenti: number;
+  /** `resetAfterInactiveDays` in ms. */
+  resetMs: number | undefined;
+}
+
+interface CompiledTiming {
+  layers: readonly CompiledLayer[];
+  bySignalType: ReadonlyMap<string, readonly CompiledRule[]>;
+  ruleCount: number;
+  outOfCenti: number;
+}
+
+const compiledTimings = new WeakMap<TimingRubric, CompiledTiming>();
+
+function compiledTiming(rubric: TimingRubric): CompiledTiming {
+  let compiled = compiledTimings.get(rubric);
+  if (!compiled) {
+    compiled = compileTiming(rubric);
+    compiledTimings.set(rubric, compiled);
+  }
+  return compiled;
+}
+
+/** The last instant of a strong window, as an offset from the match's instant (see `strongUntilMs`). */
+function strongOffset(rule: TimingRule, decay: Decay, burst: boolean): number | null {
+  if (rule.strongWithinDays !== undefined) return Math.floor(rule.strongWithinDays * DAY_MS);
+  if (burst && rule.burst) return Math.floor(rule.burst.withinDays * DAY_MS);
   const window = fullPointsWindow(decay);
   if (window === null) return null;
   if (window.days === Infinity) return Infinity;
-  return window.inclusive ? fromMs + Math.floor(window.days * DAY_MS) : fromMs + Math.ceil(window.days * DAY_MS) - 1;
+  return window.inclusive ? Math.floor(window.days * DAY_MS) : Math.ceil(window.days * DAY_MS) - 1;
+}
+
+function compileTiming(rubric: TimingRubric): CompiledTiming {
+  let index = 0;
+  const bySignalType = new Map<string, CompiledRule[]>();
+  const layers = Object.entries(rubric.layers).map(([id, layer], layerIndex): CompiledLayer => {
+    const rules = layer.rules.map((rule): CompiledRule => {
+      const decay = rule.decay ?? layer.decay ?? rubric.decay;
+      const compiled: CompiledRule = {
+        index: index++,
+        layerIndex,
+        layer: id,
+        rule,
+        id: `timing.${id}.${rule.id}`,
+        label: rule.label ?? rule.id,
+        decay,
+        where: compileWhere(rule.where),
+        strong: rule.strong === undefined || rule.strong === "burst" ? undefined : rule.strong === true ? () => true : compileWhere(rule.strong),
+        centi: toCenti(rule.points),
+        burst: rule.burst ? { count: rule.burst.count, withinDays: rule.burst.withinDays, withinMs: rule.burst.withinDays * DAY_MS, centi: toCenti(rule.burst.points) } : undefined,
+        strongFor: strongOffset(rule, decay, false),
+        burstStrongFor: strongOffset(rule, decay, true),
+        capCenti: rule.cap === undefined ? Infinity : toCenti(rule.cap),
+      };
+      const list = bySignalType.get(rule.signal);
+      if (list) list.push(compiled);
+      else bySignalType.set(rule.signal, [compiled]);
+      return compiled;
+    });
+    return {
+      id,
+      layer,
+      rules,
+      maxCenti: layer.max === undefined ? Infinity : toCenti(layer.max),
+      minCenti: layer.min === undefined ? -Infinity : toCenti(layer.min),
+      resetMs: layer.resetAfterInactiveDays === undefined ? undefined : Math.ceil(layer.resetAfterInactiveDays * DAY_MS),
+    };
+  });
+  return { layers, bySignalType, ruleCount: index, outOfCenti: toCenti(rubric.outOf) };
 }
 
 interface RuleOutcome {
@@ -105,10 +193,10 @@ interface RuleOutcome {
   next: number | null;
 }
 
-function strongSignal(rule: TimingRule, layerId: string, signal: Signal, ms: number, until: number, nowMs: number, description: string): StrongSignal {
+function strongSignal(rule: CompiledRule, signal: Signal, ms: number, until: number, nowMs: number, description: string): StrongSignal {
   return {
-    rule: `timing.${layerId}.${rule.id}`,
-    label: rule.label ?? rule.id,
+    rule: rule.id,
+    label: rule.label,
     eventId: signal.eventId,
     occurredAt: signal.occurredAt,
     description,
@@ -117,19 +205,21 @@ function strongSignal(rule: TimingRule, layerId: string, signal: Signal, ms: num
   };
 }
 
-function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: readonly { signal: Signal; ms: number }[], nowMs: number): RuleOutcome {
+/** One rule over its live matches (canonical order, none after `nowMs`). */
+function scoreRule(rule: CompiledRule, matched: readonly { signal: Signal; ms: number }[], nowMs: number): RuleOutcome {
+  const { decay } = rule;
   let next: number | null = null;
   const singles: Candidate[] = [];
   for (const { signal, ms } of matched) {
     const state = decayAt(decay, ms, nowMs);
     next = earliest(next, state.nextChange, nowMs);
-    const centi = Math.round(toCenti(rule.points) * state.factor);
+    const centi = Math.round(rule.centi * state.factor);
     if (centi === 0) continue;
     let strong: StrongSignal | undefined;
-    if (centi > 0 && isStrong(rule, signal)) {
-      const until = strongUntilMs(rule, decay, ms, false);
-      if (until !== null && nowMs <= until) {
-        strong = strongSignal(rule, layerId, signal, ms, until, nowMs, describe(signal));
+    if (centi > 0 && rule.strong !== undefined && rule.strongFor !== null && rule.strong(signal)) {
+      const until = ms + rule.strongFor;
+      if (nowMs <= until) {
+        strong = strongSignal(rule, signal, ms, until, nowMs, describe(signal));
         next = earliest(next, until === Infinity ? null : until + 1, nowMs);
       }
     }
@@ -141,23 +231,25 @@ function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: rea
   }
 
   const bursts: Candidate[] = [];
-  if (rule.burst) {
-    const { count, withinDays, points } = rule.burst;
+  const burstRule = rule.burst;
+  if (burstRule) {
+    const { count, withinDays } = burstRule;
     for (let i = count - 1; i < matched.length; i++) {
       const first = matched[i - count + 1];
       const last = matched[i];
-      if (!first || !last || last.ms - first.ms > withinDays * DAY_MS) continue;
+      if (!first || !last || last.ms - first.ms > burstRule.withinMs) continue;
       const state = decayAt(decay, last.ms, nowMs);
       next = earliest(next, state.nextChange, nowMs);
-      const centi = Math.round(toCenti(points) * state.factor);
+      const centi = Math.round(burstRule.centi * state.factor);
       if (centi === 0) continue;
       const window = matched.slice(i - count + 1, i + 1);
-      const description = `${count} × ${rule.signal} within ${withinDays} days (${window.map((m) => m.signal.eventId).join(", ")})`;
+      const description = `${count} × ${rule.rule.signal} within ${withinDays} days (${window.map((m) => m.signal.eventId).join(", ")})`;
       let strong: StrongSignal | undefined;
-      if (centi > 0 && (rule.strong === "burst" || window.some((m) => isStrong(rule, m.signal)))) {
-        const until = strongUntilMs(rule, decay, first.ms, true);
-        if (until !== null && nowMs <= until) {
-          strong = strongSignal(rule, layerId, first.signal, first.ms, until, nowMs, description);
+      const strongWindow = rule.rule.strong === "burst" || (rule.strong !== undefined && window.some((m) => (rule.strong as SignalPredicate)(m.signal)));
+      if (centi > 0 && strongWindow && rule.burstStrongFor !== null) {
+        const until = first.ms + rule.burstStrongFor;
+        if (nowMs <= until) {
+          strong = strongSignal(rule, first.signal, first.ms, until, nowMs, description);
           next = earliest(next, until === Infinity ? null : until + 1, nowMs);
         }
       }
@@ -170,7 +262,7 @@ function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: rea
   }
 
   let chosen: Candidate | undefined;
-  if (rule.combine === "sum" && singles.length > 0) {
+  if (rule.rule.combine === "sum" && singles.length > 0) {
     chosen = { centi: singles.reduce((s, c) => s + c.centi, 0), strong: undefined, evidence: singles.flatMap((c) => c.evidence) };
   } else {
     chosen = strongest(singles);
@@ -180,46 +272,57 @@ function scoreRule(rule: TimingRule, layerId: string, decay: Decay, matched: rea
   // Strong intent is the presence of a fresh strong match under the rule, whichever match
   // scored: a larger (or equal) ordinary signal must not hide it, or adding a signal could
   // take the tier lift away. Of several, the one that stays strong longest is named.
-  const strong = [...singles, ...bursts].reduce<StrongSignal | undefined>((best, c) => (c.strong && (!best || c.strong.strongUntil > best.strongUntil) ? c.strong : best), undefined);
+  let strong: StrongSignal | undefined;
+  for (const c of singles) if (c.strong && (!strong || c.strong.strongUntil > strong.strongUntil)) strong = c.strong;
+  for (const c of bursts) if (c.strong && (!strong || c.strong.strongUntil > strong.strongUntil)) strong = c.strong;
   if (!chosen) return { contribution: undefined, centi: 0, strong, next };
 
-  const cap = rule.cap === undefined ? Infinity : toCenti(rule.cap);
-  const centi = clamp(chosen.centi, -cap, cap);
+  const centi = clamp(chosen.centi, -rule.capCenti, rule.capCenti);
   return {
     centi,
     strong,
     next,
-    contribution: { rule: `timing.${layerId}.${rule.id}`, layer: layerId, label: rule.label ?? rule.id, points: fromCenti(centi), uncappedPoints: fromCenti(chosen.centi), evidence: chosen.evidence },
+    contribution: { rule: rule.id, layer: rule.layer, label: rule.label, points: fromCenti(centi), uncappedPoints: fromCenti(chosen.centi), evidence: chosen.evidence },
   };
 }
 
-function scoreLayer(id: string, layer: TimingLayer, rubric: TimingRubric, signals: readonly { signal: Signal; ms: number }[], nowMs: number) {
-  let next: number | null = null;
-  const perRule = layer.rules.map((rule) => ({ rule, matched: signals.filter((s) => s.signal.type === rule.signal && matchesWhere(s.signal, rule.where)) }));
+type Matches = ({ signal: Signal; ms: number }[] | undefined)[];
 
-  // Signals that have not happened yet at the as-of instant count from the moment they do.
-  for (const { matched } of perRule) for (const m of matched) if (m.ms > nowMs) next = earliest(next, m.ms, nowMs);
-  const live = perRule.map(({ rule, matched }) => ({ rule, matched: matched.filter((m) => m.ms <= nowMs) }));
+/**
+ * One layer: its rules over the live matches the signals gave them (`matched`, by rule
+ * index), the earliest instant a not-yet-happened match (`future`) starts to count, and the
+ * layer's reset after inactivity.
+ */
+function scoreLayer(compiled: CompiledLayer, matched: Matches, future: number | null, nowMs: number) {
+  const { id, layer } = compiled;
+  let next = future;
 
   // "Reset behavioural scores to zero for accounts with no activity in the past 90 days"
   // (methodology): from exactly `resetAfterInactiveDays` after the newest match on, the layer counts nothing.
   let reset = false;
-  if (layer.resetAfterInactiveDays !== undefined) {
-    const last = live.reduce((max, r) => r.matched.reduce((m, x) => Math.max(m, x.ms), max), -Infinity);
+  if (compiled.resetMs !== undefined) {
+    let last = -Infinity;
+    for (const rule of compiled.rules) for (const m of matched[rule.index] ?? []) if (m.ms > last) last = m.ms;
     if (Number.isFinite(last)) {
-      const boundary = last + Math.ceil(layer.resetAfterInactiveDays * DAY_MS);
+      const boundary = last + compiled.resetMs;
       if (nowMs >= boundary) reset = true;
       else next = earliest(next, boundary, nowMs);
     }
   }
 
-  const outcomes = reset ? [] : live.map(({ rule, matched }) => scoreRule(rule, id, rule.decay ?? layer.decay ?? rubric.decay, matched, nowMs));
-  for (const o of outcomes) next = earliest(next, o.next, nowMs);
-  const capped = allocateCaps(
-    outcomes.flatMap((o) => (o.contribution ? [o.contribution] : [])),
-    layer.max === undefined ? Infinity : toCenti(layer.max),
-    layer.min === undefined ? -Infinity : toCenti(layer.min),
-  );
+  const contributions: Contribution[] = [];
+  const strong: StrongSignal[] = [];
+  if (!reset) {
+    for (const rule of compiled.rules) {
+      const matches = matched[rule.index];
+      if (matches === undefined) continue;
+      const outcome = scoreRule(rule, matches, nowMs);
+      next = earliest(next, outcome.next, nowMs);
+      if (outcome.contribution) contributions.push(outcome.contribution);
+      if (outcome.strong) strong.push(outcome.strong);
+    }
+  }
+  const capped = allocateCaps(contributions, compiled.maxCenti, compiled.minCenti);
   const result: LayerResult = {
     id,
     points: fromCenti(capped.centi),
@@ -228,25 +331,41 @@ function scoreLayer(id: string, layer: TimingLayer, rubric: TimingRubric, signal
     max: layer.max,
     score: layerScore(capped.centi, layer),
   };
-  return { result, centi: capped.centi, contributions: capped.contributions, strong: outcomes.flatMap((o) => (o.strong ? [o.strong] : [])), positive: capped.positiveCenti > 0, next };
+  return { result, centi: capped.centi, contributions: capped.contributions, strong, positive: capped.positiveCenti > 0, next };
 }
 
-/** Scores one account's signals (any order, duplicates allowed) at the instant `now`. */
+/** Scores one account's signals (any order, duplicates allowed) at the instant `now`. The rubric is compiled on first use. */
 export function scoreTiming(signals: readonly Signal[], card: { timing: TimingRubric }, now: string | number): TimingResult {
   const nowMs = typeof now === "number" ? now : toEpochMs(now);
   const rubric = card.timing;
+  const compiled = compiledTiming(rubric);
   const canonical = canonicalTimedSignals(signals);
   for (const { signal, ms } of canonical) if (Number.isNaN(ms)) toEpochMs(signal.occurredAt); // throws, naming the instant
   const duplicates = findDuplicates(canonical);
-  const ordered = duplicates.size === 0 ? canonical : canonical.filter((s) => !duplicates.has(s.signal.eventId));
-  const layers = Object.entries(rubric.layers).map(([id, layer]) => scoreLayer(id, layer, rubric, ordered, nowMs));
+
+  // Each signal goes to the rules of its type whose `where` it meets, in canonical order.
+  // A match that has not happened yet at the as-of instant counts from the moment it does.
+  const matched: Matches = new Array<undefined>(compiled.ruleCount);
+  const future: (number | null)[] = compiled.layers.map(() => null);
+  for (const entry of canonical) {
+    if (duplicates.size > 0 && duplicates.has(entry.signal.eventId)) continue;
+    const rules = compiled.bySignalType.get(entry.signal.type);
+    if (rules === undefined) continue;
+    for (const rule of rules) {
+      if (!rule.where(entry.signal)) continue;
+      if (entry.ms > nowMs) future[rule.layerIndex] = earliest(future[rule.layerIndex] ?? null, entry.ms, nowMs);
+      else (matched[rule.index] ??= []).push(entry);
+    }
+  }
+
+  const layers = compiled.layers.map((layer, i) => scoreLayer(layer, matched, future[i] ?? null, nowMs));
   const centi = layers.reduce((s, l) => s + l.centi, 0);
   const next = layers.reduce<number | null>((n, l) => (l.next !== null && (n === null || l.next < n) ? l.next : n), null);
   const strongSignals = layers
     .flatMap((l) => l.strong)
     .sort((a, b) => (a.strongUntil > b.strongUntil ? -1 : a.strongUntil < b.strongUntil ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return {
-    score: fromCenti(scaleSigned(centi, toCenti(rubric.outOf))),
+    score: fromCenti(scaleSigned(centi, compiled.outOfCenti)),
     points: fromCenti(centi),
     outOf: rubric.outOf,
     strongIntent: strongSignals.length > 0,
