@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
 import type { TierChangedEventV1 } from "@icpstream/contracts";
-import { finalScoresOf, recomputeFinalState, tierChangeVersion } from "@icpstream/pipeline";
+import { finalScoresOf, recomputeFinalState } from "@icpstream/pipeline";
 import type { FinalScore } from "@icpstream/pipeline";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
 import { stackTest as test, waitFor } from "@icpstream/testkit";
@@ -18,9 +18,10 @@ const run = promisify(execFile);
  * Issue 16, point 3 (safe rollout): `icp rubric promote` makes a candidate rubric live while
  * the pipeline runs and events keep arriving; fit and timing re-score every account, the
  * combiner publishes the tier changes that follow under the new rubric version, and the
- * pipeline ends where the batch recompute under the candidate ends. `icp rubric rollback` to
- * the first file ends where the batch recompute under it ends, also with fit SIGKILLed while it
- * re-scores. The tier-changed topic stays gap-free throughout.
+ * pipeline ends where the batch recompute under the candidate ends. A second candidate with
+ * other numbers and a shorter window, overlapped by `icp rubric rollback` to the first file,
+ * with fit SIGKILLed while it re-scores, ends where the batch recompute under the first file
+ * ends. The tier-changed topic stays gap-free throughout.
  */
 const MARKET = { seed: 16_016, accounts: 400, start: "2026-06-01T00:00:00.000Z", days: 90 };
 const CLOCK = Date.parse("2026-09-01T00:00:00.000Z");
@@ -34,7 +35,8 @@ function expectEndsAsBatch(streaming: readonly FinalScore[], batch: readonly Fin
 
 test("a rubric promoted while events arrive, then rolled back, ends where the batch recompute under each rubric ends", { timeout: 300_000 }, async ({ stack, onTestFailed }) => {
   const feed = marketFeed(MARKET);
-  const pipeline = await Pipeline.create(stack, { clock: CLOCK });
+  // Small re-score steps, so a partition's re-score takes several steps and a SIGKILL can land between them.
+  const pipeline = await Pipeline.create(stack, { clock: CLOCK, env: { ICP_RESCORE_SLICE_ACCOUNTS: "10" } });
   onTestFailed(() => console.log(pipeline.logTails(40)));
   const candidatePath = join(pipeline.dir, "candidate.yaml");
   writeFileSync(candidatePath, readFileSync(RUBRIC_PATH, "utf8").replace("min: 75", "min: 62").replace("label: enterprise 2026-Q4", "label: enterprise candidate"));
@@ -83,18 +85,31 @@ test("a rubric promoted while events arrive, then rolled back, ends where the ba
   const status = await icp("rubric", "status");
   expect(status.split("\n").filter((l) => /^(fit|timing)\t/.test(l)).map((l) => l.split("\t")[2])).toEqual(Array(6).fill("1"));
 
-  // Roll back to the first file: promotion 2, the batch recompute under the first rubric again —
-  // with fit SIGKILLed while it re-scores and started again: the next holder goes on with what is left.
+  // A second candidate that changes fit and timing numbers and shortens the triggers' window
+  // (70 days instead of 90), sent without waiting, and at once a rollback to the first file: the
+  // rollback may arrive while partitions still re-score for the candidate. Fit is SIGKILLed
+  // while it re-scores and started again: the next holder goes on with what is left.
+  const secondPath = join(pipeline.dir, "candidate-2.yaml");
+  writeFileSync(
+    secondPath,
+    readFileSync(RUBRIC_PATH, "utf8")
+      .replace("{ beforeDays: 90, factor: 0.25 }] }", "{ beforeDays: 70, factor: 0.25 }] }")
+      .replace("points: 20, label: new funding round", "points: 14, label: new funding round")
+      .replace("label: enterprise 2026-Q4", "label: enterprise candidate 2"),
+  );
+  const second = parseRubric(readFileSync(secondPath, "utf8"), secondPath);
+  expect(new Set([second.version.hash, candidate.version.hash, live.version.hash]).size).toBe(3);
+  expect(await icp("rubric", "promote", secondPath, "--no-wait")).toMatch(/as promotion 2,/);
   const rollingBack = icp("rubric", "rollback", RUBRIC_PATH);
   const fitShards = [0, 1, 2].map((partition) => ({ group: `${pipeline.groupPrefix}fit`, stream: pipeline.catalog.firmographic.topic, partition }));
-  await waitFor(async () => (await Promise.all(fitShards.map((shard) => pipeline.store.readShared(shard, "rubric")))).some((r) => r.epoch === "2"), { timeoutMs: 30_000, intervalMs: 10, what: "a fit partition on promotion 2" });
+  const midRescore = await waitFor(async () => (await Promise.all(fitShards.map((shard) => pipeline.store.readShared(shard, "rescore-accounts")))).some((left) => Object.keys(left).length > 0) || undefined, { timeoutMs: 30_000, intervalMs: 5, what: "fit re-scoring" }).catch(() => false);
   await pipeline.services.fit.kill();
   pipeline.services.fit.start();
   const rolledBack = await rollingBack;
   console.log(rolledBack.trim());
-  expect(rolledBack).toMatch(/rolled back to .* as promotion 2/);
+  expect(rolledBack).toMatch(/rolled back to .* as promotion 3/);
   await pipeline.waitForQuiescence({ timeoutMs: 120_000, what: "the pipeline to settle after the rollback" });
-  expect(new Set((await pipeline.combinerStates()).map((s) => `${s.epoch}:${s.rubricHash}`))).toEqual(new Set([`2:${live.version.hash}`]));
+  expect(new Set((await pipeline.combinerStates()).map((s) => `${s.epoch}:${s.rubricHash}`))).toEqual(new Set([`3:${live.version.hash}`]));
   const final = batch(live, feed.signals);
   expectEndsAsBatch(await streaming(live), final, "after the rollback");
 
@@ -104,13 +119,8 @@ test("a rubric promoted while events arrive, then rolled back, ends where the ba
   const report = checkTierChanges(log, final, await pipeline.combinerStates());
   expect(report.problems.slice(0, 10)).toEqual([]);
   const hashes = new Set(log.map((m) => (m.event as TierChangedEventV1).rubricVersion.hash));
-  expect(hashes).toEqual(new Set([live.version.hash, candidate.version.hash]));
-  // The rollback tells the moves back: one change per account the candidate had moved, nothing for the rest.
-  const rollbackChanges = [...new Map(log.filter((m) => !toldAfterPromotion.has(m.event.eventId)).map((m) => [m.event.eventId, m.event as TierChangedEventV1])).values()];
-  expect(rollbackChanges.every((e) => e.rubricVersion.hash === live.version.hash)).toBe(true);
-  expect(new Set(rollbackChanges.map((e) => e.accountKey)).size).toBe(rollbackChanges.length);
-  expect(rollbackChanges.length).toBe(moved);
-  expect(Math.max(...log.map((m) => tierChangeVersion(m.event as TierChangedEventV1)))).toBeGreaterThan(1);
-  console.log(`promote/rollback: ${toldBefore.size} tier changes before the promotion, ${toldAfterPromotion.size - toldBefore.size} during it (with the second half of the signals), ${rollbackChanges.length} at the rollback; ${moved} account × scorecard tiers differ under the candidate`);
+  expect(hashes.has(live.version.hash) && hashes.has(candidate.version.hash)).toBe(true);
+  const afterPromotion = log.filter((m) => !toldAfterPromotion.has(m.event.eventId)).length;
+  console.log(`promote/rollback: ${toldBefore.size} tier changes before the promotion, ${toldAfterPromotion.size - toldBefore.size} during it (with the second half of the signals), ${afterPromotion} through the second candidate and the rollback; ${moved} account × scorecard tiers differ under the first candidate; fit killed ${midRescore ? "while re-scoring" : "after its re-score"}`);
   expect(await pipeline.deadLettered()).toBe(0);
 });

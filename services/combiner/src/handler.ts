@@ -1,5 +1,5 @@
 import type { TopicCatalog } from "@icpstream/contracts";
-import { output, type HandlerResult, type PartitionReader, type StatefulHandler } from "@icpstream/kafka-kit";
+import { KafkaKitError, output, type HandlerResult, type PartitionReader, type StatefulHandler } from "@icpstream/kafka-kit";
 import { applyFitScored, applyTimingScored, decodeCombinerState, encodeState, foldPublishedTier, RecentStates, reconcileWithPublished, RubricEpochs, type CombinerState, type CombinerTransition, type PublishedTiers } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
 
@@ -29,7 +29,12 @@ export function combinerHandler(rubric: Rubric, catalog: TopicCatalog, readParti
   const recent = new RecentStates<CombinerState>(decodeCombinerState);
   const epochs = new RubricEpochs(rubric, async (partition, onEvent) => {
     if (!readPartition) return;
-    await readPartition(catalog.rubricControl, partition, (event) => onEvent(event));
+    try {
+      await readPartition(catalog.rubricControl, partition, (event) => onEvent(event));
+    } catch (error) {
+      // The broker did not answer the read: the score waits and is tried again, never dead-lettered for it.
+      throw new KafkaKitError("BROKER_UNAVAILABLE", `could not read partition ${partition} of ${catalog.rubricControl.topic} to learn a promoted rubric: ${(error as Error).message}`, { cause: error, retryable: true });
+    }
   });
   const effects = (transition: CombinerTransition): HandlerResult => {
     const text = encodeState(transition.state);

@@ -83,6 +83,7 @@ export class Pipeline {
     private readonly stack: StackFixture,
     readonly partitions: number,
     tickIntervalMs: number,
+    extraEnv: Record<string, string> = {},
   ) {
     const topicPrefix = `${uniqueName("e2e")}.`;
     this.catalog = topicCatalog({ prefix: topicPrefix, partitions });
@@ -106,14 +107,16 @@ export class Pipeline {
       // Benches compare fetch sizes by setting it in their own environment.
       ...(process.env.ICP_FETCH_MAX_BYTES_PER_PARTITION ? { ICP_FETCH_MAX_BYTES_PER_PARTITION: process.env.ICP_FETCH_MAX_BYTES_PER_PARTITION } : {}),
       LOG_LEVEL: "info",
+      ...extraEnv,
     };
     this.env = env;
     this.services = { fit: new ServiceProcess("fit", env, this.dir), timing: new ServiceProcess("timing", env, this.dir), combiner: new ServiceProcess("combiner", env, this.dir) };
   }
 
   /** Creates the topics and the clock file; nothing runs yet. Cleanup kills the services and deletes the topics. */
-  static async create(stack: StackFixture, options: { clock: number; partitions?: number; tickIntervalMs?: number }): Promise<Pipeline> {
-    const pipeline = new Pipeline(stack, options.partitions ?? 3, options.tickIntervalMs ?? 250);
+  /** `env`: settings every service gets on top of the harness's own (e.g. ICP_RESCORE_SLICE_ACCOUNTS). */
+  static async create(stack: StackFixture, options: { clock: number; partitions?: number; tickIntervalMs?: number; env?: Record<string, string> }): Promise<Pipeline> {
+    const pipeline = new Pipeline(stack, options.partitions ?? 3, options.tickIntervalMs ?? 250, options.env);
     const admin = await stack.admin();
     await ensureTopics(admin, pipeline.catalog);
     await pipeline.codec.prepare(pipeline.catalog);

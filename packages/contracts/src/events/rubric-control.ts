@@ -3,16 +3,17 @@ import { IsoDateTime } from "@icpstream/scoring";
 import { EventId, Source } from "../envelope.js";
 import { RubricVersionRef } from "./score-parts.js";
 
-/** A rubric file's text as it travels in a promotion (YAML, at most 256 KiB). */
-export const MAX_RUBRIC_TEXT_BYTES = 262_144;
+/** A rubric file's text as it travels in a promotion: YAML, at most 262,144 characters (UTF-16 code units, as zod counts them). */
+export const MAX_RUBRIC_TEXT_CHARS = 262_144;
 
 /**
  * `rubric_promoted` v1 — a rubric becomes the live one: written by `icp rubric promote`
  * (and `icp rubric rollback`, the same operation with an older file) once to every
  * partition of the rubric-control topic, under a key that maps to that partition. Fit and
- * timing read it in order with their inputs: from it on, the partition scores with this
- * rubric, and every account the partition holds is re-scored with it; the combiner looks
- * a promotion up by its epoch when the first score of that epoch reaches it.
+ * timing consume it with their inputs (co-partitioned; a message of another topic may be
+ * decided just before or after it): from it on, the partition scores with this rubric, and
+ * every account the partition holds is re-scored with it; the combiner looks a promotion up
+ * by its epoch when the first score of that epoch reaches it.
  *
  * `epoch` orders promotions (one more than the newest before it; the rubric a service
  * starts with, ICP_RUBRIC, is epoch 0): a rollback to an earlier file is a new epoch, so a
@@ -33,7 +34,7 @@ export const RubricPromotedEventV1 = z.object({
   epoch: z.number().int().positive(),
   rubricVersion: RubricVersionRef,
   /** The rubric file's text, parsed by each service exactly as from the file. */
-  rubricText: z.string().min(1).max(MAX_RUBRIC_TEXT_BYTES),
+  rubricText: z.string().min(1).max(MAX_RUBRIC_TEXT_CHARS),
   /** Where the text was read from (a file name), for logs and `icp rubric status`. */
   rubricSource: z.string().min(1).max(500),
 });

@@ -36,7 +36,7 @@ export async function explainLive(io: CliIo, domain: string, options: ExplainLiv
       const promoted = await promotedRubricByHash(redis, settings, catalog, hash);
       if (promoted) {
         tieredUnder = promoted.rubric;
-        if (!options.json) io.stdout(`(tiered under rubric promotion ${promoted.epoch}, ${promoted.source}; ICP_RUBRIC is ${settings.rubric})\n`);
+        if (!options.json) io.stdout(`(tiered under rubric promotion ${state.combiner?.epoch ?? promoted.epoch}, ${promoted.source}; ICP_RUBRIC is ${settings.rubric})\n`);
       }
     }
     if (options.json) io.stdout(`${JSON.stringify(state, null, 2)}\n`);

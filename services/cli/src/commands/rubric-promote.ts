@@ -21,13 +21,13 @@ interface PromoteOptions extends NamespaceOptions {
 const HELP = `
 How it works: the file is checked, then written once to every partition of the
 rubric-control topic as promotion N (one more than the newest promotion there). The fit and
-timing services read it in order with their inputs, so the pipeline never stops: from it on,
+timing services consume it with their inputs, so the pipeline never stops: from it on,
 each partition scores with the new rubric, and every account it holds is re-scored — fit from
 the profile (read back from the compacted profile topic when the state does not keep it),
 timing from the signals its state keeps, as of now — and published under promotion N. The
 combiner tiers each account under the newest promotion it has a score of, and publishes the
-tier changes that result, carrying the new rubric version; until an account's timing of
-promotion N arrives, its timing of the promotion before stands in.
+tier changes that result, carrying the new rubric version; until both of an account's
+scores of promotion N have arrived, its other score of the promotion before stands in.
 
 A rollback is the same operation with the earlier file: it becomes promotion N+1, so a late
 score of the rubric it replaces is never taken for one of the rollback.
@@ -35,8 +35,13 @@ score of the rubric it replaces is never taken for one of the rollback.
 The promoted rubric stays in force across restarts (the services keep it per partition in
 Redis, beside their state). Keep ICP_RUBRIC pointing at the same file, so a service started
 against an empty Redis (icp rebuild) scores with it from the start. Shadow instances
-(ICP_SHADOW_RUBRIC) do not follow promotions; the enrichment waterfall and the console's
-labels keep ICP_RUBRIC until they are restarted.
+(ICP_SHADOW_RUBRIC) do not follow promotions; the enrichment waterfall, the combiner's tier
+census gauges and the console's rubric summary keep ICP_RUBRIC until they are restarted.
+When upgrading to a version with promotions, upgrade the combiner before fit and timing.
+
+The command stops with a clear error when a partition refused the promotion (dead-lettered:
+a rubric the service's engine version cannot load), when a later promotion replaced it, or
+when two promotions were sent at once and partitions took different rubrics (promote again).
 
 With --wait (the default) the command follows the re-score: fit and timing partitions on the
 new promotion with no account left to re-score and an empty outbox, then the combiner caught
@@ -195,7 +200,36 @@ async function promote(io: CliIo, file: string, options: PromoteOptions, verb: "
   const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: "icp-rubric" });
   const partitions = await partitionCountOf(kafka, catalog.rubricControl.topic);
   const codec = new RegistryCodec(confluentRegistry({ url: settings.registryUrl }), { mode: "register" });
-  const epoch = (await newestPromotion(kafka, codec, catalog, partitions, settings.groupPrefix)) + 1;
+  const redis = createRedisClient(settings.redisUrl, { name: "icp-rubric", maxRetriesPerRequest: 1 });
+  try {
+    await promoteWith({ io, file, text, rubric, settings, catalog, kafka, codec, redis, partitions, options, verb, timeoutMs, intervalMs });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface PromoteRun {
+  io: CliIo;
+  file: string;
+  text: string;
+  rubric: Rubric;
+  settings: LiveSettings;
+  catalog: TopicCatalog;
+  kafka: Kafka;
+  codec: RegistryCodec;
+  redis: RedisClient;
+  partitions: number;
+  options: PromoteOptions;
+  verb: "promote" | "rollback";
+  timeoutMs: number;
+  intervalMs: number;
+}
+
+async function promoteWith(run: PromoteRun): Promise<void> {
+  const { io, file, text, rubric, settings, catalog, kafka, codec, redis, partitions, options, verb, timeoutMs, intervalMs } = run;
+  // One more than the newest promotion the topic or any partition knows (the topic may have been recreated).
+  const known = Math.max(0, ...(await readPromotionState(redis, settings, catalog, partitions)).map((r) => r.epoch));
+  const epoch = Math.max(await newestPromotion(kafka, codec, catalog, partitions, settings.groupPrefix), known) + 1;
 
   const requestedAt = new Date().toISOString();
   const encoder = new EventEncoder(codec);
@@ -219,8 +253,11 @@ async function promote(io: CliIo, file: string, options: PromoteOptions, verb: "
   }
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: catalogPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  // Where each partition's record landed: a service that read past it without taking it refused it.
+  const writtenAt = new Map<number, bigint>();
   try {
-    await producer.send({ topic: catalog.rubricControl.topic, acks: -1, messages: records.map((r) => ({ partition: r.partition, key: r.key, value: r.value, headers: r.headers })) });
+    const sent = await producer.send({ topic: catalog.rubricControl.topic, acks: -1, messages: records.map((r) => ({ partition: r.partition, key: r.key, value: r.value, headers: r.headers })) });
+    for (const meta of sent) if (meta.baseOffset !== undefined) writtenAt.set(meta.partition, BigInt(meta.baseOffset));
   } finally {
     await producer.disconnect();
   }
@@ -228,8 +265,8 @@ async function promote(io: CliIo, file: string, options: PromoteOptions, verb: "
   io.stdout(`${verb === "rollback" ? "rolled back to" : "promoted"} ${file} (${formatRubricVersion(rubric.version)}) as promotion ${epoch}, on ${partitions} partitions of ${catalog.rubricControl.topic}\n`);
   if (!options.wait) return;
 
-  const redis = createRedisClient(settings.redisUrl, { name: "icp-rubric", maxRetriesPerRequest: 1 });
   const interrupted = untilInterrupted();
+  const store = new RedisPartitionStateStore(redis, { prefix: settings.redisPrefix });
   try {
     let switchedAt: number | null = null;
     let scoredAt: number | null = null;
@@ -240,8 +277,22 @@ async function promote(io: CliIo, file: string, options: PromoteOptions, verb: "
       if (interrupted.signal.aborted) throw new CliError("stopped watching; the promotion goes on (icp rubric status shows where it is)");
       const elapsed = Date.now() - started;
       if (elapsed > timeoutMs) throw new CliError(`not done after ${seconds(elapsed)}; the promotion goes on (icp rubric status shows where it is). Are fit and timing running?`);
+      // The control topic's offsets first, the partitions' promotions after: both are written in
+      // one atomic step, so a partition past its record that still runs an older promotion refused it.
+      const applied = new Map<string, Map<number, string | null>>();
+      for (const layout of promotedServices(catalog, settings.groupPrefix)) applied.set(layout.service, await store.loadStoredOffsets(layout.group, catalog.rubricControl.topic, [...writtenAt.keys()], layout.stream));
       const rows = await readPromotionState(redis, settings, catalog, partitions);
-      const onIt = rows.filter((r) => r.epoch >= epoch);
+      const replaced = rows.find((r) => r.epoch > epoch);
+      if (replaced) throw new CliError(`${replaced.service} partition ${replaced.partition} runs promotion ${replaced.epoch} (${replaced.source}), a later one than this: another promotion replaced it`);
+      const raced = rows.find((r) => r.epoch === epoch && r.hash !== rubric.version.hash);
+      if (raced) throw new CliError(`${raced.service} partition ${raced.partition} took another rubric (${raced.source}) as promotion ${epoch}: two promotions were sent at once, and partitions may disagree. Promote the rubric you want again: the next promotion replaces both everywhere`);
+      const refused = rows.find((r) => {
+        const offset = applied.get(r.service)?.get(r.partition);
+        const at = writtenAt.get(r.partition);
+        return r.epoch < epoch && at !== undefined && offset !== null && offset !== undefined && BigInt(offset) >= at;
+      });
+      if (refused) throw new CliError(`${refused.service} partition ${refused.partition} read promotion ${epoch} and did not take it: it was dead-lettered (see ${catalog.rubricControl.deadLetterTopic} and the service's log: a rubric its engine version cannot load?)`);
+      const onIt = rows.filter((r) => r.epoch === epoch);
       const left = rows.reduce((n, r) => n + r.left, 0);
       if (switchedAt === null && onIt.length === rows.length) switchedAt = Date.now();
       const rescored = switchedAt !== null && left === 0 && rows.every((r) => r.unpublished === 0);
@@ -264,6 +315,5 @@ async function promote(io: CliIo, file: string, options: PromoteOptions, verb: "
     }
   } finally {
     interrupted.dispose();
-    redis.disconnect();
   }
 }
