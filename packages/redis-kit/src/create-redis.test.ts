@@ -92,3 +92,11 @@ describe("the Redis connection from the environment", () => {
     client.disconnect();
   });
 });
+
+describe("a user in the URL and the password from a file", () => {
+  it("logs in as that user with that password (ioredis alone would send the URL's empty password)", () => {
+    const client = createRedisClient({ url: "rediss://icpstream@127.0.0.1:1", password: "s3cret", tls: { ca: "CA" } }, { ioredis: { lazyConnect: true } });
+    expect((client as unknown as { options: object }).options).toMatchObject({ host: "127.0.0.1", port: 1, username: "icpstream", password: "s3cret", tls: { ca: "CA" } });
+    client.disconnect();
+  });
+});

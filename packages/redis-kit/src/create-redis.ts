@@ -53,8 +53,22 @@ export function createRedis(url: string, options: CreateRedisOptions = {}): Redi
   const name = options.name ?? "icpstream";
   const where = { redis: name, url: redactRedisUrl(url) };
   const log = options.logger;
-  const client = new Redis(url, {
+  // ioredis lets the URL's user info win over the options, and a URL with a user but no
+  // password (`rediss://user@host`, the password in REDIS_PASSWORD_FILE) would then send an
+  // empty password: with a password in the options, the user goes there too.
+  let target = url;
+  let user: { username?: string } = {};
+  if (options.ioredis?.password !== undefined) {
+    const parsed = new URL(url);
+    if (parsed.username !== "" && parsed.password === "") {
+      user = { username: decodeURIComponent(parsed.username) };
+      parsed.username = "";
+      target = parsed.toString();
+    }
+  }
+  const client = new Redis(target, {
     ...options.ioredis,
+    ...user,
     connectionName: name,
     maxRetriesPerRequest: options.maxRetriesPerRequest ?? 5,
     retryStrategy: (attempt) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Admin, ITopicConfig, Kafka } from "kafkajs";
 import { inject, test as base } from "vitest";
 import { createKafka, kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
@@ -87,8 +87,7 @@ export class StackFixture {
    * `redisClient()`.
    */
   redis(): Redis {
-    const connection = redisConnectionFromEnv(connectionEnv(this.settings));
-    const client = new Redis(connection.url, { maxRetriesPerRequest: 3, ...(connection.password ? { password: connection.password } : {}), ...(connection.tls ? { tls: connection.tls } : {}) });
+    const client = createRedisClient(redisConnectionFromEnv(connectionEnv(this.settings)), { name: "test", maxRetriesPerRequest: 3, cluster: false }) as Redis;
     this.redisClients.push(client);
     return client;
   }
