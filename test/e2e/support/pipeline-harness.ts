@@ -340,17 +340,26 @@ export class Pipeline {
     const total = high.reduce((a, b) => a + b, 0);
     const seen: { partition: number; offset: string; value: Buffer; event: EventOf<T> }[] = [];
     if (total === 0) return seen;
-    const raw: { partition: number; message: KafkaMessage }[] = [];
+    // By (partition, offset): a rebalance of the reader's own group (its coordinator moving
+    // after a broker failed, say) delivers some messages again, and a count alone would then
+    // stop before every partition was read.
+    const raw = new Map<string, { partition: number; message: KafkaMessage }>();
+    const reached = new Map<number, number>();
     const consumer = this.stack.kafka.consumer({ groupId: uniqueName("e2e-reader"), maxBytesPerPartition: 4 * 1024 * 1024 });
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ partition, message }) => void raw.push({ partition, message }) });
-      await waitFor(() => raw.length >= total, { timeoutMs, intervalMs: 100, what: `${total} messages of ${spec.topic}` });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          raw.set(`${partition}@${message.offset}`, { partition, message });
+          reached.set(partition, Math.max(reached.get(partition) ?? -1, Number(message.offset)));
+        },
+      });
+      await waitFor(() => high.every((h, p) => h === 0 || (reached.get(p) ?? -1) >= h - 1), { timeoutMs, intervalMs: 100, what: `${total} messages of ${spec.topic}` });
     } finally {
       await consumer.disconnect();
     }
-    for (const { partition, message } of raw) {
+    for (const { partition, message } of [...raw.values()].sort((a, b) => a.partition - b.partition || Number(a.message.offset) - Number(b.message.offset))) {
       if (Number(message.offset) >= (high[partition] ?? 0)) continue;
       const value = message.value ?? Buffer.alloc(0);
       seen.push({ partition, offset: message.offset, value, event: await this.codec.decode(spec, value, message.key) });
