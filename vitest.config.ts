@@ -1,5 +1,11 @@
 import { defineConfig } from "vitest/config";
 
+// Tests run the TypeScript sources: workspace packages export a "source" condition (src/*.ts)
+// before "default" (the compiled dist/*.js that plain node and the images use), and Vite picks
+// "source" first. Vite's own server conditions follow, so third-party packages resolve as before.
+const SOURCE_FIRST = ["source", "module", "node", "development|production"];
+const fromSource = { resolve: { conditions: SOURCE_FIRST }, ssr: { resolve: { conditions: SOURCE_FIRST } } };
+
 // Two tiers you can see in the file name: `*.test.ts` are unit tests of pure code
 // (milliseconds, no network); `*.int.test.ts` and `test/e2e/**` use the real stack
 // (Kafka, schema registry, Redis) that the integration global setup provides.
@@ -7,6 +13,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        ...fromSource,
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "infra/src/**/*.test.ts", "bench/**/*.test.ts"],
@@ -19,6 +26,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         test: {
           name: "integration",
           include: ["**/*.int.test.ts", "test/e2e/**/*.test.ts"],

@@ -3,7 +3,9 @@
 // live demo: the scoring services (fit, timing, combiner, and the router when present) on
 // one accelerated clock, a synthetic market fed through them, and a terminal view of tier
 // changes and the tier distribution. Ctrl-C stops the view and the services (gracefully)
-// and leaves the stack running.
+// and leaves the stack running. The services, the console and the view run compiled, with
+// plain node: the build (scripts/build.mjs, incremental) runs first when dist/ is missing or
+// older than the sources.
 //
 // Knobs (environment): ICP_DEMO_ACCOUNTS (3000), ICP_DEMO_SPEED (simulated days per wall
 // second, 1), ICP_DEMO_SECONDS (stop by itself after N seconds; 0 = until Ctrl-C),
@@ -13,14 +15,17 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readFileSync, closeSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureDependencies, log, ROOT, runOrExit, stackGivenInEnvironment, tsx } from "./bootstrap.mjs";
+import { ensureDependencies, log, ROOT, run, runOrExit, stackGivenInEnvironment, tsx } from "./bootstrap.mjs";
+import { compiledPath, ensureBuilt } from "./build.mjs";
 
 ensureDependencies();
-// Dependencies exist from here on: the demo's plan is TypeScript, loaded through tsx.
-const { register } = await import("tsx/esm/api");
-register();
-const { DEMO_NAMESPACE: demoNamespace, consolePlan, demoClock, positiveSetting, servicesToStart, wholeNumberSetting } = await import("../services/demo/src/start-plan.ts");
-const { parseEnvFile } = await import("../services/cli/src/live/settings.ts");
+if (ensureBuilt(log) !== 0) {
+  log("the build failed (see tsc's errors above); npm run build shows them again");
+  process.exit(1);
+}
+// The build is current from here on: the demo's plan is compiled JavaScript like the services.
+const { DEMO_NAMESPACE: demoNamespace, consolePlan, demoClock, positiveSetting, servicesToStart, wholeNumberSetting } = await import("../services/demo/dist/start-plan.js");
+const { parseEnvFile } = await import("../services/cli/dist/live/settings.js");
 runOrExit(process.execPath, ["--version"], { stdio: "ignore" });
 if (!stackGivenInEnvironment()) {
   if (tsx("infra/src/cli.ts", ["up"]) !== 0) process.exit(1);
@@ -62,13 +67,12 @@ const env = {
   ICP_TICK_INTERVAL_MS: process.env.ICP_TICK_INTERVAL_MS ?? String(Math.max(50, Math.round(250 / speed))),
 };
 
-const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const children = new Map(); // name → { child, exited: Promise<number|null> }
 let stopping = false;
 
 function startChild(name, file, { logFile, extraEnv = {} } = {}) {
   const fd = logFile ? openSync(logFile, "w") : undefined;
-  const child = spawn(process.execPath, [TSX, join(ROOT, file)], {
+  const child = spawn(process.execPath, [join(ROOT, file)], {
     cwd: ROOT,
     env: { ...env, ...extraEnv },
     stdio: fd === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", fd, fd],
@@ -148,7 +152,7 @@ function finish() {
 let failed = false;
 
 log(`demo: namespace topics "${demoNamespace.ICP_TOPIC_PREFIX}*", Redis "${demoNamespace.ICP_REDIS_PREFIX}*", groups "${demoNamespace.ICP_GROUP_PREFIX}*"; clock ${clock.spec}`);
-if (tsx("services/demo/src/prepare-main.ts", [], { env }) !== 0) {
+if (run(process.execPath, [join(ROOT, compiledPath("services/demo/src/prepare-main.ts"))], { env }) !== 0) {
   log("could not prepare the demo namespace");
   process.exit(1);
 }
@@ -191,7 +195,8 @@ if (!stopping && existsSync(join(ROOT, "services/console/src/main.ts"))) {
   if (plan) {
     if (plan.tokenFrom === "file") writeFileSync(tokenFile, `${plan.token}\n`, { mode: 0o600 });
     const logFile = join(logDir, "console.log");
-    const { exited } = startChild("console", "services/console/src/main.ts", { logFile, extraEnv: plan.env });
+    // Its /healthz, /readyz and /metrics on the port after the services' ops ports.
+    const { exited } = startChild("console", compiledPath("services/console/src/main.ts"), { logFile, extraEnv: { ...plan.env, ICP_OPS_PORT: String(opsBase + services.length) } });
     let up = false;
     for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stopping && !up; ) {
       up = await fetch(`${plan.url}/login`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
@@ -205,7 +210,7 @@ if (!stopping && existsSync(join(ROOT, "services/console/src/main.ts"))) {
 
 if (!stopping) {
   log("services are up; Ctrl-C stops the demo");
-  const view = startChild("view", "services/demo/src/main.ts");
+  const view = startChild("view", compiledPath("services/demo/src/main.ts"));
   const code = await view.exited;
   if (!interrupted && !stopping) {
     if (code !== 0) failed = true;

@@ -57,3 +57,39 @@ export function checkCompose(text: string, expectedHostPorts: { kafka: number; r
   }
   return problems;
 }
+
+/**
+ * Checks the pipeline's services in docker-compose.yml: each one built from the repository's
+ * Dockerfile runs an image command (`commands`, deploy/image/commands.mjs), reaches Kafka at
+ * the compose network's `kafka:29092`, and one with an ops server has a healthcheck; a service
+ * that needs the registry and Redis names them. Returns the problems found.
+ */
+export function checkComposePipeline(text: string, commands: Readonly<Record<string, { ops: boolean }>>): string[] {
+  let doc: { services?: Record<string, { build?: unknown; image?: string; command?: unknown; environment?: Record<string, unknown>; healthcheck?: unknown }> };
+  try {
+    doc = parse(text) as typeof doc;
+  } catch (error) {
+    return [`not valid YAML: ${(error as Error).message}`];
+  }
+  const problems: string[] = [];
+  const pipeline = Object.entries(doc.services ?? {}).filter(([, service]) => service.build !== undefined);
+  if (pipeline.length === 0) problems.push("no service is built from the Dockerfile");
+  const images = new Set(pipeline.map(([, service]) => service.image));
+  if (images.size > 1) problems.push(`the pipeline's services should share one image, found ${[...images].join(", ")}`);
+  for (const [name, service] of pipeline) {
+    const command = Array.isArray(service.command) ? (service.command[0] as unknown) : undefined;
+    const known = typeof command === "string" ? commands[command] : undefined;
+    if (!known) {
+      problems.push(`services.${name}.command: expected [<image command>, …] with one of ${Object.keys(commands).join(", ")}`);
+      continue;
+    }
+    const env = service.environment ?? {};
+    if (env.KAFKA_BROKERS !== "kafka:29092") problems.push(`services.${name}.environment.KAFKA_BROKERS: expected kafka:29092 (the broker's listener on the compose network)`);
+    if (known.ops) {
+      if (!service.healthcheck) problems.push(`services.${name}.healthcheck: missing (the ${command} command serves /healthz)`);
+      if (env.SCHEMA_REGISTRY_URL !== "http://registry:8080/apis/ccompat/v7") problems.push(`services.${name}.environment.SCHEMA_REGISTRY_URL: expected http://registry:8080/apis/ccompat/v7`);
+      if (typeof env.REDIS_URL !== "string" || !env.REDIS_URL.startsWith("redis://redis:6379")) problems.push(`services.${name}.environment.REDIS_URL: expected redis://redis:6379`);
+    }
+  }
+  return problems;
+}

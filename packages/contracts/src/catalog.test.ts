@@ -7,9 +7,16 @@ describe("the topic catalog", () => {
     for (const spec of catalogTopics(TOPICS)) expect(spec.subject).toBe(`${spec.topic}-value`);
   });
 
-  it("keys every topic by the account key so one account stays ordered, except the current tiers kept per account and scorecard and the parked items that have no account yet", () => {
-    for (const spec of catalogTopics(TOPICS)) expect(spec.key).toBe(spec === TOPICS.currentTier ? "accountKey:scorecard" : spec === TOPICS.parked ? "parkKey" : "accountKey");
+  it("keys every topic by the account key so one account stays ordered, except the current tiers kept per account and scorecard, the parked items that have no account yet and the rubric promotions written to every partition", () => {
+    const exceptions = new Map<unknown, string>([
+      [TOPICS.currentTier, "accountKey:scorecard"],
+      [TOPICS.parked, "parkKey"],
+      [TOPICS.rubricControl, "controlKey"],
+    ]);
+    for (const spec of catalogTopics(TOPICS)) expect(spec.key).toBe(exceptions.get(spec) ?? "accountKey");
     expect(messageKeyOf(TOPICS.parked, { parkKey: "hubspot-company:214" })).toBe("hubspot-company:214");
+    expect(messageKeyOf(TOPICS.rubricControl, { controlKey: "rubric:7" })).toBe("rubric:7");
+    expect(() => messageKeyOf(TOPICS.rubricControl, { accountKey: "acme.com" })).toThrow(/controlKey/);
   });
 
   it("compacts the current tiers so a new subscriber reads one record per account and scorecard from the start", () => {

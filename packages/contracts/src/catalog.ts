@@ -6,6 +6,7 @@ import { OutcomeEventV1 } from "./events/outcome.js";
 import { OutcomeScoredFamilyV1 } from "./events/outcome-scored.js";
 import { ParkedEventV1 } from "./events/parked.js";
 import { RoutingActionV1 } from "./events/routing-action.js";
+import { RubricControlEventV1 } from "./events/rubric-control.js";
 import { FitScoredFamilyV1, TimingScoredFamilyV1 } from "./events/scores.js";
 import { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
 import { TierChangedFamilyV1 } from "./events/tier-changed.js";
@@ -35,8 +36,10 @@ export type CleanupPolicy = "compact" | "delete";
  *   co-partitioned with the account-keyed ones (its consumers need no join).
  * - `parkKey` — `hubspot-company:21468920117`: parked third-party items, whose account is
  *   not known yet, keyed by the id that will name it.
+ * - `controlKey` — `rubric:7`: rubric promotions, one per partition, each under a key the
+ *   partitioner maps to the partition it is meant for (see `controlKeyFor`).
  */
-export type MessageKey = "accountKey" | "accountKey:scorecard" | "parkKey";
+export type MessageKey = "accountKey" | "accountKey:scorecard" | "parkKey" | "controlKey";
 
 export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   /** The Kafka topic name. */
@@ -93,7 +96,11 @@ function spec<S extends z.ZodType>(
 }
 
 /** The message key of an event on a topic (see `MessageKey`); the codec writes it and checks it on read. */
-export function messageKeyOf(spec: Pick<TopicSpec, "key">, event: { accountKey?: string; scorecard?: string; parkKey?: string }): string {
+export function messageKeyOf(spec: Pick<TopicSpec, "key">, event: { accountKey?: string; scorecard?: string; parkKey?: string; controlKey?: string }): string {
+  if (spec.key === "controlKey") {
+    if (typeof event.controlKey !== "string") throw new TypeError("a topic keyed by controlKey needs events with a controlKey");
+    return event.controlKey;
+  }
   if (spec.key === "parkKey") {
     if (typeof event.parkKey !== "string") throw new TypeError("a topic keyed by parkKey needs events with a parkKey");
     return event.parkKey;
@@ -191,6 +198,13 @@ export function topicCatalog(options: CatalogOptions = {}) {
       retentionMs: DEAD_LETTER_RETENTION_MS,
       partitions,
       description: "the enrichment waterfall's requests: the next layer to enrich for an account (technographic, organisational), answered by an enrichment worker with a profile update",
+    }),
+    rubricControl: spec(p, "icp.rubric-control", RubricControlEventV1, {
+      cleanupPolicy: "compact",
+      retentionMs: FOREVER,
+      partitions,
+      key: "controlKey",
+      description: "rubric promotions and rollbacks (`icp rubric promote`): one record per partition, read in order by fit and timing, which re-score every account they hold with it; the newest per partition kept",
     }),
     routingActions: spec(p, "icp.routing-actions", RoutingActionV1, {
       cleanupPolicy: "delete",

@@ -30,8 +30,8 @@ describe("example events", () => {
         expect(validate(example) ? [] : validate.errors).toEqual([]);
       });
       it(`a ${type} example carries the shared envelope`, () => {
-        // A parked item has no account yet: it carries the envelope less the account key.
-        const envelope = TOPICS[id].key === "parkKey" ? Envelope.omit({ accountKey: true }) : Envelope;
+        // A parked item has no account yet, a rubric promotion is for every account: they carry the envelope less the account key.
+        const envelope = TOPICS[id].key === "parkKey" || TOPICS[id].key === "controlKey" ? Envelope.omit({ accountKey: true }) : Envelope;
         expect(envelope.safeParse(example).success).toBe(true);
       });
     }

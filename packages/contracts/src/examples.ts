@@ -4,6 +4,7 @@ import type { EnrichmentRequestedEventV1 } from "./events/enrichment.js";
 import type { OutcomeEventV1 } from "./events/outcome.js";
 import type { OutcomeScoredEventV1 } from "./events/outcome-scored.js";
 import type { ParkedEventV1 } from "./events/parked.js";
+import type { RubricControlEventV1 } from "./events/rubric-control.js";
 import type { RoutingActionV1 } from "./events/routing-action.js";
 import type { FitScoredEventV1, TimingScoredEventV1 } from "./events/scores.js";
 import type { FundingEventV1, HiringEventV1, IntentEventV1 } from "./events/signals.js";
@@ -247,6 +248,22 @@ const parked: ParkedEventV1[] = [
   },
 ];
 
+const rubricControl: RubricControlEventV1[] = [
+  {
+    type: "rubric_promoted",
+    eventId: "promote:2:0",
+    controlKey: "rubric:3",
+    occurredAt: "2026-10-21T08:00:00Z",
+    observedAt: "2026-10-21T08:00:00.050Z",
+    source: "icp-rubric-promote",
+    schemaVersion: 1,
+    epoch: 2,
+    rubricVersion: { hash: "3f1c0b6a2d9e4f5a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a", label: "enterprise 2026-Q4" },
+    rubricText: "version:\n  label: enterprise 2026-Q4\n# … the rubric file as written …\n",
+    rubricSource: "rubrics/enterprise.yaml",
+  },
+];
+
 export const EXAMPLE_EVENTS = {
   firmographic,
   hiring,
@@ -262,4 +279,5 @@ export const EXAMPLE_EVENTS = {
   enrichmentRequests,
   routingActions,
   parked,
+  rubricControl,
 } satisfies Record<TopicId, unknown[]>;

@@ -15,6 +15,7 @@ export * from "./events/scores.js";
 export * from "./events/tier-changed.js";
 export * from "./events/routing-action.js";
 export * from "./events/parked.js";
+export * from "./events/rubric-control.js";
 export * from "./catalog.js";
 export * from "./json-schema.js";
 export { EXAMPLE_EVENTS } from "./examples.js";

@@ -27,6 +27,8 @@ export type KafkaKitErrorCode =
   | "REGISTRY_UNAVAILABLE"
   /** The broker could not be reached or refused for a transient reason. */
   | "BROKER_UNAVAILABLE"
+  /** A control record (a rubric promotion) reached a consumer whose handler takes none. */
+  | "UNEXPECTED_CONTROL"
   /** A handler failed for a reason nobody classified: assumed permanent. */
   | "HANDLER_FAILED";
 
@@ -42,6 +44,7 @@ const RETRYABLE: Record<KafkaKitErrorCode, boolean> = {
   SCHEMA_NOT_REGISTERED: false,
   REGISTRY_UNAVAILABLE: true,
   BROKER_UNAVAILABLE: true,
+  UNEXPECTED_CONTROL: false,
   HANDLER_FAILED: false,
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPartition, keyPartition } from "./partitioner.js";
+import { checkPartition, controlKeyFor, keyPartition } from "./partitioner.js";
 
 /**
  * murmur2 partitions computed by the Java client itself (kafka-clients 4.3.1:
@@ -54,5 +54,16 @@ describe("checking a consumed message's partition", () => {
 
   it("refuses a message with no key or an empty key, whatever partition it is in", () => {
     for (const key of [null, undefined, Buffer.alloc(0), ""]) expect(codeOf(() => checkPartition(key, 0, 1))).toBe("WRONG_PARTITION");
+  });
+
+  it("finds, for every partition, a control key the partitioner maps there, so a rubric promotion written to each partition passes the partition check", () => {
+    for (const count of [1, 3, 6, 12, 64]) {
+      for (let partition = 0; partition < count; partition++) {
+        const key = controlKeyFor(partition, count);
+        expect(key).toMatch(/^rubric:\d+$/);
+        expect(() => checkPartition(key, partition, count)).not.toThrow();
+      }
+    }
+    expect(() => controlKeyFor(3, 3)).toThrow(RangeError);
   });
 });

@@ -51,3 +51,14 @@ export function checkPartition(key: Buffer | string | null | undefined, partitio
     throw new KafkaKitError("WRONG_PARTITION", `message key "${text}" belongs in partition ${expected} of ${partitionCount} (murmur2, the Java client's default partitioner), not ${partition}`);
   }
 }
+
+/**
+ * The smallest `rubric:<n>` key the catalog's partitioner maps to `partition` of
+ * `partitionCount`: a record written once to every partition (a rubric promotion) sits where
+ * its key belongs, so consumers check it like any other. Throws a RangeError for a
+ * partition outside the topic.
+ */
+export function controlKeyFor(partition: number, partitionCount: number): string {
+  if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) throw new RangeError(`partition: expected 0..${partitionCount - 1}, got ${partition}`);
+  for (let n = 0; ; n++) if (keyPartition(`rubric:${n}`, partitionCount) === partition) return `rubric:${n}`;
+}

@@ -13,10 +13,12 @@ import type { StatefulConsumerHooks, StatefulHandler } from "./stateful/handler.
 import { assignedLag, type PartitionLag } from "./stateful/lag.js";
 import { createOutbox } from "./stateful/publish-outbox.js";
 import { createQuietReplay } from "./stateful/replay-quietly.js";
-import { AppliedHere, FencedError, MAX_CHUNK, serial } from "./stateful/shard.js";
+import { createShardRescore } from "./stateful/rescore-shard.js";
+import { AppliedHere, FencedError, MAX_CHUNK, serial, type ShardState } from "./stateful/shard.js";
 import { clockTick, startTicking } from "./stateful/tick-clock.js";
 
 export * from "./stateful/handler.js";
+export { OUTBOX, RESCORE_ACCOUNTS } from "./stateful/shard.js";
 export type { PartitionLag } from "./stateful/lag.js";
 
 /**
@@ -115,10 +117,14 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
   const outbox = createOutbox({ store, producer, codec, hooks });
   const applyResults = accountResultsApplier({ store, outbox });
   const replay = createQuietReplay({ store, handler, topics: new Set(specsByTopic.keys()), broker, appliedHere, applyResults, clock, logger, hooks });
-  const shards = new ShardTable({ groupId, stream, topics: [...specsByTopic.keys()], store, broker, replay, outbox, seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }), logger });
+  // Late-bound: the rescore lets a fenced shard go through the shard table, which kicks it on claims.
+  let release = (_state: ShardState): void => undefined;
+  const rescore = createShardRescore({ store, handler, applyResults, clock, logger, hooks, stopping: () => stopping, release: (state) => release(state) });
+  const shards = new ShardTable({ groupId, stream, topics: [...specsByTopic.keys()], store, broker, replay, rescore, outbox, seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }), logger });
+  release = (state) => shards.release(state);
   const deadLetter = deadLetterSender({ producer, now: clock, onDeadLetter: (failure, origin) => hooks.onDeadLetter?.(origin.topic, failure) });
-  const applyBatch = batchApplier<S>({ groupId, stream, store, codec, handler, deadLetter, outbox, replay, appliedHere, clock, logger, hooks, retry });
-  const tick = clockTick({ store, handler, shards, applyResults, replay, clock, logger, dueBatchSize: options.dueBatchSize ?? 500, stopping: () => stopping });
+  const applyBatch = batchApplier<S>({ groupId, stream, store, codec, handler, deadLetter, outbox, replay, rescore, appliedHere, clock, logger, hooks, retry });
+  const tick = clockTick({ store, handler, shards, applyResults, replay, rescore, clock, logger, dueBatchSize: options.dueBatchSize ?? 500, stopping: () => stopping });
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const memberAssignment = event.payload.memberAssignment;
@@ -144,7 +150,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
   });
 
   const tickIntervalMs = options.tickIntervalMs ?? 1_000;
-  const stopTicking = tickIntervalMs > 0 && (handler.onDue || handler.catchUp) ? startTicking(tick, tickIntervalMs) : undefined;
+  const stopTicking = tickIntervalMs > 0 && (handler.onDue || handler.catchUp || handler.rescore) ? startTicking(tick, tickIntervalMs) : undefined;
 
   return {
     consumer,
@@ -159,6 +165,7 @@ export async function runStatefulConsumer<S extends TopicSpec>(options: Stateful
       stopTicking?.();
       // kafkajs lets the batch in hand finish before it leaves the group.
       await consumer.disconnect();
+      await rescore.idle();
       await Promise.all(shards.held().map((s) => s.queue));
       await broker.close();
     },

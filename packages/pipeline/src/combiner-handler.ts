@@ -49,6 +49,8 @@ const FitSide = z.object({
   digest: z.string(),
   /** The account's best contact, from the fit's committee (absent without contacts, and in older states). */
   bestContact: BestContactV1.optional(),
+  /** Scored under an earlier promotion of the rubric than the account's: stands in until this side's score of the account's epoch arrives. */
+  provisional: z.literal(true).optional(),
 });
 const TimingSide = z.object({
   eventId: z.string().min(1),
@@ -64,6 +66,8 @@ const TimingSide = z.object({
   layers: z.record(z.string(), z.number()),
   reasons: z.array(ReasonV1),
   digest: z.string(),
+  /** See `FitSide.provisional`. */
+  provisional: z.literal(true).optional(),
 });
 const EmittedTier = z.object({
   id: z.string(),
@@ -82,6 +86,8 @@ export const CombinerState = z.object({
   rubricHash: z.string().nullable(),
   /** The version of the last tier change published for this account (0 before the first). */
   version: z.number().int().nonnegative(),
+  /** The promotion of the rubric the account is tiered under (`rubric_promoted.epoch`; absent: 0, the rubric the service started with). */
+  epoch: z.number().int().nonnegative().optional(),
   scorecards: z.record(z.string(), CardState),
 });
 export type CombinerState = z.infer<typeof CombinerState>;
@@ -100,7 +106,7 @@ export interface CombinerTransition {
   state: CombinerState;
   /** In version order: `state.version - outputs.length + 1` … `state.version`. */
   outputs: TierChangedEventV1[];
-  ignored?: "duplicate" | "stale" | "rubric_mismatch" | "unknown_scorecard";
+  ignored?: "duplicate" | "stale" | "rubric_mismatch" | "unknown_scorecard" | "superseded";
 }
 
 export function applyFitScored(state: CombinerState | undefined, event: FitScoredEventV1, rubric: Rubric): CombinerTransition {
@@ -166,13 +172,18 @@ function applyScore(
 ): CombinerTransition {
   assertSameAccount(state?.accountKey, event.accountKey, `a ${event.type} event`);
   let current: CombinerState = state ?? { v: 1, accountKey: event.accountKey, rubricHash: null, version: 0, scorecards: {} };
+  const epoch = event.rubricEpoch ?? 0;
+  if (epoch < (current.epoch ?? 0)) return { state: current, outputs: [], ignored: "superseded" };
   if (event.rubricVersion.hash !== rubric.version.hash) return { state: current, outputs: [], ignored: "rubric_mismatch" };
   const card = rubric.scorecards.find((c) => c.id === event.scorecard);
   if (!card) return { state: current, outputs: [], ignored: "unknown_scorecard" };
 
-  if (current.rubricHash !== rubric.version.hash) current = forgetScores(current, rubric.version.hash);
+  if (epoch > (current.epoch ?? 0)) current = enterEpoch(current, epoch, rubric);
+  else if (current.rubricHash !== rubric.version.hash) current = forgetScores(current, rubric.version.hash);
   const cardState = current.scorecards[card.id] ?? {};
-  const previous = stored(cardState);
+  const held = stored(cardState);
+  // A side scored under an earlier promotion only stands in: whatever the new epoch says replaces it.
+  const previous = held && !(held as { provisional?: true }).provisional ? held : undefined;
   if (previous) {
     if (previous.eventId === event.eventId) return { state: current, outputs: [], ignored: "duplicate" };
     const incoming = toEpochMs(event.occurredAt);
@@ -183,6 +194,29 @@ function applyScore(
   const next = withSide(cardState);
   const decided = decide(current, next, card, rubric, event);
   return { state: { ...current, version: decided.version, scorecards: { ...current.scorecards, [card.id]: decided.card } }, outputs: decided.outputs };
+}
+
+/**
+ * The account moves to a later promotion of the rubric (its first score of `epoch` arrived):
+ * the sides it holds stay, marked provisional, so the tier is decided under the new rubric
+ * from the new score and the other side's old one until that side's score of the epoch
+ * arrives too (fit and timing re-score every account after a promotion, each at its pace);
+ * scorecards the new rubric does not have keep only their emitted tier.
+ */
+function enterEpoch(state: CombinerState, epoch: number, rubric: Rubric): CombinerState {
+  const scorecards: Record<string, CombinerCardState> = {};
+  for (const [id, card] of Object.entries(state.scorecards)) {
+    if (!rubric.scorecards.some((c) => c.id === id)) {
+      if (card.tier) scorecards[id] = { tier: card.tier };
+      continue;
+    }
+    scorecards[id] = {
+      ...(card.fit ? { fit: { ...card.fit, provisional: true as const } } : {}),
+      ...(card.timing ? { timing: { ...card.timing, provisional: true as const } } : {}),
+      ...(card.tier ? { tier: card.tier } : {}),
+    };
+  }
+  return { ...state, epoch, rubricHash: rubric.version.hash, scorecards };
 }
 
 /** Scores from an older rubric mean nothing under the new one; the emitted tier stays as the baseline of the next change. */

@@ -3,7 +3,7 @@
  * account's state, a stored state this version cannot read, a signal dated in the future, a deal closed before it was created),
  * never retryable: the service dead-letters the input with the code and keeps going.
  */
-export type PipelineErrorCode = "ACCOUNT_MISMATCH" | "STATE_INVALID" | "SIGNAL_IN_FUTURE" | "OUTCOME_INVALID" | "TOO_MANY_CONTACTS";
+export type PipelineErrorCode = "ACCOUNT_MISMATCH" | "STATE_INVALID" | "SIGNAL_IN_FUTURE" | "OUTCOME_INVALID" | "TOO_MANY_CONTACTS" | "RUBRIC_INVALID" | "RUBRIC_UNKNOWN";
 
 export class PipelineError extends Error {
   override readonly name = "PipelineError";

@@ -79,7 +79,19 @@ export function datedContactsOf(contacts: FitState["contacts"]): DatedContact[] 
 /** Whether any scorecard of the rubric scores contacts (then the fit state keeps the profile's content). */
 export const scoresContacts = (rubric: Rubric): boolean => rubric.scorecards.some((card) => card.contacts !== undefined);
 
-function score(state: FitState, profile: AccountProfile, ids: { profile: string; cause: readonly string[] }, envelope: { occurredAt: string; observedAt: string }, rubric: Rubric): { published: Record<string, string>; outputs: FitScoredEventV1[] } {
+/**
+ * How a fit is scored beyond its inputs: under which promotion of the rubric (`epoch`, see
+ * `RubricPromotedEventV1`; 0 is the rubric the service started with), and whether every
+ * scorecard is published even when its digest did not change (`always`: a re-score after a
+ * promotion tells the combiner the new epoch).
+ */
+export interface FitScoring {
+  epoch?: number;
+  always?: boolean;
+}
+
+function score(state: FitState, profile: AccountProfile, ids: { profile: string; cause: readonly string[] }, envelope: { occurredAt: string; observedAt: string }, rubric: Rubric, scoring: FitScoring = {}): { published: Record<string, string>; outputs: FitScoredEventV1[] } {
+  const epoch = scoring.epoch ?? 0;
   const rubricVersion = rubricRef(rubric.version);
   const contacts = datedContactsOf(state.contacts);
   const occurredAt = envelope.occurredAt;
@@ -89,10 +101,11 @@ function score(state: FitState, profile: AccountProfile, ids: { profile: string;
     const payload = fitPayload(scoreFit(profile, card, contacts));
     const digest = fitDigest({ ...payload, rubricVersion });
     published[card.id] = digest;
-    if (state.published[card.id] === digest) continue;
+    if (!scoring.always && state.published[card.id] === digest) continue;
     outputs.push({
       type: "fit_scored",
-      eventId: outputEventId("fit", [state.accountKey, card.id, ...ids.cause]),
+      // A score of a later promotion has an id of its own: the same inputs scored again are news.
+      eventId: outputEventId("fit", [state.accountKey, card.id, ...ids.cause], epoch > 0 ? `~e${epoch}` : ""),
       accountKey: state.accountKey,
       occurredAt,
       observedAt: envelope.observedAt,
@@ -101,13 +114,14 @@ function score(state: FitState, profile: AccountProfile, ids: { profile: string;
       scorecard: card.id,
       rubricVersion,
       ...payload,
+      ...(epoch > 0 ? { rubricEpoch: epoch } : {}),
       causingEventIds: [ids.profile, ...ids.cause.slice(1)],
     });
   }
   return { published, outputs };
 }
 
-export function applyProfile(state: FitState | undefined, event: AccountProfileEventV1, rubric: Rubric): FitTransition {
+export function applyProfile(state: FitState | undefined, event: AccountProfileEventV1, rubric: Rubric, scoring: Omit<FitScoring, "always"> = {}): FitTransition {
   assertSameAccount(state?.accountKey, event.accountKey, "a profile");
   if (state?.profile) {
     if (state.profile.eventId === event.eventId) {
@@ -121,7 +135,7 @@ export function applyProfile(state: FitState | undefined, event: AccountProfileE
   }
   const base: FitState = state ?? { v: 1, accountKey: event.accountKey, published: {} };
   const profile = profileOf(event);
-  const { published, outputs } = score(base, profile, { profile: event.eventId, cause: [event.eventId] }, event, rubric);
+  const { published, outputs } = score(base, profile, { profile: event.eventId, cause: [event.eventId] }, event, rubric, scoring);
   const { profileBody: _old, ...rest } = base;
   const next: FitState = { ...rest, profile: { eventId: event.eventId, occurredAt: event.occurredAt }, published, ...(scoresContacts(rubric) ? { profileBody: profile } : {}) };
   return { state: next, outputs };
@@ -132,7 +146,7 @@ export function applyProfile(state: FitState | undefined, event: AccountProfileE
  * is held; otherwise the record is kept for when the profile comes. Throws TOO_MANY_CONTACTS
  * (not retryable: the record is dead-lettered) past `MAX_STORED_CONTACTS` contacts.
  */
-export function applyContact(state: FitState | undefined, event: ContactEventV1, rubric: Rubric): FitTransition {
+export function applyContact(state: FitState | undefined, event: ContactEventV1, rubric: Rubric, scoring: Omit<FitScoring, "always"> = {}): FitTransition {
   assertSameAccount(state?.accountKey, event.accountKey, "a contact");
   const base: FitState = state ?? { v: 1, accountKey: event.accountKey, published: {} };
   const held = base.contacts?.[event.contactId];
@@ -149,6 +163,25 @@ export function applyContact(state: FitState | undefined, event: ContactEventV1,
     // the contact waits for the next profile.
     return { state: withContact, outputs: [] };
   }
-  const { published, outputs } = score(withContact, base.profileBody, { profile: base.profile.eventId, cause: [base.profile.eventId, event.eventId] }, { occurredAt: base.profile.occurredAt, observedAt: event.observedAt }, rubric);
+  const { published, outputs } = score(withContact, base.profileBody, { profile: base.profile.eventId, cause: [base.profile.eventId, event.eventId] }, { occurredAt: base.profile.occurredAt, observedAt: event.observedAt }, rubric, scoring);
   return { state: { ...withContact, published }, outputs };
+}
+
+/** The profile content of a profile event (the envelope taken off). */
+export const profileOfEvent = profileOf;
+
+/**
+ * After a rubric promotion: the account's fit again under `rubric` at `epoch`, every
+ * scorecard published (changed or not), from the newest profile applied — its content as
+ * the state holds it, else `profile` (read back from the compacted profile topic by the
+ * caller) — and the contacts the state holds. An account with only contacts so far has
+ * nothing to score: only its state's rubric-dependent parts are kept. `observedAt` is the
+ * instant of the re-score.
+ */
+export function rescoreFit(state: FitState, profile: AccountProfile | undefined, rubric: Rubric, epoch: number, observedAt: string): FitTransition {
+  const body = state.profileBody ?? profile;
+  if (!state.profile || !body) return { state, outputs: [] };
+  const { published, outputs } = score(state, body, { profile: state.profile.eventId, cause: [state.profile.eventId] }, { occurredAt: state.profile.occurredAt, observedAt }, rubric, { epoch, always: true });
+  const { profileBody: _held, ...rest } = state;
+  return { state: { ...rest, published, ...(scoresContacts(rubric) ? { profileBody: body } : {}) }, outputs };
 }

@@ -4,7 +4,8 @@
  * the clock matters) and returns the new state and the contract events to publish; the
  * service only persists and publishes. No I/O, no clock.
  */
-export { applyProfile, applyContact, datedContactsOf, scoresContacts, FitState, MAX_STORED_CONTACTS } from "./fit-handler.js";
+export { applyProfile, applyContact, datedContactsOf, profileOfEvent, rescoreFit, scoresContacts, FitState, MAX_STORED_CONTACTS } from "./fit-handler.js";
+export type { FitScoring } from "./fit-handler.js";
 export type { FitTransition } from "./fit-handler.js";
 export { applySignal, assertNotFutureDated, DEFAULT_FUTURE_TOLERANCE_MS, reevaluate, republish, timingPosition, TimingState } from "./timing-handler.js";
 export type { TimingOptions, TimingTransition } from "./timing-handler.js";
@@ -21,6 +22,8 @@ export { fitDigest, timingDigest, emptyTimingDigest, MAX_EVIDENCE, MAX_REASONS }
 export { compareOccurrence } from "./instant.js";
 export type { EpochMs } from "./instant.js";
 export { PipelineError } from "./errors.js";
+export { promotedRubric, PROMOTED_RUBRIC, RubricEpochs, ShardRubrics } from "./rubric-promotion.js";
+export type { ActiveRubric, ShardRubricContext } from "./rubric-promotion.js";
 export type { PipelineErrorCode } from "./errors.js";
 export { TierCensus } from "./tier-census.js";
 export { applyOutcome, applyTierChange, tierAt, decodeOutcomeCounts, decodePoolCounts, sumOutcomeCounts, sumPoolCounts, countsField, poolField, OUTCOME_COUNTS, POOL_COUNTS, MAX_TIER_HISTORY, MAX_OPPORTUNITY_EVENTS, TierOutcomeCounts, PoolTierCount } from "./outcome-stage.js";

@@ -69,6 +69,8 @@ export const DEFAULT_FUTURE_TOLERANCE_MS = 86_400_000;
 export interface TimingOptions {
   /** Refuse a signal dated more than this after the instant it was observed (default a day). */
   futureToleranceMs?: number;
+  /** The promotion of the rubric the scores are made under (`RubricPromotedEventV1.epoch`; default 0, the rubric the service started with). */
+  rubricEpoch?: number;
 }
 
 /**
@@ -100,12 +102,12 @@ export function applySignal(state: TimingState | undefined, event: SignalEventV1
   }
 
   const signals = canonicalSignals([...current.signals.filter((s) => s.eventId !== signal.eventId), signal]);
-  return evaluate({ ...current, signals }, rubric, asOfMs, signal.eventId, false, position);
+  return evaluate({ ...current, signals }, rubric, asOfMs, signal.eventId, false, position, options.rubricEpoch);
 }
 
 /** Clock-driven: the schedule says a decay boundary passed (or the rubric changed); no new event. */
-export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint): TimingTransition {
-  return evaluate(state, rubric, evaluationInstant(state, now), undefined, false, position);
+export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint, rubricEpoch = 0): TimingTransition {
+  return evaluate(state, rubric, evaluationInstant(state, now), undefined, false, position, rubricEpoch);
 }
 
 /**
@@ -114,8 +116,8 @@ export function reevaluate(state: TimingState, rubric: Rubric, now: EpochMs, pos
  * again, changed or not — "no timing" included, which takes back a score that aged out
  * meanwhile. Ids take the clock form (`timing:<accountKey>:<scorecard>@<instant>`).
  */
-export function republish(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint): TimingTransition {
-  return evaluate(state, rubric, evaluationInstant(state, now), undefined, true, position);
+export function republish(state: TimingState, rubric: Rubric, now: EpochMs, position?: bigint, rubricEpoch = 0): TimingTransition {
+  return evaluate(state, rubric, evaluationInstant(state, now), undefined, true, position, rubricEpoch);
 }
 
 /** The input position a timing score's id ends with (`…#<position>`), or null. */
@@ -128,7 +130,7 @@ function evaluationInstant(state: TimingState, now: EpochMs): EpochMs {
   return state.asOf === null ? now : Math.max(now, toEpochMs(state.asOf));
 }
 
-function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: string | undefined, always: boolean, position: bigint | undefined): TimingTransition {
+function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: string | undefined, always: boolean, position: bigint | undefined, epoch = 0): TimingTransition {
   const asOf = toIso(asOfMs);
   const rubricVersion = rubricRef(rubric.version);
   const published: Record<string, string> = {};
@@ -149,7 +151,8 @@ function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: st
     const parts = cause === undefined ? [state.accountKey, card.id] : [state.accountKey, card.id, cause];
     outputs.push({
       type: "timing_scored",
-      eventId: outputEventId("timing", parts, `@${asOf}${position === undefined ? "" : `#${position}`}`),
+      // The epoch sits before the position, which ends the id (`timingPosition` reads it from there).
+      eventId: outputEventId("timing", parts, `@${asOf}${epoch > 0 ? `~e${epoch}` : ""}${position === undefined ? "" : `#${position}`}`),
       accountKey: state.accountKey,
       occurredAt: asOf,
       observedAt: asOf,
@@ -159,6 +162,7 @@ function evaluate(state: TimingState, rubric: Rubric, asOfMs: EpochMs, cause: st
       rubricVersion,
       ...payload,
       nextChangeAt: result.nextChangeAt,
+      ...(epoch > 0 ? { rubricEpoch: epoch } : {}),
       causingEventIds: causingIds(payload.contributions, cause),
     });
   }

@@ -36,6 +36,11 @@ export function escapeSegment(segment: string): string {
   return segment.replace(/[%{}:]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
+/** The inverse of `escapeSegment`. */
+export function unescapeSegment(segment: string): string {
+  return segment.replace(/%(25|7B|7D|3A)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
 function checkShard(shard: ShardRef): void {
   if (!Number.isSafeInteger(shard.partition) || shard.partition < 0) throw new RedisKitError("REDIS_INVALID_ARGUMENT", `partition: expected a whole number ≥ 0, got ${String(shard.partition)}`);
   if (shard.group === "") throw new RedisKitError("REDIS_INVALID_ARGUMENT", "group: expected a non-empty consumer group id");

@@ -83,4 +83,6 @@ export interface PartitionStateStore {
   due(shard: ShardRef, now: number, limit: number): Promise<DueEntry[]>;
   /** When the account is scheduled next, or null. */
   scheduledAt(shard: ShardRef, accountKey: string): Promise<number | null>;
+  /** Every account with state in the shard (SCAN: keys written meanwhile may or may not be listed), sorted. */
+  accountKeys(shard: ShardRef): Promise<string[]>;
 }

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { Cluster } from "ioredis";
 import type { Redis } from "ioredis";
 import { RedisKitError, classifyRedisError } from "./errors.js";
-import { keyLayout, type KeyLayout, type ShardRef } from "./key-layout.js";
+import { keyLayout, unescapeSegment, type KeyLayout, type ShardRef } from "./key-layout.js";
+import { scanKeys } from "./scan-keys.js";
 import type { ApplyCommand, ApplyResult, DueEntry, PartitionStateStore } from "./partition-state-store.js";
 
 export const APPLY_EVENT_LUA = readFileSync(new URL("./lua/apply-event.lua", import.meta.url), "utf8");
@@ -134,6 +135,13 @@ export class RedisPartitionStateStore implements PartitionStateStore {
       out.set(account, (value as Record<string, string> | null) ?? {});
     });
     return out;
+  }
+
+  async accountKeys(shard: ShardRef): Promise<string[]> {
+    const pattern = this.keys.shardPattern(shard).replace(/:\*$/, ":state:*");
+    const keys = await this.call(`scan ${describe(shard)}`, () => scanKeys(this.redis, pattern));
+    const start = this.keys.state(shard, "x").length - 1;
+    return [...new Set(keys.map((key) => unescapeSegment(key.slice(start))))].sort();
   }
 
   async readShared(shard: ShardRef, name: string): Promise<Record<string, string>> {

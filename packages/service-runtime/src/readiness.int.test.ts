@@ -109,8 +109,8 @@ describe("readiness that tells the truth", () => {
       const answer = await readyz(opsUrl);
       return answer?.status === 200 ? answer.body : undefined;
     }, { timeoutMs: 45_000, intervalMs: 250, what: "/readyz to answer 200 on empty topics" });
-    // Timing reads hiring, funding and intent: two partitions each, all empty.
-    expect(ready.detail.assignedPartitions).toHaveLength(6);
+    // Timing reads hiring, funding, intent and the rubric promotions: two partitions each, all empty.
+    expect(ready.detail.assignedPartitions).toHaveLength(8);
     expect(ready.detail.lagging).toEqual([]);
     expect(ready.detail.dependencies).toEqual({ redis: "ok", broker: "ok" });
   });

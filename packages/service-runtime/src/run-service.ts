@@ -4,6 +4,7 @@ import { DERIVED_TOPIC_IDS, shadowCatalog, topicCatalog, type TopicCatalog, type
 import { catalogPartitioner, confluentRegistry, createKafka, kafkaConnectionFromEnv, partitionReader, RegistryCodec, runStatefulConsumer, topicConfigs, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
 import { consumerLagGauge, createLogger, createReadiness, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
 import { createRedisClient, pingRedis, RedisPartitionStateStore, redisConnectionFromEnv } from "@icpstream/redis-kit";
+import { ShardRubrics } from "@icpstream/pipeline";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
 import { parseClock, type Clock } from "./clock.js";
 import { useNativeSha256 } from "./native-sha256.js";
@@ -18,8 +19,19 @@ export interface ServiceDefinition<S extends TopicSpec> {
   inputs(catalog: TopicCatalog): readonly S[];
   /** The shard name when several inputs are consumed together (a function of the catalog when it is a topic's name). */
   stream?: string | ((catalog: TopicCatalog) => string);
-  /** `readPartition` reads back one partition of a topic to its end (the combiner's published tier changes after lost state). */
-  handler(context: { rubric: Rubric; catalog: TopicCatalog; logger: PinoLogger; readPartition: PartitionReader }): StatefulHandler<S>;
+  /**
+   * `readPartition` reads back one partition of a topic to its end (the combiner's published
+   * tier changes after lost state). `rubrics` is the rubric per partition for a service that
+   * follows promotions (`followsPromotions`): ICP_RUBRIC until `icp rubric promote` reaches
+   * the partition.
+   */
+  handler(context: { rubric: Rubric; rubrics: ShardRubrics; catalog: TopicCatalog; logger: PinoLogger; readPartition: PartitionReader }): StatefulHandler<S | TopicCatalog["rubricControl"]>;
+  /**
+   * Whether the service reads rubric promotions in order with its inputs (fit, timing): the
+   * rubric-control topic is consumed with them, co-partitioned, and the handler gets its
+   * records through `onControl`. A shadow instance never does: it keeps its candidate rubric.
+   */
+  followsPromotions?: boolean;
   /**
    * Whether the service scores and so reads ICP_RUBRIC (default true). A service that does
    * not (the router) gets a `rubric` that throws when read.
@@ -134,7 +146,8 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
   if (shadow && definition.runsInShadow === false) throw new Error(`ICP_SHADOW_RUBRIC is set, but the ${definition.name} service never runs in shadow (shadow tier changes are not acted on): unset it`);
   const rubric = definition.usesRubric === false ? notLoadedRubric(definition.name) : loadRubricFile(shadow ? (env.ICP_SHADOW_RUBRIC as string) : env.ICP_RUBRIC);
   const catalog = shadow ? shadowCatalog({ prefix: env.ICP_TOPIC_PREFIX }) : topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
-  const inputs = definition.inputs(catalog);
+  const followsPromotions = definition.followsPromotions === true && !shadow;
+  const inputs: readonly (S | TopicCatalog["rubricControl"])[] = followsPromotions ? [...definition.inputs(catalog), catalog.rubricControl] : definition.inputs(catalog);
   const groupId = `${env.ICP_GROUP_PREFIX}${definition.name}${shadow ? ".shadow" : ""}`;
   logger.info({ groupId, shadow, ...(definition.usesRubric === false ? {} : { rubric: rubric.version }), inputs: inputs.map((s) => s.topic), clock: env.ICP_CLOCK }, "starting");
 
@@ -161,7 +174,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
     groupId,
     inputs,
     ...(definition.stream ? { stream: typeof definition.stream === "string" ? definition.stream : definition.stream(catalog) } : {}),
-    handler: definition.handler({ rubric, catalog, logger, readPartition: partitionReader({ kafka, codec, logger, groupPrefix: groupId }) }),
+    handler: definition.handler({ rubric, rubrics: new ShardRubrics(rubric, shadow ? "ICP_SHADOW_RUBRIC" : "ICP_RUBRIC"), catalog, logger, readPartition: partitionReader({ kafka, codec, logger, groupPrefix: groupId }) }),
     logger,
     clock,
     tickIntervalMs: env.ICP_TICK_INTERVAL_MS,

@@ -16,4 +16,6 @@ export type { CalibrateOptions } from "./calibrate-run.js";
 export { runLearn } from "./learn-run.js";
 export type { LearnCliOptions } from "./learn-run.js";
 export { readAccountState } from "./live/read-account-state.js";
+export { promotedRubricByHash, readPromotionState } from "./commands/rubric-promote.js";
+export type { PartitionPromotion } from "./commands/rubric-promote.js";
 export type { LiveAccountState } from "./live/explain-state.js";

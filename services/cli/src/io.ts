@@ -23,6 +23,14 @@ function readError(path: string, error: unknown): CliError {
 }
 
 export function processIo(): CliIo {
+  // A reader that stops early (`icp rubric status | head`, `icp tail | head`) closes the pipe:
+  // that ends the command quietly, as it does for other Unix tools, instead of an EPIPE trace.
+  if (process.stdout.listenerCount("error") === 0) {
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0);
+      throw error;
+    });
+  }
   return {
     readText: async (path) => {
       try {

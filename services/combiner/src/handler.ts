@@ -1,6 +1,6 @@
 import type { TopicCatalog } from "@icpstream/contracts";
 import { output, type HandlerResult, type PartitionReader, type StatefulHandler } from "@icpstream/kafka-kit";
-import { applyFitScored, applyTimingScored, decodeCombinerState, encodeState, foldPublishedTier, RecentStates, reconcileWithPublished, type CombinerState, type CombinerTransition, type PublishedTiers } from "@icpstream/pipeline";
+import { applyFitScored, applyTimingScored, decodeCombinerState, encodeState, foldPublishedTier, RecentStates, reconcileWithPublished, RubricEpochs, type CombinerState, type CombinerTransition, type PublishedTiers } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
 
 export const COMBINER_STATE_FIELD = "combiner";
@@ -17,9 +17,20 @@ export type ScoreInput = TopicCatalog["fitScored"] | TopicCatalog["timingScored"
  * on the shard's partition of tier-changed are read back, and each replayed account is
  * reconciled with them — the version goes on from the last one told, and only a tier that
  * differs from the last one told is published.
+ *
+ * Rubric promotions: fit and timing score under the promoted rubric's epoch from the
+ * promotion on and re-score every account. Each score names its epoch; the rubric of an
+ * epoch is looked up on the rubric-control topic's partition the first time one arrives
+ * (`readPartition`), and an account is tiered under the newest epoch it has a score of
+ * (see the pipeline's `enterEpoch`). A score of an epoch whose record compaction removed is
+ * superseded by the promotion that replaced it, and ignored.
  */
 export function combinerHandler(rubric: Rubric, catalog: TopicCatalog, readPartition?: PartitionReader): StatefulHandler<ScoreInput> {
   const recent = new RecentStates<CombinerState>(decodeCombinerState);
+  const epochs = new RubricEpochs(rubric, async (partition, onEvent) => {
+    if (!readPartition) return;
+    await readPartition(catalog.rubricControl, partition, (event) => onEvent(event));
+  });
   const effects = (transition: CombinerTransition): HandlerResult => {
     const text = encodeState(transition.state);
     recent.wrote(transition.state.accountKey, text, transition.state);
@@ -31,9 +42,11 @@ export function combinerHandler(rubric: Rubric, catalog: TopicCatalog, readParti
     };
   };
   return {
-    onEvent: (event, state) => {
+    onEvent: async (event, state, { shard }) => {
+      const scoredUnder = await epochs.rubricOf(shard.partition, event.rubricEpoch ?? 0);
+      if (!scoredUnder) return {}; // a promotion since replaced this score's, and re-scores every account
       const current = recent.read(event.accountKey, state[COMBINER_STATE_FIELD]);
-      const transition: CombinerTransition = event.type === "fit_scored" ? applyFitScored(current, event, rubric) : applyTimingScored(current, event, rubric);
+      const transition: CombinerTransition = event.type === "fit_scored" ? applyFitScored(current, event, scoredUnder) : applyTimingScored(current, event, scoredUnder);
       if (transition.ignored) return {};
       return effects(transition);
     },
@@ -47,10 +60,12 @@ export function combinerHandler(rubric: Rubric, catalog: TopicCatalog, readParti
                 if (wanted.has(event.accountKey)) foldPublishedTier(published, event);
               });
               logger.info({ partition: shard.partition, read, accounts: accountKeys.length, published: published.size }, "read back the tier changes already published");
-              return (accountKey, state) => {
+              return async (accountKey, state) => {
                 const current = recent.read(accountKey, state[COMBINER_STATE_FIELD]);
                 if (!current) return {};
-                return effects(reconcileWithPublished(current, published.get(current.accountKey), rubric));
+                const tieredUnder = await epochs.rubricOf(shard.partition, current.epoch ?? 0);
+                if (!tieredUnder) return {};
+                return effects(reconcileWithPublished(current, published.get(current.accountKey), tieredUnder));
               };
             },
           },

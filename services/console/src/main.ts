@@ -1,9 +1,10 @@
 import { shadowCatalog, topicCatalog } from "@icpstream/contracts";
 import { confluentRegistry, createKafka, kafkaConnectionFromEnv, RegistryCodec } from "@icpstream/kafka-kit";
-import { createLogger, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS } from "@icpstream/observability";
+import { createLogger, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer } from "@icpstream/observability";
 import { TierBoard } from "@icpstream/pipeline";
-import { createRedisClient, redisConnectionFromEnv } from "@icpstream/redis-kit";
+import { createRedisClient, pingRedis, redisConnectionFromEnv } from "@icpstream/redis-kit";
 import { loadRubricFile } from "@icpstream/service-runtime";
+import { promotedRubricByHash, readPromotionState } from "@icpstream/cli";
 import { readAccountStates } from "./account-states.js";
 import { parseConsoleEnv } from "./config.js";
 import { followShadowWhenPresent, followTierChanges } from "./follow-tier-changes.js";
@@ -11,6 +12,8 @@ import { buildConsole } from "./server.js";
 
 // Composition root of the web console: settings, the tier-changed follower feeding the board
 // and the live feed, Redis for the account pages, the outcome stage for model health.
+/** /healthz, /readyz and /metrics when ICP_OPS_PORT is not set. */
+const CONSOLE_OPS_PORT = 19110;
 const env = parseConsoleEnv(process.env);
 const logger = createLogger({ service: "console", level: env.LOG_LEVEL });
 exitOnFatalError(logger);
@@ -25,6 +28,21 @@ const follower = await followTierChanges({ kafka, codec, catalog, board, groupPr
 const shadowBoard = new TierBoard({ historyPerAccount: 1 });
 const shadow = followShadowWhenPresent({ kafka, codec, catalog: shadowCatalog({ prefix: env.ICP_TOPIC_PREFIX }), board: shadowBoard, groupPrefix: env.ICP_GROUP_PREFIX, logger: logger.child({ part: "shadow-tier-changes" }) });
 const healthUrl = new URL("/model-health", env.ICP_CONSOLE_OUTCOMES_URL).toString();
+// Partitions of the rubric-control topic (those of fit and timing): looked up once, when first asked.
+let controlPartitions: number | undefined;
+const partitionsOfControl = async (): Promise<number> => {
+  if (controlPartitions !== undefined) return controlPartitions;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const found = (await admin.fetchTopicMetadata({ topics: [catalog.rubricControl.topic] })).topics[0]?.partitions.length ?? 0;
+    if (found === 0) throw new Error(`the topic ${catalog.rubricControl.topic} does not exist yet`);
+    controlPartitions = found;
+    return found;
+  } finally {
+    await admin.disconnect();
+  }
+};
 
 const app = buildConsole({
   board,
@@ -32,6 +50,8 @@ const app = buildConsole({
   feed: follower,
   readAccount: (accountKey) => readAccountStates(redis, { accountKey, catalog, redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }),
   rubric,
+  promotedRubric: async (hash) => (await promotedRubricByHash(redis, { redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }, catalog, hash))?.rubric,
+  promotions: async () => readPromotionState(redis, { redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }, catalog, await partitionsOfControl()),
   modelHealth: async () => {
     let response: Response;
     try {
@@ -49,11 +69,29 @@ const app = buildConsole({
 });
 const address = await app.listen({ port: env.ICP_CONSOLE_PORT, host: env.ICP_CONSOLE_HOST });
 logger.info({ url: address, rubric: rubric.version.hash }, "running");
+// Probes and scrapers on a port of their own, as for every service (the console's pages all ask for
+// the token). Started after the "running" line, whose url is the console's own (the first "url" in its log).
+let stopping = false;
+const ops = await startOpsServer({
+  port: env.ICP_OPS_PORT ?? CONSOLE_OPS_PORT,
+  host: env.ICP_OPS_HOST,
+  metrics: createServiceMetrics("console").registry,
+  logger,
+  health: {
+    live: () => !stopping,
+    ready: async () => {
+      const redisAnswer = await pingRedis(redis).then(() => "ok", (error: Error) => `unreachable: ${error.message}`);
+      return { ready: !stopping && redisAnswer === "ok", detail: { running: !stopping, dependencies: { redis: redisAnswer } } };
+    },
+  },
+});
 
 onShutdown(
   SHUTDOWN_SIGNALS,
   async () => {
+    stopping = true;
     await app.close();
+    await ops.close();
     await follower.stop();
     await shadow.stop();
     await redis.quit().catch(() => redis.disconnect());

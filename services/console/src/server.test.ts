@@ -6,12 +6,13 @@ import { TierBoard } from "@icpstream/pipeline";
 import type { TierChangeSummary } from "@icpstream/pipeline";
 import { loadRubricFile } from "@icpstream/service-runtime";
 import { SESSION_COOKIE, sessionValue } from "./auth.js";
+import type { PartitionPromotion } from "@icpstream/cli";
 import { buildConsole, shadowComparison } from "./server.js";
 
 const TOKEN = "unit-test-console-token-42";
 const rubric = loadRubricFile(fileURLToPath(new URL("../../../rubrics/enterprise.yaml", import.meta.url)));
 
-function consoleApp(options: { modelHealth?: () => Promise<unknown> } = {}) {
+function consoleApp(options: { modelHealth?: () => Promise<unknown>; promotions?: () => Promise<readonly PartitionPromotion[]> } = {}) {
   const board = new TierBoard();
   board.apply({ ...EXAMPLE_EVENTS.tierChanged[0]!, eventId: "tc-x:v1", rubricVersion: { hash: rubric.version.hash } });
   const listeners = new Set<(c: TierChangeSummary) => void>();
@@ -21,6 +22,7 @@ function consoleApp(options: { modelHealth?: () => Promise<unknown> } = {}) {
     readAccount: (accountKey) => Promise.resolve({ accountKey }),
     rubric,
     modelHealth: options.modelHealth ?? (() => Promise.resolve({ models: [] })),
+    ...(options.promotions ? { promotions: options.promotions } : {}),
     token: TOKEN,
     logger: createLogger({ service: "console-test", level: "silent" }),
     maxStreams: 1,
@@ -84,6 +86,19 @@ describe("the console server", () => {
     const response = await app.inject({ method: "GET", url: "/api/model-health", headers: bearer });
     expect(response.statusCode).toBe(502);
     expect(response.json()).toMatchObject({ error: "MODEL_HEALTH_UNAVAILABLE", message: expect.stringContaining("did not answer") });
+  });
+});
+
+describe("the rubrics page's promotions", () => {
+  it("lists which promotion each fit and timing partition runs, and says why when the partitions cannot be read", async () => {
+    const rows: PartitionPromotion[] = [
+      { service: "fit", partition: 0, epoch: 2, source: "candidate.yaml", hash: "ab".repeat(32), left: 0, unpublished: 0 },
+      { service: "timing", partition: 0, epoch: 2, source: "candidate.yaml", hash: "ab".repeat(32), left: 120, unpublished: 3 },
+    ];
+    const { app } = consoleApp({ promotions: () => Promise.resolve(rows) });
+    expect((await app.inject({ method: "GET", url: "/api/rubrics", headers: bearer })).json().promotions).toEqual({ rows });
+    const down = consoleApp({ promotions: () => Promise.reject(new Error("Redis is not answering")) });
+    expect((await down.app.inject({ method: "GET", url: "/api/rubrics", headers: bearer })).json().promotions).toEqual({ rows: [], error: "Redis is not answering" });
   });
 });
 

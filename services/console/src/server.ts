@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { PartitionPromotion } from "@icpstream/cli";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -44,6 +45,10 @@ export interface ConsoleOptions {
   rubric: Rubric;
   /** The outcome stage's /model-health body; a throw says why it is unavailable. */
   modelHealth(): Promise<unknown>;
+  /** The promoted rubric of a version hash (`icp rubric promote`), for an account tiered under it; undefined when unknown. */
+  promotedRubric?(hash: string): Promise<Rubric | undefined>;
+  /** Which rubric promotion each fit and timing partition runs (`icp rubric promote`), and what it has left to re-score. */
+  promotions?(): Promise<readonly PartitionPromotion[]>;
   token: string;
   logger: Logger;
   maxStreams: number;
@@ -184,7 +189,10 @@ export function buildConsole(options: ConsoleOptions): FastifyInstance {
     const states = await options.readAccount(accountKey);
     const known = states.fit !== undefined || states.timing !== undefined || states.combiner !== undefined || board.history(accountKey).length > 0;
     if (!known) return reply.code(404).send({ error: "UNKNOWN_ACCOUNT", message: `the pipeline holds nothing for ${accountKey}` });
-    return { accountKey, current: board.currentOf(accountKey), explanation: explainLiveAccount(states, rubric), history: board.history(accountKey), shadow: options.shadow?.board.currentOf(accountKey) ?? [] };
+    // An account tiered under a promoted rubric is explained with that rubric.
+    const hash = states.combiner?.rubricHash;
+    const tieredUnder = hash && hash !== rubric.version.hash ? ((await options.promotedRubric?.(hash).catch(() => undefined)) ?? rubric) : rubric;
+    return { accountKey, current: board.currentOf(accountKey), explanation: explainLiveAccount(states, tieredUnder), history: board.history(accountKey), shadow: options.shadow?.board.currentOf(accountKey) ?? [] };
   });
   app.get("/api/model-health", async (_request, reply) => {
     try {
@@ -195,6 +203,7 @@ export function buildConsole(options: ConsoleOptions): FastifyInstance {
   });
   app.get("/api/rubrics", async () => ({
     live: { hash: rubric.version.hash, version: formatRubricVersion(rubric.version), label: rubric.version.label ?? null },
+    promotions: options.promotions ? await options.promotions().then((rows) => ({ rows }), (error: unknown) => ({ rows: [], error: (error as Error).message })) : { rows: [] },
     scorecards: rubric.scorecards.map((card) => ({ id: card.id, name: card.name, weights: card.weights, band: card.topTierShare, tiers: card.tiers.map((t) => ({ id: t.id, name: t.name, min: t.min, action: t.action })) })),
     inPool: board.rubricVersions(),
     shadow: shadowComparison(board, options.shadow, rubric),

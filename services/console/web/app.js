@@ -284,7 +284,20 @@ function RubricsPage() {
     <p class="muted">The rubric version of each account's current tier, as the tier-changed topic tells it.</p>
     <table><thead><tr><th>scorecard</th><th>rubric</th><th>accounts</th></tr></thead><tbody>${data.inPool.map((r) => html`<tr><td>${r.scorecard}</td><td>${r.label ?? ""} <span class="muted">${r.hash.slice(0, 12)}</span>${r.hash === data.live.hash ? " (live)" : ""}</td><td>${r.accounts}</td></tr>`)}</tbody></table>
   </section>
+  <${PromotionsSection} promotions=${data.promotions} started=${data.live} />
   <${ShadowSection} shadow=${data.shadow} />`;
+}
+
+function PromotionsSection({ promotions, started }) {
+  const rows = promotions.rows;
+  const promoted = rows.filter((r) => r.epoch > 0);
+  return html`<section class="card" data-testid="promotions"><h2>Promotions</h2>
+    ${promotions.error ? html`<p class="warn">Cannot read the partitions' rubrics: ${promotions.error}</p>` : null}
+    ${promoted.length === 0
+      ? html`<p class="muted">Every partition scores with the rubric the services started with (${started.version}). <code>icp rubric promote candidate.yaml</code> makes another one live without stopping the pipeline; <code>icp rubric rollback</code> goes back.</p>`
+      : html`<p class="muted">The rubric each fit and timing partition scores with; the combiner tiers each account under the newest promotion it has a score of.</p>
+        <table><thead><tr><th>service</th><th>partition</th><th>promotion</th><th>rubric</th><th>accounts left to re-score</th></tr></thead><tbody>${rows.map((r) => html`<tr><td>${r.service}</td><td>${r.partition}</td><td data-testid="promotion-epoch">${r.epoch}</td><td>${r.epoch === 0 ? html`started with <span class="muted">${started.hash.slice(0, 12)}</span>` : html`${r.source} <span class="muted">${(r.hash ?? "").slice(0, 12)}</span>`}</td><td>${r.left}</td></tr>`)}</tbody></table>`}
+  </section>`;
 }
 
 function ShadowSection({ shadow }) {

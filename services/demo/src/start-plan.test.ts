@@ -33,6 +33,18 @@ describe("what npm start sets up", () => {
     expect(servicesToStart(() => true).map((s) => [s.name, s.required])).toEqual([["fit", true], ["timing", true], ["combiner", true], ["router", false], ["outcomes", false]]);
   });
 
+  it("runs each service's compiled composition root, and asks only whether its source exists", () => {
+    const asked: string[] = [];
+    const services = servicesToStart((file) => (asked.push(file), file.startsWith("services/router/")));
+    expect(asked).toEqual(["services/router/src/main.ts", "services/outcomes/src/main.ts"]);
+    expect(services.map((s) => [s.source, s.main])).toEqual([
+      ["services/fit/src/main.ts", "services/fit/dist/main.js"],
+      ["services/timing/src/main.ts", "services/timing/dist/main.js"],
+      ["services/combiner/src/main.ts", "services/combiner/dist/main.js"],
+      ["services/router/src/main.ts", "services/router/dist/main.js"],
+    ]);
+  });
+
   it("opens the console with the environment's token, or a fresh one kept in a file, and points it at the outcome stage", () => {
     const fresh = consolePlan({}, { outcomesOpsPort: 19115, makeToken: () => "random-token-0123456789" });
     expect(fresh).toMatchObject({ port: 18100, url: "http://127.0.0.1:18100", token: "random-token-0123456789", tokenFrom: "file" });

@@ -30,15 +30,25 @@ export function demoClock(anchorMs: number, daysPerSecond: number, clockFile: st
 
 export interface ServiceToStart {
   name: string;
+  /** The composition root's source, from the repository root (`services/<name>/src/main.ts`). */
+  source: string;
+  /** What `node` runs: the compiled composition root (`services/<name>/dist/main.js`, built by `npm run build`). */
   main: string;
   /** The demo stops when a required service stops; an optional one is reported and left out. */
   required: boolean;
 }
 
-/** fit, timing, combiner; the router and the outcome stage too once their composition roots exist. */
+function service(name: string, required: boolean): ServiceToStart {
+  return { name, source: `services/${name}/src/main.ts`, main: `services/${name}/dist/main.js`, required };
+}
+
+/**
+ * fit, timing, combiner; the router and the outcome stage too once their composition roots
+ * exist (`exists` is asked about the source file). The services run compiled, with plain node.
+ */
 export function servicesToStart(exists: (file: string) => boolean): ServiceToStart[] {
-  const services: ServiceToStart[] = ["fit", "timing", "combiner"].map((name) => ({ name, main: `services/${name}/src/main.ts`, required: true }));
-  for (const name of ["router", "outcomes"]) if (exists(`services/${name}/src/main.ts`)) services.push({ name, main: `services/${name}/src/main.ts`, required: false });
+  const services: ServiceToStart[] = ["fit", "timing", "combiner"].map((name) => service(name, true));
+  for (const name of ["router", "outcomes"]) if (exists(`services/${name}/src/main.ts`)) services.push(service(name, false));
   return services;
 }
 

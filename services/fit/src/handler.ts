@@ -1,31 +1,73 @@
-import type { TopicCatalog } from "@icpstream/contracts";
-import { output, type StatefulHandler } from "@icpstream/kafka-kit";
-import { applyContact, applyProfile, decodeFitState, encodeState, type FitTransition } from "@icpstream/pipeline";
-import type { Rubric } from "@icpstream/scoring";
+import type { RubricPromotedEventV1, TopicCatalog } from "@icpstream/contracts";
+import { output, type PartitionReader, type StatefulHandler } from "@icpstream/kafka-kit";
+import { applyContact, applyProfile, compareOccurrence, decodeFitState, encodeState, profileOfEvent, rescoreFit, ShardRubrics, type FitState, type FitTransition } from "@icpstream/pipeline";
+import type { AccountProfile, Rubric } from "@icpstream/scoring";
 
 /** Account state field holding the fit state (JSON). */
 export const FIT_STATE_FIELD = "fit";
 
-export type FitInput = TopicCatalog["firmographic"] | TopicCatalog["contacts"];
+export type FitInput = TopicCatalog["firmographic"] | TopicCatalog["contacts"] | TopicCatalog["rubricControl"];
 
 /**
  * Profile or contact record in → fit state updated, fit_scored out for every scorecard whose
  * fit changed. Profiles and contacts are co-partitioned by account and share one shard, so
  * the member that holds an account's profile holds its contacts. A record past the
  * contacts limit is dead-lettered with TOO_MANY_CONTACTS (thrown by the pipeline).
+ *
+ * Rubric promotions (`icp rubric promote`) arrive on the rubric-control topic, co-partitioned
+ * with the rest: from one on, the partition scores with the promoted rubric, and every
+ * account it holds is re-scored (`rescore`), its fit published under the promotion's epoch
+ * whether or not it moved. The profile a re-score needs is the one the state holds when the
+ * rubric scores contacts, else it is read back from the partition of the compacted profile
+ * topic (`readPartition`), once per re-score of the partition.
  */
-export function fitHandler(rubric: Rubric, catalog: TopicCatalog): StatefulHandler<FitInput> {
+export function fitHandler(rubrics: Rubric | ShardRubrics, catalog: TopicCatalog, readPartition?: PartitionReader): StatefulHandler<FitInput> {
+  const shardRubrics = rubrics instanceof ShardRubrics ? rubrics : new ShardRubrics(rubrics);
+  const effects = (transition: FitTransition) => ({
+    state: { set: { [FIT_STATE_FIELD]: encodeState(transition.state) } },
+    // A later fit of the same account and scorecard in one batch slice replaces this one
+    // (its instant is never earlier: older profiles are ignored), so only the last is published.
+    outputs: transition.outputs.map((scored) => output(catalog.fitScored, scored, { coalesceKey: `${scored.accountKey}:${scored.scorecard}` })),
+  });
   return {
-    onEvent: (event, state) => {
+    onEvent: async (event, state, context) => {
+      if (event.type === "rubric_promoted") return {}; // control records go to onControl
+      const { rubric, epoch } = await shardRubrics.active(context);
       const current = state[FIT_STATE_FIELD] ? decodeFitState(state[FIT_STATE_FIELD]) : undefined;
-      const transition: FitTransition = event.type === "contact" ? applyContact(current, event, rubric) : applyProfile(current, event, rubric);
+      const transition: FitTransition = event.type === "contact" ? applyContact(current, event, rubric, { epoch }) : applyProfile(current, event, rubric, { epoch });
       if (transition.ignored) return {};
-      return {
-        state: { set: { [FIT_STATE_FIELD]: encodeState(transition.state) } },
-        // A later fit of the same account and scorecard in one batch slice replaces this one
-        // (its instant is never earlier: older profiles are ignored), so only the last is published.
-        outputs: transition.outputs.map((scored) => output(catalog.fitScored, scored, { coalesceKey: `${scored.accountKey}:${scored.scorecard}` })),
-      };
+      return effects(transition);
+    },
+    onControl: async (event, context) => {
+      const promoted = await shardRubrics.promote(event as RubricPromotedEventV1, context);
+      if (!promoted) return {};
+      context.logger.info({ partition: context.shard.partition, epoch: promoted.active.epoch, rubric: promoted.active.rubric.version, source: promoted.active.source }, "rubric promoted: re-scoring every account of the partition");
+      return { shared: { rubric: { set: promoted.shared } }, rescoreEveryAccount: true };
+    },
+    rescore: {
+      begin: async (shard, accountKeys, context) => {
+        const { rubric, epoch } = await shardRubrics.active({ shard, generation: context.generation, readShared: context.readShared });
+        // Profiles the state does not hold, read back from the compacted topic: the newest per account, as the fit service applies them.
+        const wanted = new Set(accountKeys);
+        const profiles = new Map<string, { eventId: string; occurredAt: string; profile: AccountProfile }>();
+        if (readPartition) {
+          await readPartition(catalog.firmographic, shard.partition, (event) => {
+            if (!wanted.has(event.accountKey)) return;
+            const held = profiles.get(event.accountKey);
+            if (!held || compareOccurrence(event, held) >= 0) profiles.set(event.accountKey, { eventId: event.eventId, occurredAt: event.occurredAt, profile: profileOfEvent(event) });
+          });
+        }
+        return (accountKey, state, { now }) => {
+          if (!state[FIT_STATE_FIELD]) return {};
+          const current: FitState = decodeFitState(state[FIT_STATE_FIELD]);
+          const read = profiles.get(accountKey);
+          // The profile the state applied; the topic's newest when compaction kept another one.
+          if (read && current.profile && read.eventId !== current.profile.eventId && !current.profileBody) {
+            context.logger.warn({ accountKey, applied: current.profile.eventId, read: read.eventId }, "the profile topic no longer holds the profile applied: re-scored from the one it holds");
+          }
+          return effects(rescoreFit(current, read?.profile, rubric, epoch, new Date(now).toISOString()));
+        };
+      },
     },
   };
 }

@@ -49,6 +49,9 @@ export const GatewayEnv = z
     /** Redis for the replay cache and the id → account index (required with ICP_GATEWAY_SOURCES). */
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "expected redis://host:port").optional(),
     ICP_REDIS_PREFIX: z.string().regex(/^[^{}]*$/, "no braces (they would become the cluster hash tag)").default(""),
+    /** /healthz, /readyz and /metrics for probes and scrapers, apart from the API port. */
+    ICP_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(19109),
+    ICP_OPS_HOST: z.string().default("127.0.0.1"),
   })
   .refine((e) => e.ICP_GATEWAY_API_KEYS.length + e.ICP_GATEWAY_HMAC_SECRETS.length + e.ICP_GATEWAY_SOURCES.length > 0, {
     message: "set ICP_GATEWAY_API_KEYS, ICP_GATEWAY_HMAC_SECRETS or ICP_GATEWAY_SOURCES: the gateway does not run unauthenticated",

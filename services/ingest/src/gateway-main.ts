@@ -1,7 +1,7 @@
 import { topicCatalog } from "@icpstream/contracts";
-import { createLogger, createServiceMetrics, exitOnFatalError } from "@icpstream/observability";
+import { createLogger, createServiceMetrics, exitOnFatalError, startOpsServer } from "@icpstream/observability";
 import { kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
-import { createRedisClient, redisConnectionFromEnv, redisIdIndex, redisReplayCache } from "@icpstream/redis-kit";
+import { createRedisClient, pingRedis, redisConnectionFromEnv, redisIdIndex, redisReplayCache } from "@icpstream/redis-kit";
 import { useNativeSha256 } from "@icpstream/service-runtime";
 import { GatewayEnv, parseEnv } from "./config.js";
 import { buildGateway } from "./gateway.js";
@@ -45,12 +45,32 @@ const app = buildGateway({
         }
       : undefined,
 });
+await app.listen({ port: env.ICP_GATEWAY_PORT, host: env.ICP_GATEWAY_HOST });
+// Probes and scrapers on a port of their own, as for every service: ready once listening, the
+// producer connected (above) and Redis answering when sources use it. A broker that goes away
+// later is answered per request (503 with Retry-After), not by taking the gateway out of rotation.
+let stopping = false;
+const ops = await startOpsServer({
+  port: env.ICP_OPS_PORT,
+  host: env.ICP_OPS_HOST,
+  metrics: metrics.registry,
+  logger,
+  health: {
+    live: () => !stopping,
+    ready: async () => {
+      const dependencies: Record<string, string> = {};
+      if (redis) dependencies.redis = await pingRedis(redis).then(() => "ok", (error: Error) => `unreachable: ${error.message}`);
+      return { ready: !stopping && Object.values(dependencies).every((answer) => answer === "ok"), detail: { running: !stopping, dependencies } };
+    },
+  },
+});
+logger.info({ maxMessageBytes: sender.maxMessageBytes, port: env.ICP_GATEWAY_PORT, opsUrl: ops.url, sources: [...(sources?.keys() ?? [])] }, "gateway listening");
 const shutdown = async () => {
+  stopping = true;
+  await ops.close();
   await app.close();
   await sender.close();
   redis?.disconnect();
 };
 process.once("SIGINT", shutdown);
 process.once("SIGTERM", shutdown);
-await app.listen({ port: env.ICP_GATEWAY_PORT, host: env.ICP_GATEWAY_HOST });
-logger.info({ maxMessageBytes: sender.maxMessageBytes, port: env.ICP_GATEWAY_PORT, sources: [...(sources?.keys() ?? [])] }, "gateway listening");

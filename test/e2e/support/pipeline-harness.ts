@@ -41,8 +41,8 @@ export function marketFeed(options: { seed: number; accounts: number; start: str
 
 /** What a service consumes and the shard stream its state lives under (see the services' main.ts). */
 const SERVICE_INPUTS: Record<ServiceName, { inputs: (c: TopicCatalog) => TopicSpec[]; stream: (c: TopicCatalog) => string }> = {
-  fit: { inputs: (c) => [c.firmographic, c.contacts], stream: (c) => c.firmographic.topic },
-  timing: { inputs: (c) => [c.hiring, c.funding, c.intent], stream: () => "signals" },
+  fit: { inputs: (c) => [c.firmographic, c.contacts, c.rubricControl], stream: (c) => c.firmographic.topic },
+  timing: { inputs: (c) => [c.hiring, c.funding, c.intent, c.rubricControl], stream: () => "signals" },
   combiner: { inputs: (c) => [c.fitScored, c.timingScored], stream: () => "scores" },
 };
 export const SERVICES: readonly ServiceName[] = ["fit", "timing", "combiner"];
@@ -131,6 +131,11 @@ export class Pipeline {
       await Promise.all([...SERVICES.map((name) => (PROFILING ? pipeline.services[name].terminate().then(() => undefined) : pipeline.services[name].kill())), ...pipeline.extras.map((s) => s.kill())]);
     });
     return pipeline;
+  }
+
+  /** The connection and namespace settings the services run with: what the `icp` command needs to act on this pipeline. */
+  settings(): Record<string, string> {
+    return { ...this.env };
   }
 
   /** Moves every service's clock: the file is replaced in one rename, so no reader sees half of it. */
@@ -260,6 +265,8 @@ export class Pipeline {
       for (const p of this.partitionList()) {
         const outbox = Object.keys(await this.store.readShared(this.shard(name, p), "outbox")).length;
         if (outbox > 0) pending.push(`${name} outbox[${p}] holds ${outbox}`);
+        const rescore = Object.keys(await this.store.readShared(this.shard(name, p), "rescore-accounts")).length;
+        if (rescore > 0) pending.push(`${name} re-score[${p}]: ${rescore} accounts left`);
       }
     }
     for (const p of this.partitionList()) {

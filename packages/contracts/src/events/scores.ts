@@ -4,6 +4,15 @@ import { envelopeShape } from "../envelope.js";
 import { CausingEventIds, CommitteeV1, ContributionV1, LayerScoreV1, RubricVersionRef, ScorecardId, SignedScore, StrongSignalV1, TierCapV1 } from "./score-parts.js";
 
 /**
+ * Which promotion of the rubric a score was made under (`rubric_promoted.epoch`; 0, or
+ * absent on events from before promotions existed, is the rubric the service started with).
+ * The combiner keeps one epoch per account and ignores a score of an older one, so a score
+ * made before a rollback is never mistaken for one made after it, although both name the
+ * same rubric version.
+ */
+export const RubricEpoch = z.number().int().nonnegative().optional();
+
+/**
  * `fit_scored` v1 — the fit service's score for one account on one scorecard, published
  * whenever it changes. `occurredAt` is the instant of the newest input it was scored from
  * (the profile, or a contact record of the account).
@@ -26,6 +35,7 @@ export const FitScoredEventV1 = z.object({
    * scores contacts. Optional (added after v1 first shipped): absent on older events.
    */
   committee: CommitteeV1.optional(),
+  rubricEpoch: RubricEpoch,
   causingEventIds: CausingEventIds,
 });
 export type FitScoredEventV1 = z.infer<typeof FitScoredEventV1>;
@@ -50,6 +60,7 @@ export const TimingScoredEventV1 = z.object({
   nextChangeAt: IsoDateTime.nullable(),
   layers: z.array(LayerScoreV1).default([]),
   contributions: z.array(ContributionV1).default([]),
+  rubricEpoch: RubricEpoch,
   causingEventIds: CausingEventIds,
 });
 export type TimingScoredEventV1 = z.infer<typeof TimingScoredEventV1>;

@@ -5,14 +5,15 @@ import type { PartitionStateStore, StateWrite } from "@icpstream/redis-kit";
 import type { RegistryCodec } from "../codec.js";
 import type { DeadLetterSender } from "../dead-letter.js";
 import { decodeMessage, type DecodeRetry } from "../decode-message.js";
-import { classifyError, type ClassifiedError } from "../errors.js";
+import { classifyError, KafkaKitError, type ClassifiedError } from "../errors.js";
 import { withRetries } from "../retry.js";
 import { writesFor } from "./apply-results.js";
 import type { HandlerResult, Output, StatefulConsumerHooks, StatefulHandler } from "./handler.js";
 import type { Outbox, Sendable } from "./publish-outbox.js";
 import type { QuietReplay } from "./replay-quietly.js";
-import type { AppliedHere} from "./shard.js";
-import { CATCHUP_ACCOUNTS, OUTBOX, positionOf, reached, type ShardState } from "./shard.js";
+import type { ShardRescore } from "./rescore-shard.js";
+import type { AppliedHere } from "./shard.js";
+import { CATCHUP_ACCOUNTS, OUTBOX, positionOf, reached, RESCORE_ACCOUNTS, type ShardState } from "./shard.js";
 
 /**
  * Room: apply a batch.
@@ -43,12 +44,13 @@ import { CATCHUP_ACCOUNTS, OUTBOX, positionOf, reached, type ShardState } from "
 export interface BatchPorts<S extends TopicSpec> {
   groupId: string;
   stream: string;
-  store: Pick<PartitionStateStore, "read" | "readShared" | "apply" | "loadStoredOffsets">;
+  store: Pick<PartitionStateStore, "read" | "readShared" | "apply" | "loadStoredOffsets" | "accountKeys">;
   codec: Pick<RegistryCodec, "decode">;
-  handler: Pick<StatefulHandler<S>, "onEvent">;
+  handler: Pick<StatefulHandler<S>, "onEvent" | "onControl">;
   deadLetter: DeadLetterSender;
   outbox: Pick<Outbox, "encode" | "flush" | "flushStored">;
   replay: Pick<QuietReplay, "settleIfReached">;
+  rescore: Pick<ShardRescore, "kick">;
   appliedHere: AppliedHere;
   clock: () => number;
   logger: Logger;
@@ -105,6 +107,8 @@ interface ChunkEffects {
   outbox: Record<string, string>;
   ready: Map<string, Sendable>;
   deadLetters: { message: KafkaMessage; failure: ClassifiedError; log: Logger }[];
+  /** A control record asked for every account of the shard to be re-decided. */
+  rescore: boolean;
 }
 
 const accountOf = (event: unknown) => (event as { accountKey: string }).accountKey;
@@ -165,10 +169,11 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
   };
 
   const computeChunk = async (state: ShardState, spec: S, partition: number, decoded: readonly Decoded<S>[], quiet: boolean, touched: Set<string>, coalesce: boolean): Promise<ChunkEffects> => {
-    const accountKeys = [...new Set(decoded.flatMap((d) => (d.event ? [accountOf(d.event)] : [])))];
+    const control = spec.key === "controlKey";
+    const accountKeys = control ? [] : [...new Set(decoded.flatMap((d) => (d.event ? [accountOf(d.event)] : [])))];
     const working = accountKeys.length > 0 ? await store.read(state.shard, accountKeys) : new Map<string, Record<string, string>>();
     const shared = new SharedOverlay((name) => store.readShared(state.shard, name));
-    const effects: ChunkEffects = { writes: [], schedule: [], outbox: {}, ready: new Map(), deadLetters: [] };
+    const effects: ChunkEffects = { writes: [], schedule: [], outbox: {}, ready: new Map(), deadLetters: [], rescore: false };
 
     const now = ports.clock();
     // Coalescing: each message's outputs wait here, with the writes that name their outbox
@@ -180,24 +185,42 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
         effects.deadLetters.push({ message, failure: failure as ClassifiedError, log: messageLog() });
         continue;
       }
+      let log: Logger | undefined;
+      const context = {
+        shard: state.shard,
+        topic: spec.topic,
+        partition,
+        offset: message.offset,
+        position: positionOf(state.offsets, { topic: spec.topic, offset: message.offset }),
+        now,
+        // A child logger per message costs more than the rest of a cheap handler: made when used.
+        get logger() {
+          return (log ??= messageLog());
+        },
+        readShared: (name: string) => shared.read(name),
+        generation: state.generation,
+      };
+      if (control) {
+        // A control record is about the whole shard: shard-wide state, and perhaps every account re-decided.
+        try {
+          if (!ports.handler.onControl) throw new KafkaKitError("UNEXPECTED_CONTROL", `${spec.topic} carries control records, and this consumer's handler takes none`);
+          const decided = await ports.handler.onControl(event, context);
+          const writes = writesFor("", { ...(decided.shared ? { shared: decided.shared } : {}) }, {});
+          effects.writes.push(...writes);
+          shared.record(decided.shared);
+          if (decided.rescoreEveryAccount) effects.rescore = true;
+        } catch (error) {
+          const classified = classifyError(error);
+          if (classified.retryable) throw error;
+          effects.deadLetters.push({ message, failure: classified, log: messageLog() });
+        }
+        continue;
+      }
       const accountKey = accountOf(event);
       let result: HandlerResult;
       let outbox: Record<string, string>;
       try {
-        let log: Logger | undefined;
-        result = await ports.handler.onEvent(event, working.get(accountKey) ?? {}, {
-          shard: state.shard,
-          topic: spec.topic,
-          partition,
-          offset: message.offset,
-          position: positionOf(state.offsets, { topic: spec.topic, offset: message.offset }),
-          now,
-          // A child logger per message costs more than the rest of a cheap handler: made when used.
-          get logger() {
-            return (log ??= messageLog());
-          },
-          readShared: (name) => shared.read(name),
-        });
+        result = await ports.handler.onEvent(event, working.get(accountKey) ?? {}, context);
         const fieldPrefix = `${spec.topic}:${message.offset.padStart(20, "0")}`;
         if (coalesce && !quiet && result.outputs && result.outputs.length > 0) {
           deferred.push({ fieldPrefix, outputs: result.outputs });
@@ -237,6 +260,11 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
         Object.assign(effects.outbox, encoded);
         effects.writes.push({ hash: { shared: OUTBOX }, set: encoded });
       }
+    }
+    if (effects.rescore) {
+      // Every account the shard holds, listed in the same step as the control record's offset.
+      const everyAccount = await store.accountKeys(state.shard);
+      effects.writes.push({ hash: { shared: RESCORE_ACCOUNTS }, set: Object.fromEntries(everyAccount.map((k) => [k, "1"])) });
     }
     effects.writes = mergeWrites(effects.writes);
     return effects;
@@ -316,6 +344,10 @@ export function batchApplier<S extends TopicSpec>(ports: BatchPorts<S>): ApplyBa
     }
     const outcome = await commitChunk(state, spec, partition, stored, last, effects, touched);
     if (outcome !== "ok") return outcome;
+    if (effects.rescore) {
+      state.rescorePending = true;
+      ports.rescore.kick(state);
+    }
     const seconds = (performance.now() - started) / 1000 / messages.length;
     for (let i = 0; i < messages.length; i++) hooks.onProcessed?.(spec.topic, seconds);
     await ports.replay.settleIfReached(state);

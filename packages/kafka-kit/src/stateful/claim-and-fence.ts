@@ -3,7 +3,8 @@ import type { PartitionStateStore, ShardRef } from "@icpstream/redis-kit";
 import type { BrokerMetadata } from "../broker-metadata.js";
 import type { Outbox } from "./publish-outbox.js";
 import type { QuietReplay } from "./replay-quietly.js";
-import type { ShardState } from "./shard.js";
+import type { ShardRescore } from "./rescore-shard.js";
+import { RESCORE_ACCOUNTS, type ShardState } from "./shard.js";
 
 /**
  * Room: claim and fence.
@@ -26,9 +27,10 @@ export interface ClaimPorts {
   stream: string;
   /** The shard's input topics. */
   topics: readonly string[];
-  store: Pick<PartitionStateStore, "claim" | "loadStoredOffsets">;
+  store: Pick<PartitionStateStore, "claim" | "loadStoredOffsets" | "readShared">;
   broker: Pick<BrokerMetadata, "partitionCount">;
   replay: QuietReplay;
+  rescore: Pick<ShardRescore, "kick">;
   outbox: Pick<Outbox, "flush">;
   /** Moves the consumer's position (kafkajs `consumer.seek`); `-2` is the beginning. */
   seek(topic: string, partition: number, offset: string): void;
@@ -90,10 +92,13 @@ export class ShardTable {
       offsets.set(topic, (await store.loadStoredOffsets(groupId, topic, [partition], stream)).get(partition) ?? null);
       partitionCounts.set(topic, await this.ports.broker.partitionCount(topic));
     }
-    const state: ShardState = { shard, generation, offsets, partitionCounts, fenced: false, uncertain: false, catchUp: null, queue: Promise.resolve() };
+    // A predecessor that did not finish re-deciding every account after a control record left the rest listed.
+    const rescorePending = Object.keys(await store.readShared(shard, RESCORE_ACCOUNTS)).length > 0;
+    const state: ShardState = { shard, generation, offsets, partitionCounts, fenced: false, uncertain: false, catchUp: null, rescorePending, queue: Promise.resolve() };
     await this.ports.replay.begin(state);
     await this.ports.outbox.flush(state);
     await this.ports.replay.settleIfReached(state);
+    this.ports.rescore.kick(state);
     for (const [topic, stored] of offsets) this.ports.seek(topic, partition, stored === null ? "-2" : (BigInt(stored) + 1n).toString());
     logger.info({ partition, generation, offsets: Object.fromEntries(offsets), ...(state.catchUp ? { catchUp: Object.fromEntries(state.catchUp) } : {}) }, "claimed shard");
     return state;

@@ -55,6 +55,12 @@ export interface EventContext {
   logger: Logger;
   /** Reads shard-wide state by name (see `HandlerResult.shared`). */
   readShared(name: string): Promise<Record<string, string>>;
+  /**
+   * The fencing generation this member holds the shard with: a new claim (here or after
+   * another member) has a new one, so what a handler cached about a shard under an older
+   * generation must be read again from the shard's state.
+   */
+  generation: number;
 }
 
 export interface AccountContext {
@@ -63,6 +69,20 @@ export interface AccountContext {
   logger: Logger;
   /** The shard's position: see `EventContext.position`. */
   position: bigint;
+  /** See `EventContext.readShared`. */
+  readShared(name: string): Promise<Record<string, string>>;
+  /** See `EventContext.generation`. */
+  generation: number;
+}
+
+/**
+ * What a control record (a topic keyed by `controlKey`: a rubric promotion) decided for the
+ * whole shard: shard-wide state to write with its offset, and whether every account the
+ * shard holds must be decided again (`StatefulHandler.rescore`).
+ */
+export interface ControlResult {
+  shared?: HandlerResult["shared"];
+  rescoreEveryAccount?: boolean;
 }
 
 /** Settles one account after a quiet replay: its effects are written and its outputs published. */
@@ -81,6 +101,19 @@ export interface StatefulHandler<S extends TopicSpec> {
   catchUp?: {
     begin(shard: ShardRef, accountKeys: readonly string[], context: { now: number; logger: Logger }): CatchUpSettler | Promise<CatchUpSettler>;
   };
+  /**
+   * A control record among the inputs (see `ControlResult`), decided in order with the
+   * shard's other messages. A handler without it dead-letters control records.
+   */
+  onControl?(event: EventOf<S>, context: EventContext): ControlResult | Promise<ControlResult>;
+  /**
+   * Re-decides every account of a shard after a control record asked for it (see
+   * `rescore-shard.ts`): `begin` once per run with the accounts to go through, the settler
+   * it returns once per account, in slices, interleaved with the shard's messages.
+   */
+  rescore?: {
+    begin(shard: ShardRef, accountKeys: readonly string[], context: { now: number; logger: Logger; generation: number; readShared(name: string): Promise<Record<string, string>> }): CatchUpSettler | Promise<CatchUpSettler>;
+  };
 }
 
 export interface StatefulConsumerHooks {
@@ -93,4 +126,6 @@ export interface StatefulConsumerHooks {
   onAssignment?(assignment: Readonly<Record<string, readonly number[]>>): void;
   /** A shard claimed in a quiet replay (detail: its topics with a target) or done with one (detail: accounts settled). */
   onCatchUp?(partition: number, phase: "started" | "settled", detail: number): void;
+  /** A shard began re-deciding every account (detail: how many) or finished (detail: how many were re-decided). */
+  onRescore?(partition: number, phase: "started" | "finished", detail: number): void;
 }

@@ -11,6 +11,7 @@ const shard = (partition: number, offsets: Record<string, string | null>, extra:
   fenced: false,
   uncertain: false,
   catchUp: null,
+  rescorePending: false,
   queue: Promise.resolve(),
   ...extra,
 });

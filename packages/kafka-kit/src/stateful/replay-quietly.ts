@@ -92,7 +92,7 @@ export function createQuietReplay(ports: QuietReplayPorts): QuietReplay {
       const now = clock();
       const results: AccountResult[] = [];
       for (const [i, accountKey] of slice.entries()) {
-        const result = await settler(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets) });
+        const result = await settler(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets), generation: state.generation, readShared: (name) => store.readShared(state.shard, name) });
         results.push({ accountKey, result, outboxPrefix: `~catchup:${String(from + i).padStart(10, "0")}` });
       }
       await ports.applyResults(state, results, [{ hash: { shared: CATCHUP_ACCOUNTS }, del: slice }]);

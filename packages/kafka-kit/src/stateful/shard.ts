@@ -20,6 +20,8 @@ export interface ShardState {
   uncertain: boolean;
   /** A quiet replay in progress: topic → the offset to reach; null when none. */
   catchUp: Map<string, string> | null;
+  /** Accounts wait to be re-decided after a control record (`rescore-shard.ts`): known at claim, set when one is applied. */
+  rescorePending: boolean;
   /** Serialises message processing and clock ticks on one shard: one writer at a time. */
   queue: Promise<unknown>;
 }
@@ -30,7 +32,9 @@ export const OUTBOX = "outbox";
 export const CATCHUP_TARGETS = "catchup";
 /** The accounts a quiet replay touched (`<account>` → "1"). */
 export const CATCHUP_ACCOUNTS = "catchup-accounts";
-export const RESERVED_SHARED: ReadonlySet<string> = new Set([OUTBOX, CATCHUP_TARGETS, CATCHUP_ACCOUNTS]);
+/** The accounts still to re-decide after a control record (`<account>` → "1"). */
+export const RESCORE_ACCOUNTS = "rescore-accounts";
+export const RESERVED_SHARED: ReadonlySet<string> = new Set([OUTBOX, CATCHUP_TARGETS, CATCHUP_ACCOUNTS, RESCORE_ACCOUNTS]);
 
 /**
  * Messages applied in one atomic step at most: bounds the Lua script's run (Redis does

@@ -5,6 +5,7 @@ import type { AccountResult, ApplyAccountResults } from "./apply-results.js";
 import type { ShardTable } from "./claim-and-fence.js";
 import type { StatefulHandler } from "./handler.js";
 import type { QuietReplay } from "./replay-quietly.js";
+import type { ShardRescore } from "./rescore-shard.js";
 import { FencedError, positionOf, serial } from "./shard.js";
 
 /**
@@ -19,11 +20,12 @@ import { FencedError, positionOf, serial } from "./shard.js";
  * targets and an earlier attempt failed (an idle shard has no batch to retry it).
  */
 export interface ClockPorts {
-  store: Pick<PartitionStateStore, "due" | "read">;
+  store: Pick<PartitionStateStore, "due" | "read" | "readShared">;
   handler: Pick<StatefulHandler<TopicSpec>, "onDue">;
   shards: Pick<ShardTable, "held" | "release">;
   applyResults: ApplyAccountResults;
   replay: Pick<QuietReplay, "settleIfReached">;
+  rescore: Pick<ShardRescore, "kick">;
   clock: () => number;
   logger: Logger;
   dueBatchSize: number;
@@ -44,6 +46,8 @@ export function clockTick(ports: ClockPorts): ClockTick {
           await serial(state, () => ports.replay.settleIfReached(state));
           continue;
         }
+        // Accounts left to re-decide after a control record (a run that failed, or waited for a quiet replay).
+        ports.rescore.kick(state);
         const onDue = handler.onDue;
         if (!onDue) continue;
         count += await serial(state, async () => {
@@ -53,7 +57,7 @@ export function clockTick(ports: ClockPorts): ClockTick {
           const current = await store.read(state.shard, due.map((d) => d.accountKey));
           const results: AccountResult[] = [];
           for (const { accountKey } of due) {
-            const result = await onDue(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets) });
+            const result = await onDue(accountKey, current.get(accountKey) ?? {}, { shard: state.shard, now, logger, position: positionOf(state.offsets), generation: state.generation, readShared: (name) => store.readShared(state.shard, name) });
             // The due entry is spent: no new time unschedules the account.
             results.push({ accountKey, result: { ...result, scheduleAt: result.scheduleAt ?? null }, outboxPrefix: `~due:${String(now).padStart(15, "0")}:${accountKey}` });
           }

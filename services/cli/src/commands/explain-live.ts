@@ -8,6 +8,7 @@ import { explainFromState } from "../live/explain-state.js";
 import { readAccountState } from "../live/read-account-state.js";
 import type { NamespaceOptions } from "../live/settings.js";
 import { loadRubric } from "../load.js";
+import { promotedRubricByHash } from "./rubric-promote.js";
 
 export interface ExplainLiveOptions extends NamespaceOptions {
   scorecard?: string[];
@@ -22,13 +23,24 @@ export async function explainLive(io: CliIo, domain: string, options: ExplainLiv
   if (options.scorecard) for (const id of options.scorecard) findScorecard(rubric, id);
   const redis = createRedisClient(settings.redis, { name: "icp-explain", maxRetriesPerRequest: 1 });
   try {
-    const { state, found } = await readAccountState(redis, { accountKey, catalog: topicCatalog({ prefix: settings.topicPrefix }), redisPrefix: settings.redisPrefix, groupPrefix: settings.groupPrefix });
+    const catalog = topicCatalog({ prefix: settings.topicPrefix });
+    const { state, found } = await readAccountState(redis, { accountKey, catalog, redisPrefix: settings.redisPrefix, groupPrefix: settings.groupPrefix });
     if (found.length === 0) {
       const where = settings.redisPrefix === "" ? "" : ` under Redis prefix "${settings.redisPrefix}"`;
       throw new CliError(`${accountKey}: no live state${where} (not ingested yet, or the services run with another ICP_REDIS_PREFIX / ICP_GROUP_PREFIX / ICP_TOPIC_PREFIX)`);
     }
+    // After `icp rubric promote`, the account is tiered under the promoted rubric: explain with that one.
+    let tieredUnder = rubric;
+    const hash = state.combiner?.rubricHash;
+    if (hash && hash !== rubric.version.hash) {
+      const promoted = await promotedRubricByHash(redis, settings, catalog, hash);
+      if (promoted) {
+        tieredUnder = promoted.rubric;
+        if (!options.json) io.stdout(`(tiered under rubric promotion ${promoted.epoch}, ${promoted.source}; ICP_RUBRIC is ${settings.rubric})\n`);
+      }
+    }
     if (options.json) io.stdout(`${JSON.stringify(state, null, 2)}\n`);
-    else io.stdout(`${explainFromState(state, rubric, options.scorecard)}\n`);
+    else io.stdout(`${explainFromState(state, tieredUnder, options.scorecard)}\n`);
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }

@@ -6,6 +6,7 @@ import { loadRubric } from "../load.js";
 import { runRubricDiff } from "../rubric-diff-run.js";
 import type { RubricDiffOptions } from "../rubric-diff-run.js";
 import { addInputOptions } from "./input-options.js";
+import { addPromoteCommands } from "./rubric-promote.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -89,5 +90,6 @@ export function rubricCommand(io: CliIo): Command {
   diff.action(async (oldPath: string, newPath: string, options: RubricDiffOptions) => {
     await runRubricDiff(io, oldPath, newPath, options);
   });
+  addPromoteCommands(rubric, io);
   return rubric;
 }

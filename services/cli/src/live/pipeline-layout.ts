@@ -26,9 +26,9 @@ export function serviceLayout(service: StatefulService, catalog: TopicCatalog, g
   const group = `${groupPrefix}${service}`;
   switch (service) {
     case "fit":
-      return { service, group, stream: catalog.firmographic.topic, inputs: [catalog.firmographic, catalog.contacts], field: FIT_STATE_FIELD };
+      return { service, group, stream: catalog.firmographic.topic, inputs: [catalog.firmographic, catalog.contacts, catalog.rubricControl], field: FIT_STATE_FIELD };
     case "timing":
-      return { service, group, stream: "signals", inputs: [catalog.hiring, catalog.funding, catalog.intent], field: TIMING_STATE_FIELD };
+      return { service, group, stream: "signals", inputs: [catalog.hiring, catalog.funding, catalog.intent, catalog.rubricControl], field: TIMING_STATE_FIELD };
     case "combiner":
       return { service, group, stream: "scores", inputs: [catalog.fitScored, catalog.timingScored], field: COMBINER_STATE_FIELD };
   }
