@@ -74,19 +74,27 @@ function nodeClientOptions(spec: RedisClusterSpec): { username?: string; passwor
   };
 }
 
-/** A node's `cluster_state` (`ok`, `fail`), or undefined when it does not answer. */
-export async function redisClusterNodeState(spec: RedisClusterSpec, port: number): Promise<string | undefined> {
+/** A node's CLUSTER INFO as `field → value`, or undefined when it does not answer. */
+async function clusterInfo(spec: RedisClusterSpec, port: number): Promise<Map<string, string> | undefined> {
   const redis = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000, ...nodeClientOptions(spec) });
   redis.on("error", () => undefined);
   try {
     await redis.connect();
     const info = (await redis.call("CLUSTER", "INFO")) as string;
-    return /cluster_state:(\w+)/.exec(info)?.[1];
+    return new Map(info.split(/\r?\n/).flatMap((line) => {
+      const at = line.indexOf(":");
+      return at > 0 ? [[line.slice(0, at), line.slice(at + 1).trim()] as [string, string]] : [];
+    }));
   } catch {
     return undefined;
   } finally {
     redis.disconnect();
   }
+}
+
+/** A node's `cluster_state` (`ok`, `fail`), or undefined when it does not answer. */
+export async function redisClusterNodeState(spec: RedisClusterSpec, port: number): Promise<string | undefined> {
+  return (await clusterInfo(spec, port))?.get("cluster_state");
 }
 
 /** Starts the node on `ports[index]` (its data dir, nodes.conf and log under `<dir>/<port>`); returns its pid. */
@@ -124,14 +132,16 @@ export function startRedisClusterNode(spec: RedisClusterSpec, index: number): nu
 
 /**
  * Creates the cluster from running nodes when it is not formed yet (a restarted node reads
- * its nodes.conf and needs nothing), then waits until every node reports `cluster_state:ok`.
+ * its nodes.conf and needs nothing: it already knows the other nodes), then waits until every node reports `cluster_state:ok`.
  * The password reaches redis-cli through REDISCLI_AUTH, not its command line.
  */
 export async function formRedisCluster(spec: RedisClusterSpec, timeoutMs = 30_000): Promise<void> {
   for (const port of spec.ports) {
     await waitUntil(async () => (await redisClusterNodeState(spec, port)) !== undefined, { timeoutMs, describe: `redis cluster node on port ${port}` });
   }
-  if ((await redisClusterNodeState(spec, spec.ports[0] as number)) !== "ok") {
+  // A node restarted from its nodes.conf knows its peers at once but reports `fail` until it
+  // has heard from them: only a node that knows no other node needs the cluster created.
+  if (Number((await clusterInfo(spec, spec.ports[0] as number))?.get("cluster_known_nodes") ?? "1") <= 1) {
     const args = [
       ...(spec.user ? ["--user", spec.user] : []),
       ...(spec.tls ? ["--tls", "--cacert", spec.tls.caFile] : []),
