@@ -1,16 +1,19 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
-import { type ConnectionSettings, connectionSettings, type StackConfig } from "./config.js";
-import { createCatalogTopics, kafkaProcess, kafkaReady, startKafka } from "./kafka.js";
+import { type ConnectionSettings, connectionSettings, loadStackConfig, type Security, type StackConfig, type Topology, variantDir } from "./config.js";
+import { createCatalogTopics, kafkaNodeProcess, kafkaNodeReady, startKafkaNode } from "./kafka.js";
 import { type ManagedProcess, residentBytes, runningPid, stopProcess, tailOf, waitUntil } from "./processes.js";
 import { chooseRegistryRuntime, enforceBackwardCompatibility, registryProcess, registryReady, startRegistry } from "./registry.js";
-import { ensureRedisServer, redisProcess, redisReady, startRedis } from "./redis.js";
+import { ensureRedisServer, redisClusterSpec, redisProcess, redisReady, startRedis } from "./redis.js";
+import { formRedisCluster, redisClusterNodeProcess, redisClusterNodeState, startRedisClusterNode } from "./redis-cluster.js";
+import { ensureSecurityMaterial } from "./tls.js";
 
 export type Log = (line: string) => void;
 
 interface Component {
-  name: "kafka" | "registry" | "redis";
+  /** `kafka`, `redis`, `registry` on the single-node stack; `kafka-1`…`kafka-3`, `redis-<port>` on the cluster. */
+  name: string;
   port: number;
   process: ManagedProcess;
   ready: () => Promise<boolean>;
@@ -20,39 +23,86 @@ interface Component {
   afterReady?: () => Promise<void>;
 }
 
+function registryComponent(config: StackConfig, log: Log): Component {
+  return {
+    name: "registry",
+    port: config.registry.port,
+    process: registryProcess(config),
+    ready: () => registryReady(config),
+    start: async () => {
+      const runtime = chooseRegistryRuntime(config);
+      if (runtime.fallbackReason) log(runtime.fallbackReason);
+      log(`registry: Apicurio Registry ${runtime.version} on Java ${runtime.jdk.major} (${runtime.jdk.java})`);
+      return startRegistry(config, runtime);
+    },
+    afterReady: () => enforceBackwardCompatibility(config),
+  };
+}
+
+function redisComponents(config: StackConfig, log: Log): Component[] {
+  if (config.topology === "single") {
+    return [
+      {
+        name: "redis",
+        port: config.redis.port,
+        process: redisProcess(config),
+        ready: () => redisReady(config),
+        start: async () => {
+          ensureRedisServer(config, log);
+          return startRedis(config);
+        },
+      },
+    ];
+  }
+  // The spec reads the secured stack's password: only once the material exists (see stackUp).
+  const spec = () => redisClusterSpec(config);
+  const dir = join(variantDir(config), "redis-cluster");
+  return config.redis.clusterPorts.map((port, index) => ({
+    name: `redis-${port}`,
+    port,
+    process: redisClusterNodeProcess(dir, port),
+    // A node counts as ready once the cluster it belongs to is formed and sees all its slots served.
+    ready: async () => (await redisClusterNodeState(spec(), port)) === "ok",
+    start: async () => {
+      ensureRedisServer(config, log);
+      return startRedisClusterNode(spec(), index);
+    },
+  }));
+}
+
 function components(config: StackConfig, log: Log): Component[] {
-  return [
-    {
-      name: "redis",
-      port: config.redis.port,
-      process: redisProcess(config),
-      ready: () => redisReady(config),
-      start: async () => {
-        ensureRedisServer(config, log);
-        return startRedis(config);
-      },
-    },
-    {
-      name: "kafka",
-      port: config.kafka.port,
-      process: kafkaProcess(config),
-      ready: () => kafkaReady(config),
-      start: () => startKafka(config),
-    },
-    {
-      name: "registry",
-      port: config.registry.port,
-      process: registryProcess(config),
-      ready: () => registryReady(config),
-      start: async () => {
-        const runtime = chooseRegistryRuntime(config);
-        if (runtime.fallbackReason) log(runtime.fallbackReason);
-        log(`registry: Apicurio Registry ${runtime.version} on Java ${runtime.jdk.major} (${runtime.jdk.java})`);
-        return startRegistry(config, runtime);
-      },
-      afterReady: () => enforceBackwardCompatibility(config),
-    },
-  ];
+  const kafka = config.kafka.nodes.map<Component>((node) => ({
+    name: kafkaNodeProcess(config, node).name,
+    port: node.port,
+    process: kafkaNodeProcess(config, node),
+    ready: () => kafkaNodeReady(config, node),
+    start: () => startKafkaNode(config, node),
+  }));
+  return [...redisComponents(config, log), ...kafka, registryComponent(config, log)];
+}
+
+/** Every topology and security a stack dir can hold, for `down` and for the check that only one runs. */
+const VARIANTS: readonly { topology: Topology; security: Security }[] = [
+  { topology: "single", security: "none" },
+  { topology: "cluster", security: "none" },
+  { topology: "single", security: "sasl-tls" },
+  { topology: "cluster", security: "sasl-tls" },
+];
+
+function withVariant(config: StackConfig, variant: { topology: Topology; security: Security }, env: NodeJS.ProcessEnv): StackConfig {
+  if (config.topology === variant.topology && config.security === variant.security) return config;
+  return { ...loadStackConfig({ ...env, ICP_STACK_TOPOLOGY: variant.topology, ICP_STACK_SECURITY: variant.security }), stateDir: config.stateDir };
+}
+
+const describeVariant = (v: { topology: Topology; security: Security }) => `${v.topology}${v.security === "sasl-tls" ? " (secured)" : ""}`;
+
+/** The topology and security that `stack:up` last brought up in this stack dir (kept in `<stack>/stack.topology`). */
+export function recordedVariant(stateDir: string): { topology: Topology; security: Security } | undefined {
+  const file = join(stateDir, "stack.topology");
+  if (!existsSync(file)) return undefined;
+  const [topology, security] = readFileSync(file, "utf8").trim().split(/\s+/);
+  const found = VARIANTS.find((v) => v.topology === topology && v.security === security);
+  return found ? { ...found } : undefined;
 }
 
 function portInUse(port: number): Promise<boolean> {
@@ -66,11 +116,17 @@ function portInUse(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Writes `<stack>/stack.env` (and which topology it is for, `<stack>/stack.topology`). A
+ * secured stack's file names the password files (mode 0600, in the stack dir), never a password.
+ */
 export function writeConnectionSettings(config: StackConfig): ConnectionSettings {
   const settings = connectionSettings(config);
   mkdirSync(config.stateDir, { recursive: true });
   const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
-  writeFileSync(join(config.stateDir, "stack.env"), `# Written by npm run stack:up; read by services and tests.\n${lines.join("\n")}\n`);
+  const what = `${config.topology} topology${config.security === "sasl-tls" ? ", secured (SASL_SSL, Redis ACL + TLS)" : ""}`;
+  writeFileSync(join(config.stateDir, "stack.env"), `# Written by npm run stack:up (${what}); read by services and tests.\n${lines.join("\n")}\n`);
+  writeFileSync(join(config.stateDir, "stack.topology"), `${config.topology} ${config.security}\n`);
   return settings;
 }
 
@@ -79,7 +135,17 @@ export function writeConnectionSettings(config: StackConfig): ConnectionSettings
  * Every component is started before any is awaited, so the slow registry start overlaps the
  * broker's. Fails with the tail of the log of a component that does not come up.
  */
-export async function stackUp(config: StackConfig, log: Log): Promise<ConnectionSettings> {
+export async function stackUp(config: StackConfig, log: Log, env: NodeJS.ProcessEnv = process.env): Promise<ConnectionSettings> {
+  for (const variant of VARIANTS) {
+    if (variant.topology === config.topology && variant.security === config.security) continue;
+    const other = withVariant(config, variant, env);
+    // The registry is one process for every variant; the brokers and Redis are not.
+    const running = components(other, log).filter((c) => c.name !== "registry" && runningPid(c.process) !== undefined);
+    if (running.length > 0) {
+      throw new Error(`the ${describeVariant(variant)} stack of ${config.stateDir} is running (${running.map((c) => c.name).join(", ")}): stop it first (npm run stack:down), or use another ICP_STACK_DIR`);
+    }
+  }
+  if (config.security === "sasl-tls") ensureSecurityMaterial(config);
   const all = components(config, log);
   const started = await Promise.all(
     all.map(async (component) => {
@@ -104,6 +170,13 @@ export async function stackUp(config: StackConfig, log: Log): Promise<Connection
       return { component, pid: newPid, fresh: true };
     }),
   );
+  // Redis Cluster nodes answer before the cluster is formed: form it (once) when all run.
+  if (config.topology === "cluster") {
+    const spec = redisClusterSpec(config);
+    const t0 = Date.now();
+    await formRedisCluster(spec, config.readyTimeoutMs);
+    log(`redis: cluster of ${spec.ports.length} nodes (3 primaries, 3 replicas) ok in ${Date.now() - t0} ms`);
+  }
   await Promise.all(
     started.map(async ({ component }) => {
       try {
@@ -126,15 +199,28 @@ export async function stackUp(config: StackConfig, log: Log): Promise<Connection
   return settings;
 }
 
-/** Stops the stack's processes (broker last, so consumers of it are already gone). Data stays. */
-export async function stackDown(config: StackConfig, log: Log): Promise<void> {
-  const order = ["registry", "redis", "kafka"] as const;
-  const byName = new Map(components(config, log).map((c) => [c.name, c]));
-  for (const name of order) {
-    const component = byName.get(name);
-    if (!component) continue;
-    const outcome = await stopProcess(component.process);
-    log(`${name}: ${outcome}`);
+/**
+ * Stops every process of the stack dir, whichever topology started them: the registry,
+ * then Redis, then the brokers (last, so consumers of them are already gone; the nodes of a
+ * cluster together, so none waits for a controlled shutdown its peers cannot answer). Data stays.
+ */
+export async function stackDown(config: StackConfig, log: Log, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  for (const variant of VARIANTS) {
+    const all = components(withVariant(config, variant, env), log);
+    const isCurrent = variant.topology === config.topology && variant.security === config.security;
+    if (!isCurrent && all.every((c) => runningPid(c.process) === undefined)) continue;
+    const stop = async (list: Component[]) => {
+      await Promise.all(
+        list.map(async (component) => {
+          const outcome = await stopProcess(component.process);
+          if (outcome !== "not-running" || isCurrent) log(`${component.name}: ${outcome}`);
+        }),
+      );
+    };
+    // The registry process is the same for every variant: stop it once.
+    await stop(all.filter((c) => c.name === "registry"));
+    await stop(all.filter((c) => c.name.startsWith("redis")));
+    await stop(all.filter((c) => c.name.startsWith("kafka")));
   }
 }
 
@@ -163,4 +249,9 @@ export async function stackStatus(config: StackConfig, log: Log): Promise<Compon
       };
     }),
   );
+}
+
+/** The log file of every process of the topology. */
+export function stackLogs(config: StackConfig): string[] {
+  return components(config, () => undefined).map((c) => c.process.logFile);
 }

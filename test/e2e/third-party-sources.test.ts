@@ -2,11 +2,11 @@ import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { silentLogger } from "@icpstream/observability";
-import { RegistryCodec, confluentRegistry } from "@icpstream/kafka-kit";
+import { RegistryCodec, confluentRegistry, kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
 import { buildGateway, connectSender, loadSourceMappings, startResolver } from "@icpstream/ingest";
 import type { ParkedEntry } from "@icpstream/ingest";
 import { redisIdIndex, redisParkingLot, redisReplayCache } from "@icpstream/redis-kit";
-import { stackTest as test, uniqueName, waitFor } from "@icpstream/testkit";
+import { stackTest as test, uniqueName, waitFor, connectionEnv } from "@icpstream/testkit";
 import { Registry } from "prom-client";
 import { REPO_ROOT } from "./support/service-process.js";
 import { Pipeline } from "./support/pipeline-harness.js";
@@ -36,7 +36,7 @@ describe("third-party sources through the running pipeline", () => {
     const sources = loadSourceMappings([join(REPO_ROOT, "examples", "sources", "segment.yaml")], { ICP_SOURCE_SEGMENT_SECRET: SECRET });
     const redis = stack.redis();
     const index = redisIdIndex(redis, { prefix: stack.keyPrefix });
-    const sender = await connectSender({ brokers: stack.settings.KAFKA_BROKERS.split(","), registryUrl: stack.settings.SCHEMA_REGISTRY_URL, clientId: uniqueName("e2e-gw"), schemaMode: "register", catalog: pipeline.catalog });
+    const sender = await connectSender({ ...kafkaConnectionFromEnv(connectionEnv(stack.settings)), registryUrl: stack.settings.SCHEMA_REGISTRY_URL, clientId: uniqueName("e2e-gw"), schemaMode: "register", catalog: pipeline.catalog });
     stack.onCleanup(() => sender.close());
     const app = buildGateway({
       sink: sender,

@@ -3,13 +3,13 @@ import type { KafkaMessage } from "kafkajs";
 import { describe, expect } from "vitest";
 import { EXAMPLE_EVENTS, catalogTopics, registrySchemaFor, topicCatalog } from "@icpstream/contracts";
 import type { TopicId } from "@icpstream/contracts";
-import { stackTest as test, uniqueName, waitFor } from "@icpstream/testkit";
+import { stackTest as test, uniqueName, waitFor, connectionEnv } from "@icpstream/testkit";
 import type { StackFixture } from "@icpstream/testkit";
 import { RegistryCodec } from "./codec.js";
 import { runConsumer } from "./consumer.js";
 import { DLQ_HEADERS, headerText } from "./dead-letter.js";
 import { classifyError } from "./errors.js";
-import { createKafka } from "./kafka.js";
+import { createKafka, kafkaConnectionFromEnv } from "./kafka.js";
 import { silentLogger } from "./logger.js";
 import { EventProducer } from "./producer.js";
 import { confluentRegistry } from "./registry.js";
@@ -117,7 +117,7 @@ describe("kafka-kit against the real stack", () => {
 
     const handled: string[] = [];
     const runner = await runConsumer({
-      kafka: createKafka({ brokers: stack.settings.KAFKA_BROKERS.split(","), clientId: uniqueName("dlq-test") }),
+      kafka: createKafka({ ...kafkaConnectionFromEnv(connectionEnv(stack.settings)), clientId: uniqueName("dlq-test") }),
       producer,
       codec: new RegistryCodec(registry, { mode: "verify", maxMessageBytes: 4096 }),
       spec,

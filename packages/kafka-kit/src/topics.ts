@@ -13,7 +13,12 @@ export interface EnsureTopicsResult {
   mismatched: string[];
 }
 
-export function topicConfigs(catalog: TopicCatalog, replicationFactor = 1): ITopicConfig[] {
+/**
+ * The catalog's topics and dead-letter topics as topic configs. `replicationFactor` -1 (the
+ * default) takes the brokers' `default.replication.factor`: 1 on the single-node stack, 3 on
+ * the cluster topology, whatever a production cluster sets.
+ */
+export function topicConfigs(catalog: TopicCatalog, replicationFactor = -1): ITopicConfig[] {
   const config = (t: { topic: string; partitions: number; cleanupPolicy: string; retentionMs: number }): ITopicConfig => ({
     topic: t.topic,
     numPartitions: t.partitions,
@@ -27,7 +32,7 @@ export function topicConfigs(catalog: TopicCatalog, replicationFactor = 1): ITop
 }
 
 export async function ensureTopics(admin: Admin, catalog: TopicCatalog, options: { replicationFactor?: number } = {}): Promise<EnsureTopicsResult> {
-  const wanted = topicConfigs(catalog, options.replicationFactor ?? 1);
+  const wanted = topicConfigs(catalog, options.replicationFactor ?? -1);
   const present = new Set(await admin.listTopics());
   const missing = wanted.filter((t) => !present.has(t.topic));
   if (missing.length > 0) {

@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { classifyRedisError, RedisKitError } from "./errors.js";
-import { createRedisClient, isClusterSetting, reconnectDelayMs, redactRedisUrl, redisNodeUrls } from "./create-redis.js";
+import { createRedisClient, isClusterSetting, reconnectDelayMs, redactRedisUrl, redisConnectionFromEnv, redisNodeUrls } from "./create-redis.js";
 
 describe("the Redis client's settings", () => {
   it("URLs in logs and errors never carry the password", () => {
@@ -50,5 +53,50 @@ describe("REDIS_URL for one Redis or a Redis Cluster", () => {
 
   it("refuses a cluster URL that names a database other than 0", () => {
     expect(() => createRedisClient("redis://a:7000/2,redis://b:7000", { ioredis: { lazyConnect: true } })).toThrow(/names database 2; Redis Cluster has only database 0/);
+  });
+});
+
+describe("the Redis connection from the environment", () => {
+  const dir = mkdtempSync(join(tmpdir(), "redis-connection-"));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it("a plain URL is taken as it is", () => {
+    expect(redisConnectionFromEnv({ REDIS_URL: "redis://127.0.0.1:16379" })).toEqual({ url: "redis://127.0.0.1:16379" });
+  });
+
+  it("rediss:// with a private CA, a servername and the ACL user's password from a file", () => {
+    const connection = redisConnectionFromEnv({
+      REDIS_URL: "rediss://icpstream@127.0.0.1:35700,rediss://icpstream@127.0.0.1:35701",
+      REDIS_PASSWORD_FILE: file("pw", "s3cret\n"),
+      REDIS_TLS_CA_FILE: file("ca.pem", "CA"),
+      REDIS_TLS_SERVERNAME: "redis.internal",
+    });
+    expect(connection).toEqual({ url: "rediss://icpstream@127.0.0.1:35700,rediss://icpstream@127.0.0.1:35701", password: "s3cret", tls: { ca: "CA", servername: "redis.internal" } });
+  });
+
+  it("refuses TLS settings without rediss://, two passwords, and unreadable files, naming the variable", () => {
+    expect(() => redisConnectionFromEnv({ REDIS_URL: "redis://h:1", REDIS_TLS_CA_FILE: "ca.pem" })).toThrow(/REDIS_TLS_CA_FILE: is set, but REDIS_URL does not use rediss:\/\//);
+    expect(() => redisConnectionFromEnv({ REDIS_URL: "redis://:pw@h:1", REDIS_PASSWORD_FILE: file("pw2", "x") })).toThrow(/REDIS_PASSWORD_FILE: is set, but REDIS_URL carries a password too/);
+    expect(() => redisConnectionFromEnv({ REDIS_URL: "rediss://h:1", REDIS_TLS_CA_FILE: join(dir, "nope.pem") })).toThrow(/REDIS_TLS_CA_FILE: cannot read .*nope\.pem \(ENOENT\)/);
+    expect(() => redisConnectionFromEnv({})).toThrow(/REDIS_URL: is required/);
+  });
+
+  it("a cluster client made from the connection carries its password and CA to every node", () => {
+    const client = createRedisClient({ url: "rediss://icpstream@127.0.0.1:1,rediss://icpstream@127.0.0.1:2", password: "s3cret", tls: { ca: "CA" } }, { ioredis: { lazyConnect: true } });
+    const options = (client as unknown as { options: { redisOptions: { username?: string; password?: string; tls?: { ca?: string } } } }).options.redisOptions;
+    expect(options).toMatchObject({ username: "icpstream", password: "s3cret", tls: { ca: "CA" } });
+    client.disconnect();
+  });
+});
+
+describe("a user in the URL and the password from a file", () => {
+  it("logs in as that user with that password (ioredis alone would send the URL's empty password)", () => {
+    const client = createRedisClient({ url: "rediss://icpstream@127.0.0.1:1", password: "s3cret", tls: { ca: "CA" } }, { ioredis: { lazyConnect: true } });
+    expect((client as unknown as { options: object }).options).toMatchObject({ host: "127.0.0.1", port: 1, username: "icpstream", password: "s3cret", tls: { ca: "CA" } });
+    client.disconnect();
   });
 });

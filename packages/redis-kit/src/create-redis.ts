@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { RedisKitError } from "./errors.js";
 
@@ -52,8 +53,22 @@ export function createRedis(url: string, options: CreateRedisOptions = {}): Redi
   const name = options.name ?? "icpstream";
   const where = { redis: name, url: redactRedisUrl(url) };
   const log = options.logger;
-  const client = new Redis(url, {
+  // ioredis lets the URL's user info win over the options, and a URL with a user but no
+  // password (`rediss://user@host`, the password in REDIS_PASSWORD_FILE) would then send an
+  // empty password: with a password in the options, the user goes there too.
+  let target = url;
+  let user: { username?: string } = {};
+  if (options.ioredis?.password !== undefined) {
+    const parsed = new URL(url);
+    if (parsed.username !== "" && parsed.password === "") {
+      user = { username: decodeURIComponent(parsed.username) };
+      parsed.username = "";
+      target = parsed.toString();
+    }
+  }
+  const client = new Redis(target, {
     ...options.ioredis,
+    ...user,
     connectionName: name,
     maxRetriesPerRequest: options.maxRetriesPerRequest ?? 5,
     retryStrategy: (attempt) => {
@@ -119,7 +134,9 @@ export function isClusterSetting(setting: string): boolean {
  * only database 0, so a URL with another database is refused. Every script of the state
  * store keeps its keys in one slot (see key-layout.ts), so atomicity is the same on both.
  */
-export function createRedisClient(setting: string, options: CreateRedisOptions & { cluster?: boolean } = {}): RedisClient {
+export function createRedisClient(connection: string | RedisConnection, clientOptions: CreateRedisOptions & { cluster?: boolean } = {}): RedisClient {
+  const setting = typeof connection === "string" ? connection : connection.url;
+  const options = typeof connection === "string" ? clientOptions : withConnection(connection, clientOptions);
   const urls = redisNodeUrls(setting);
   if (!(options.cluster ?? isClusterSetting(setting))) return createRedis(urls[0] as string, options);
   const first = new URL(urls[0] as string);
@@ -160,3 +177,73 @@ export function createRedisClient(setting: string, options: CreateRedisOptions &
   cluster.on("ready", () => log?.info(where, "redis cluster ready"));
   return cluster;
 }
+
+/**
+ * How to reach Redis: `url` as REDIS_URL takes it (one node, or the seed nodes of a Redis
+ * Cluster), a password kept out of the URL, and TLS settings for rediss:// URLs (`ca`: PEM
+ * text of the CA to trust instead of Node's store; `servername`: the name the servers'
+ * certificates carry when the URL names an IP address).
+ */
+export interface RedisConnection {
+  url: string;
+  password?: string;
+  tls?: { ca?: string; servername?: string };
+}
+
+function withConnection(connection: RedisConnection, options: CreateRedisOptions & { cluster?: boolean }): CreateRedisOptions & { cluster?: boolean } {
+  const tls = connection.tls ? { ...(connection.tls.ca ? { ca: connection.tls.ca } : {}), ...(connection.tls.servername ? { servername: connection.tls.servername } : {}) } : undefined;
+  return {
+    ...options,
+    ioredis: {
+      ...options.ioredis,
+      ...(connection.password ? { password: connection.password } : {}),
+      ...(tls ? { tls: { ...(typeof options.ioredis?.tls === "object" ? options.ioredis.tls : {}), ...tls } } : {}),
+    },
+  };
+}
+
+function readRedisSetting(variable: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new RedisKitError("REDIS_INVALID_ARGUMENT", `${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * The one place services, tools and tests turn the environment into a Redis connection
+ * (called from `main` or a test's set-up):
+ *
+ * - `REDIS_URL` redis://[user[:password]@]host:port, rediss:// for TLS; several, comma-separated,
+ *   for the seed nodes of a Redis Cluster (see `redisNodeUrls`)
+ * - `REDIS_PASSWORD_FILE` a file holding the password (one trailing newline dropped), so the
+ *   URL carries none; the URL's user name (an ACL user) still applies
+ * - `REDIS_TLS_CA_FILE` PEM certificates to trust for rediss:// (a private CA)
+ * - `REDIS_TLS_SERVERNAME` the name to check the servers' certificates against when the URL
+ *   names an IP address or another name
+ *
+ * Throws REDIS_INVALID_ARGUMENT naming the variable: a TLS setting with a redis:// URL, a
+ * password both in the URL and in a file, a file that cannot be read.
+ */
+export function redisConnectionFromEnv(env: Record<string, string | undefined>): RedisConnection {
+  const url = env.REDIS_URL;
+  if (!url) throw new RedisKitError("REDIS_INVALID_ARGUMENT", "REDIS_URL: is required (redis://host:port, rediss:// for TLS)");
+  const urls = redisNodeUrls(url);
+  const tlsUrl = urls.every((u) => u.startsWith("rediss://"));
+  const caFile = env.REDIS_TLS_CA_FILE || undefined;
+  const servername = env.REDIS_TLS_SERVERNAME || undefined;
+  if ((caFile || servername) && !tlsUrl) throw new RedisKitError("REDIS_INVALID_ARGUMENT", `${caFile ? "REDIS_TLS_CA_FILE" : "REDIS_TLS_SERVERNAME"}: is set, but REDIS_URL does not use rediss:// (TLS) for every node`);
+  const passwordFile = env.REDIS_PASSWORD_FILE || undefined;
+  if (passwordFile && urls.some((u) => new URL(u).password !== "")) throw new RedisKitError("REDIS_INVALID_ARGUMENT", "REDIS_PASSWORD_FILE: is set, but REDIS_URL carries a password too; keep one");
+  const connection: RedisConnection = { url };
+  if (passwordFile) {
+    const password = readRedisSetting("REDIS_PASSWORD_FILE", passwordFile).replace(/\r?\n$/, "");
+    if (password === "") throw new RedisKitError("REDIS_INVALID_ARGUMENT", `REDIS_PASSWORD_FILE: ${passwordFile} is empty`);
+    connection.password = password;
+  }
+  if (tlsUrl && (caFile || servername)) connection.tls = { ...(caFile ? { ca: readRedisSetting("REDIS_TLS_CA_FILE", caFile) } : {}), ...(servername ? { servername } : {}) };
+  return connection;
+}
+
+/** The names of the Redis connection variables, for tools that pass them on to child processes. */
+export const REDIS_CONNECTION_VARIABLES = ["REDIS_URL", "REDIS_PASSWORD_FILE", "REDIS_TLS_CA_FILE", "REDIS_TLS_SERVERNAME"] as const;

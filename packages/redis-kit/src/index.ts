@@ -4,7 +4,7 @@
  * its Redis implementation, and the clock-driven re-evaluation schedule.
  */
 export * from "./errors.js";
-export { createRedis, createRedisClient, isClusterSetting, pingRedis, redactRedisUrl, reconnectDelayMs, redisNodeUrls, type CreateRedisOptions, type RedisClient, type RedisLogger } from "./create-redis.js";
+export { createRedis, createRedisClient, isClusterSetting, pingRedis, redactRedisUrl, reconnectDelayMs, redisConnectionFromEnv, redisNodeUrls, REDIS_CONNECTION_VARIABLES, type CreateRedisOptions, type RedisClient, type RedisConnection, type RedisLogger } from "./create-redis.js";
 export { keyLayout, escapeSegment, clusterHashTag, clusterSlot, type KeyLayout, type ShardRef } from "./key-layout.js";
 export type { PartitionStateStore, ApplyCommand, ApplyResult, DueEntry, ScheduleChange, SourceOffset, StateHashRef, StateWrite } from "./partition-state-store.js";
 export { RedisPartitionStateStore, APPLY_EVENT_LUA, applyScriptArguments, type RedisPartitionStateStoreOptions } from "./redis-partition-state-store.js";

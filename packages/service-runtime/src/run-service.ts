@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Kafka, Producer } from "kafkajs";
 import { DERIVED_TOPIC_IDS, shadowCatalog, topicCatalog, type TopicCatalog, type TopicSpec } from "@icpstream/contracts";
-import { catalogPartitioner, confluentRegistry, createKafka, partitionReader, RegistryCodec, runStatefulConsumer, topicConfigs, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
+import { catalogPartitioner, confluentRegistry, createKafka, kafkaConnectionFromEnv, partitionReader, RegistryCodec, runStatefulConsumer, topicConfigs, type PartitionReader, type StatefulConsumer, type StatefulHandler } from "@icpstream/kafka-kit";
 import { consumerLagGauge, createLogger, createReadiness, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer, type PinoLogger, type ServiceMetrics } from "@icpstream/observability";
-import { createRedisClient, pingRedis, RedisPartitionStateStore } from "@icpstream/redis-kit";
+import { createRedisClient, pingRedis, RedisPartitionStateStore, redisConnectionFromEnv } from "@icpstream/redis-kit";
 import { ShardRubrics } from "@icpstream/pipeline";
 import { parseRubric, type Rubric } from "@icpstream/scoring";
 import { parseClock, type Clock } from "./clock.js";
@@ -153,7 +153,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
 
   const metrics = createServiceMetrics(definition.name);
   const lagGauge = consumerLagGauge(metrics.consumerLag);
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `icpstream-${definition.name}` }, logger);
+  const kafka = createKafka({ ...kafkaConnectionFromEnv(processEnv), clientId: `icpstream-${definition.name}` }, logger);
   // One in-flight request keeps each partition's outputs in the order they were decided.
   // The catalog's partitioner (murmur2, as the Java client): an account lands in the same
   // partition number of every topic with the same partition count, whoever produced it.
@@ -163,7 +163,7 @@ export async function runService<S extends TopicSpec>(definition: ServiceDefinit
   const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL }), { mode: env.ICP_SCHEMA_MODE });
   await codec.prepare(catalog);
   // One Redis, or a Redis Cluster when REDIS_URL lists several nodes or says ?cluster=true.
-  const redis = createRedisClient(env.REDIS_URL, { name: definition.name, logger });
+  const redis = createRedisClient(redisConnectionFromEnv(processEnv), { name: definition.name, logger });
   const store = new RedisPartitionStateStore(redis, { prefix: shadow ? `${env.ICP_REDIS_PREFIX}shadow.` : env.ICP_REDIS_PREFIX });
 
   const consumer = await runStatefulConsumer({

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import { Redis } from "ioredis";
-import { type Admin, Kafka, type ITopicConfig, logLevel } from "kafkajs";
+import type { Redis } from "ioredis";
+import type { Admin, ITopicConfig, Kafka } from "kafkajs";
 import { inject, test as base } from "vitest";
-import type { StackSettings } from "./settings.js";
+import { createKafka, kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
+import { createRedisClient, redisConnectionFromEnv, scanKeys, unlinkKeys, type RedisClient } from "@icpstream/redis-kit";
+import { connectionEnv, type StackSettings } from "./settings.js";
 
 /** The stack the global setup provided to this test run. */
 export function stackSettings(): StackSettings {
@@ -34,17 +36,14 @@ export class StackFixture {
   readonly keyPrefix = `test:${randomUUID().slice(0, 8)}:`;
   private readonly topics: string[] = [];
   private readonly subjects: string[] = [];
-  private readonly redisClients: Redis[] = [];
+  private readonly redisClients: RedisClient[] = [];
   private readonly cleanups: Array<() => Promise<unknown>> = [];
   private adminClient: Admin | undefined;
 
   constructor(settings: StackSettings = stackSettings()) {
     this.settings = settings;
-    this.kafka = new Kafka({
-      clientId: uniqueName("icpstream-test"),
-      brokers: settings.KAFKA_BROKERS.split(","),
-      logLevel: logLevel.NOTHING,
-    });
+    // The same env → connection functions as the services: a secured stack's settings work as they are.
+    this.kafka = createKafka({ ...kafkaConnectionFromEnv(connectionEnv(settings)), clientId: uniqueName("icpstream-test") });
     this.registry = new SchemaRegistry({ host: settings.SCHEMA_REGISTRY_URL });
   }
 
@@ -82,9 +81,20 @@ export class StackFixture {
     return name;
   }
 
-  /** A Redis connection; disconnected, and the test's keys removed, at cleanup. */
+  /**
+   * A connection to the stack's single Redis (its password and CA applied on a secured
+   * stack); disconnected, and the test's keys removed, at cleanup. On a Redis Cluster use
+   * `redisClient()`.
+   */
   redis(): Redis {
-    const client = new Redis(this.settings.REDIS_URL, { maxRetriesPerRequest: 3 });
+    const client = createRedisClient(redisConnectionFromEnv(connectionEnv(this.settings)), { name: "test", maxRetriesPerRequest: 3, cluster: false }) as Redis;
+    this.redisClients.push(client);
+    return client;
+  }
+
+  /** A connection as the services make it: a Cluster client when REDIS_URL names several nodes. Cleaned up like `redis()`. */
+  redisClient(): RedisClient {
+    const client = createRedisClient(redisConnectionFromEnv(connectionEnv(this.settings)), { name: "test", maxRetriesPerRequest: 3 });
     this.redisClients.push(client);
     return client;
   }
@@ -97,14 +107,7 @@ export class StackFixture {
   async cleanup(): Promise<void> {
     for (const fn of this.cleanups.reverse()) await fn().catch(() => undefined);
     const client = this.redisClients[0];
-    if (client) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await client.scan(cursor, "MATCH", `${this.keyPrefix}*`, "COUNT", 500);
-        if (keys.length > 0) await client.del(...keys);
-        cursor = next;
-      } while (cursor !== "0");
-    }
+    if (client) await unlinkKeys(client, await scanKeys(client, `${this.keyPrefix}*`));
     for (const c of this.redisClients) c.disconnect();
     if (this.topics.length > 0) await (await this.admin()).deleteTopics({ topics: this.topics }).catch(() => undefined);
     await this.adminClient?.disconnect();

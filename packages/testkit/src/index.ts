@@ -1,2 +1,2 @@
 export { StackFixture, stackSettings, stackTest, uniqueName, waitFor, type TopicRequest } from "./fixtures.js";
-export { settingsFromEnvironment, type StackSettings } from "./settings.js";
+export { connectionEnv, settingsFromEnvironment, type StackSettings } from "./settings.js";

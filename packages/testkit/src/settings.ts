@@ -1,13 +1,37 @@
-/** Where the stack under test answers. The same three variables configure every service. */
+/**
+ * Where the stack under test answers. The same variables configure every service: the three
+ * addresses, and on a secured stack the credentials and CA (`kafkaConnectionFromEnv`,
+ * `redisConnectionFromEnv` read them; passwords by file, never inline).
+ */
 export interface StackSettings {
   KAFKA_BROKERS: string;
   SCHEMA_REGISTRY_URL: string;
   REDIS_URL: string;
+  KAFKA_SASL_MECHANISM?: string;
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD_FILE?: string;
+  KAFKA_SSL?: string;
+  KAFKA_SSL_CA_FILE?: string;
+  REDIS_PASSWORD_FILE?: string;
+  REDIS_TLS_CA_FILE?: string;
   /** How the settings were obtained: given in the environment, containers, or the local stack. */
   origin: "environment" | "containers" | "local-stack";
 }
 
 export const SETTING_NAMES = ["KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "REDIS_URL"] as const;
+
+/** The settings a secured stack adds (taken from the environment with the three above). */
+export const SECURITY_SETTING_NAMES = ["KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD_FILE", "KAFKA_SSL", "KAFKA_SSL_CA_FILE", "REDIS_PASSWORD_FILE", "REDIS_TLS_CA_FILE"] as const;
+
+/** The connection variables of `settings` as a service's environment: the three addresses and any security settings. */
+export function connectionEnv(settings: StackSettings): Record<string, string> {
+  const env: Record<string, string> = { KAFKA_BROKERS: settings.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: settings.SCHEMA_REGISTRY_URL, REDIS_URL: settings.REDIS_URL };
+  for (const name of SECURITY_SETTING_NAMES) {
+    const value = settings[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
 
 /** The settings from the environment when all three are given; a partial set is an error, not a guess. */
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv): StackSettings | undefined {
@@ -21,6 +45,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv): StackSettings |
     KAFKA_BROKERS: env.KAFKA_BROKERS as string,
     SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL as string,
     REDIS_URL: env.REDIS_URL as string,
+    ...Object.fromEntries(SECURITY_SETTING_NAMES.filter((name) => env[name]).map((name) => [name, env[name] as string])),
     origin: "environment",
   };
 }

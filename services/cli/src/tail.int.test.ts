@@ -1,6 +1,6 @@
 import { EXAMPLE_EVENTS, topicCatalog } from "@icpstream/contracts";
-import { confluentRegistry, createKafka, EventProducer, RegistryCodec } from "@icpstream/kafka-kit";
-import { stackTest, uniqueName } from "@icpstream/testkit";
+import { confluentRegistry, createKafka, EventProducer, RegistryCodec, kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
+import { stackTest, uniqueName, connectionEnv } from "@icpstream/testkit";
 import { Partitioners } from "kafkajs";
 import { afterEach, expect, vi } from "vitest";
 import { runCli } from "./run.js";
@@ -20,7 +20,7 @@ stackTest("icp tail prints the tier changes of its namespace's tier-changed topi
     await fetch(`${subject}?permanent=true`, { method: "DELETE" });
   });
 
-  const kafka = createKafka({ brokers: stack.settings.KAFKA_BROKERS.split(","), clientId: "tail-test" });
+  const kafka = createKafka({ ...kafkaConnectionFromEnv(connectionEnv(stack.settings)), clientId: "tail-test" });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   stack.onCleanup(() => producer.disconnect());

@@ -1,9 +1,9 @@
 import { EXAMPLE_EVENTS, topicCatalog } from "@icpstream/contracts";
 import type { TierChangedEventV1 } from "@icpstream/contracts";
-import { confluentRegistry, createKafka, EventProducer, RegistryCodec } from "@icpstream/kafka-kit";
+import { confluentRegistry, createKafka, EventProducer, RegistryCodec, kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
 import { createLogger } from "@icpstream/observability";
 import { parseRubric } from "@icpstream/scoring";
-import { stackTest, uniqueName, waitFor } from "@icpstream/testkit";
+import { stackTest, uniqueName, waitFor, connectionEnv } from "@icpstream/testkit";
 import { Partitioners } from "kafkajs";
 import { readFileSync } from "node:fs";
 import { Registry } from "prom-client";
@@ -24,7 +24,7 @@ stackTest("the combiner's tier census reports the pool's tiers and says when the
     await fetch(`${subject}?permanent=true`, { method: "DELETE" });
   });
 
-  const kafka = createKafka({ brokers: stack.settings.KAFKA_BROKERS.split(","), clientId: "census-test" });
+  const kafka = createKafka({ ...kafkaConnectionFromEnv(connectionEnv(stack.settings)), clientId: "census-test" });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   stack.onCleanup(() => producer.disconnect());

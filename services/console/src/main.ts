@@ -1,8 +1,8 @@
 import { shadowCatalog, topicCatalog } from "@icpstream/contracts";
-import { confluentRegistry, createKafka, RegistryCodec } from "@icpstream/kafka-kit";
+import { confluentRegistry, createKafka, kafkaConnectionFromEnv, RegistryCodec } from "@icpstream/kafka-kit";
 import { createLogger, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer } from "@icpstream/observability";
 import { TierBoard } from "@icpstream/pipeline";
-import { createRedisClient, pingRedis } from "@icpstream/redis-kit";
+import { createRedisClient, pingRedis, redisConnectionFromEnv } from "@icpstream/redis-kit";
 import { loadRubricFile } from "@icpstream/service-runtime";
 import { promotedRubricByHash, readPromotionState } from "@icpstream/cli";
 import { readAccountStates } from "./account-states.js";
@@ -19,9 +19,9 @@ const logger = createLogger({ service: "console", level: env.LOG_LEVEL });
 exitOnFatalError(logger);
 const rubric = loadRubricFile(env.ICP_RUBRIC);
 const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
-const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: "icpstream-console" }, logger);
+const kafka = createKafka({ ...kafkaConnectionFromEnv(process.env), clientId: "icpstream-console" }, logger);
 const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL }), { mode: "verify" });
-const redis = createRedisClient(env.REDIS_URL, { name: "console", logger });
+const redis = createRedisClient(redisConnectionFromEnv(process.env), { name: "console", logger });
 const board = new TierBoard({ historyPerAccount: env.ICP_CONSOLE_HISTORY_PER_ACCOUNT });
 const follower = await followTierChanges({ kafka, codec, catalog, board, groupPrefix: env.ICP_GROUP_PREFIX, logger: logger.child({ part: "tier-changes" }) });
 // The shadow rubric's pipeline, when one runs (services started with ICP_SHADOW_RUBRIC): its tiers beside the live ones.

@@ -2,6 +2,7 @@ import { renameSync, writeFileSync } from "node:fs";
 import { topicCatalog } from "@icpstream/contracts";
 import { followTierChanges, formatTierChangeLine } from "@icpstream/cli";
 import { connectSender } from "@icpstream/ingest";
+import { kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
 import { createLogger } from "@icpstream/observability";
 import { loadRubricFile } from "@icpstream/service-runtime";
 import { DemoClockDriver, historyScored } from "./clock-driver.js";
@@ -18,6 +19,7 @@ import { TierBoard } from "./tier-board.js";
 // 100 ms). Stops on SIGINT / SIGTERM or after ICP_DEMO_SECONDS; the services are started
 // and stopped by scripts/start.mjs.
 const env = parseDemoEnv(process.env);
+const kafkaConnection = kafkaConnectionFromEnv(process.env);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const rubric = loadRubricFile(env.ICP_RUBRIC);
 const startMs = Date.parse(env.ICP_DEMO_CLOCK_START);
@@ -52,7 +54,7 @@ const hint = (accountKey: string) => {
 
 let lastChangeWallMs = Date.now();
 const view = followTierChanges({
-  settings: { kafkaBrokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, topicPrefix: env.ICP_TOPIC_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX },
+  settings: { kafka: kafkaConnection, registryUrl: env.SCHEMA_REGISTRY_URL, topicPrefix: env.ICP_TOPIC_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX },
   fromBeginning: true,
   signal: stop.signal,
   onUndecodable: (where, reason) => out(`   skipped an undecodable tier change at ${where}: ${reason}`),
@@ -67,7 +69,7 @@ const view = followTierChanges({
 });
 
 const sender = await connectSender(
-  { brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-demo-feed", schemaMode: "register", catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) },
+  { ...kafkaConnection, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-demo-feed", schemaMode: "register", catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) },
   createLogger({ service: "demo-feed", level: "warn" }),
 );
 const sendSignals = async (signals: readonly TimedSignal[]) => {

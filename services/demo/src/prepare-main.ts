@@ -1,6 +1,6 @@
 import { topicCatalog, catalogTopics, deadLetterTopics } from "@icpstream/contracts";
-import { createKafka, ensureTopics } from "@icpstream/kafka-kit";
-import { createRedisClient, scanKeys, unlinkKeys } from "@icpstream/redis-kit";
+import { createKafka, ensureTopics, kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
+import { createRedisClient, redisConnectionFromEnv, scanKeys, unlinkKeys } from "@icpstream/redis-kit";
 import { parseDemoEnv } from "./config.js";
 
 // Gives the demo a clean namespace before its services start: its topics deleted and
@@ -12,7 +12,7 @@ if (env.ICP_TOPIC_PREFIX === "" || env.ICP_REDIS_PREFIX === "" || env.ICP_GROUP_
 }
 const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
 const names = [...catalogTopics(catalog).map((t) => t.topic), ...deadLetterTopics(catalog).map((t) => t.topic)];
-const admin = createKafka({ brokers: env.KAFKA_BROKERS, clientId: "icp-demo-prepare" }).admin();
+const admin = createKafka({ ...kafkaConnectionFromEnv(process.env), clientId: "icp-demo-prepare" }).admin();
 await admin.connect();
 try {
   const present = new Set(await admin.listTopics());
@@ -39,7 +39,7 @@ try {
 } finally {
   await admin.disconnect();
 }
-const redis = createRedisClient(env.REDIS_URL, { name: "icp-demo-prepare" });
+const redis = createRedisClient(redisConnectionFromEnv(process.env), { name: "icp-demo-prepare" });
 try {
   const pattern = `${env.ICP_REDIS_PREFIX.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}icp:*`;
   const deleted = await unlinkKeys(redis, await scanKeys(redis, pattern));

@@ -1,6 +1,7 @@
 import { topicCatalog } from "@icpstream/contracts";
 import { createLogger, createServiceMetrics, exitOnFatalError, startOpsServer } from "@icpstream/observability";
-import { createRedisClient, pingRedis, redisIdIndex, redisReplayCache } from "@icpstream/redis-kit";
+import { kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
+import { createRedisClient, pingRedis, redisConnectionFromEnv, redisIdIndex, redisReplayCache } from "@icpstream/redis-kit";
 import { useNativeSha256 } from "@icpstream/service-runtime";
 import { GatewayEnv, parseEnv } from "./config.js";
 import { buildGateway } from "./gateway.js";
@@ -10,14 +11,15 @@ import { loadSourceMappings } from "./source-files.js";
 // Composition root of the HTTP ingest gateway.
 useNativeSha256();
 const env = parseEnv(GatewayEnv, process.env);
+const kafkaConnection = kafkaConnectionFromEnv(process.env);
 const logger = createLogger({ service: "ingest-gateway", level: env.LOG_LEVEL });
 // The registry or the broker down at start: logged redacted (no password from SCHEMA_REGISTRY_URL), exit 1.
 exitOnFatalError(logger);
 // Source mappings are validated before anything connects: a bad file stops the start, naming file and path.
 const sources = env.ICP_GATEWAY_SOURCES.length > 0 ? loadSourceMappings(env.ICP_GATEWAY_SOURCES, process.env) : undefined;
-const redis = sources && env.REDIS_URL ? createRedisClient(env.REDIS_URL, { name: "ingest-gateway", logger }) : undefined;
+const redis = sources && env.REDIS_URL ? createRedisClient(redisConnectionFromEnv(process.env), { name: "ingest-gateway", logger }) : undefined;
 const metrics = createServiceMetrics("ingest-gateway");
-const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest-gateway", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
+const sender = await connectSender({ ...kafkaConnection, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest-gateway", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
 const app = buildGateway({
   sink: sender,
   apiKeys: env.ICP_GATEWAY_API_KEYS,

@@ -4,9 +4,9 @@ import { ConfigResourceTypes } from "kafkajs";
 import { describe, expect } from "vitest";
 import { catalogTopics, deadLetterTopics, topicCatalog } from "@icpstream/contracts";
 import type { TopicCatalog } from "@icpstream/contracts";
-import { RegistryCodec, confluentRegistry, ensureTopics, silentLogger } from "@icpstream/kafka-kit";
+import { RegistryCodec, confluentRegistry, ensureTopics, silentLogger, kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
 import { signWebhook } from "@icpstream/routing";
-import { stackTest as test, uniqueName, waitFor } from "@icpstream/testkit";
+import { stackTest as test, uniqueName, waitFor, connectionEnv } from "@icpstream/testkit";
 import type { StackFixture } from "@icpstream/testkit";
 import { buildGateway } from "./gateway.js";
 import type { GatewayOptions } from "./gateway.js";
@@ -35,7 +35,7 @@ async function gatewayOnStack(stack: StackFixture, options: { maxMessageBytes?: 
       resources: catalogTopics(catalog).map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.topic, configEntries: [{ name: "max.message.bytes", value: String(options.maxMessageBytes) }] })),
     });
   }
-  const sender = await connectSender({ brokers: stack.settings.KAFKA_BROKERS.split(","), registryUrl: stack.settings.SCHEMA_REGISTRY_URL, clientId: uniqueName("gw"), schemaMode: "register", catalog });
+  const sender = await connectSender({ ...kafkaConnectionFromEnv(connectionEnv(stack.settings)), registryUrl: stack.settings.SCHEMA_REGISTRY_URL, clientId: uniqueName("gw"), schemaMode: "register", catalog });
   stack.onCleanup(() => sender.close());
   const app = buildGateway({ sink: sender, apiKeys: ["k"], hmacSecrets: ["s3cret"], bodyLimitBytes: 65_536, maxBatch: 500, defaultSource: "gateway", now: () => new Date(), logger: silentLogger(), ...options.gateway });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });

@@ -1,7 +1,7 @@
 import { TOPICS, catalogTopics } from "@icpstream/contracts";
 import type { TopicCatalog } from "@icpstream/contracts";
 import { EventProducer, RegistryCodec, catalogPartitioner, confluentRegistry, createKafka, topicMaxMessageBytes } from "@icpstream/kafka-kit";
-import type { EncodedRecord, SchemaMode } from "@icpstream/kafka-kit";
+import type { EncodedRecord, KafkaConnection, SchemaMode } from "@icpstream/kafka-kit";
 import type { Logger } from "pino";
 import type { SendEvents } from "./file-ingest.js";
 import type { InputTopicId } from "./to-events.js";
@@ -34,11 +34,11 @@ export interface EventSink {
 }
 
 export async function connectSender(
-  config: { brokers: string[]; registryUrl: string; clientId: string; schemaMode: SchemaMode; catalog?: TopicCatalog },
+  config: KafkaConnection & { registryUrl: string; clientId: string; schemaMode: SchemaMode; catalog?: TopicCatalog },
   logger?: Logger,
 ): Promise<KafkaSender> {
   const catalog = config.catalog ?? TOPICS;
-  const kafka = createKafka({ brokers: config.brokers, clientId: config.clientId }, logger);
+  const kafka = createKafka({ brokers: config.brokers, ...(config.sasl ? { sasl: config.sasl } : {}), ...(config.ssl ? { ssl: config.ssl } : {}), clientId: config.clientId }, logger);
   const codec = new RegistryCodec(confluentRegistry({ url: config.registryUrl }), { mode: config.schemaMode });
   await codec.prepare(catalog);
   const admin = kafka.admin();

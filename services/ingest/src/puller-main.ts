@@ -1,6 +1,7 @@
 import { topicCatalog } from "@icpstream/contracts";
 import { createLogger, exitOnFatalError, onShutdown } from "@icpstream/observability";
-import { createRedisClient, redisIdIndex, redisPullCursors } from "@icpstream/redis-kit";
+import { kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
+import { createRedisClient, redisConnectionFromEnv, redisIdIndex, redisPullCursors } from "@icpstream/redis-kit";
 import { GATEWAY_DEFAULTS } from "./gateway.js";
 import { PullerEnv, parseEnv } from "./config.js";
 import { connectSender } from "./kafka-sender.js";
@@ -9,6 +10,7 @@ import { readSourceMappings } from "./source-files.js";
 
 // Composition root of the puller: every source mapping with a pull section, polled on its interval.
 const env = parseEnv(PullerEnv, process.env);
+const kafkaConnection = kafkaConnectionFromEnv(process.env);
 const logger = createLogger({ service: "puller", level: env.LOG_LEVEL });
 exitOnFatalError(logger);
 const pulled = [...readSourceMappings(env.ICP_GATEWAY_SOURCES).values()].filter((m) => m.pull);
@@ -18,8 +20,8 @@ if (missing.length > 0) {
   logger.fatal({ problems: missing }, "cannot start");
   process.exit(1);
 }
-const redis = createRedisClient(env.REDIS_URL, { name: "puller", logger });
-const sink = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-puller", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
+const redis = createRedisClient(redisConnectionFromEnv(process.env), { name: "puller", logger });
+const sink = await connectSender({ ...kafkaConnection, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-puller", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
 const cursors = redisPullCursors(redis, { prefix: env.ICP_REDIS_PREFIX });
 const index = redisIdIndex(redis, { prefix: env.ICP_REDIS_PREFIX });
 const fetchJson = async (url: string, headers: Record<string, string>, body?: string) => {

@@ -1,7 +1,7 @@
 import { topicCatalog } from "@icpstream/contracts";
-import { RegistryCodec, confluentRegistry, createKafka } from "@icpstream/kafka-kit";
+import { RegistryCodec, confluentRegistry, createKafka, kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
 import { createLogger, createServiceMetrics, exitOnFatalError, onShutdown, startOpsServer } from "@icpstream/observability";
-import { createRedisClient, pingRedis, redisIdIndex, redisParkingLot } from "@icpstream/redis-kit";
+import { createRedisClient, pingRedis, redisConnectionFromEnv, redisIdIndex, redisParkingLot } from "@icpstream/redis-kit";
 import { GATEWAY_DEFAULTS } from "./gateway.js";
 import { ResolverEnv, parseEnv } from "./config.js";
 import { connectSender } from "./kafka-sender.js";
@@ -11,18 +11,19 @@ import { readSourceMappings } from "./source-files.js";
 
 // Composition root of the resolver: the id → account index and the parked items' release.
 const env = parseEnv(ResolverEnv, process.env);
+const kafkaConnection = kafkaConnectionFromEnv(process.env);
 const logger = createLogger({ service: "resolver", level: env.LOG_LEVEL });
 exitOnFatalError(logger);
 const mappings = readSourceMappings(env.ICP_GATEWAY_SOURCES);
 const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX });
 const metrics = createServiceMetrics("resolver");
-const redis = createRedisClient(env.REDIS_URL, { name: "resolver", logger });
-const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: "icp-resolver" }, logger);
+const redis = createRedisClient(redisConnectionFromEnv(process.env), { name: "resolver", logger });
+const kafka = createKafka({ ...kafkaConnection, clientId: "icp-resolver" }, logger);
 const codec = new RegistryCodec(confluentRegistry({ url: env.SCHEMA_REGISTRY_URL }), { mode: env.ICP_SCHEMA_MODE });
 await codec.prepare(catalog);
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
-const sink = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-resolver-release", schemaMode: env.ICP_SCHEMA_MODE, catalog }, logger);
+const sink = await connectSender({ ...kafkaConnection, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-resolver-release", schemaMode: env.ICP_SCHEMA_MODE, catalog }, logger);
 const service = await startResolver({
   kafka,
   producer,

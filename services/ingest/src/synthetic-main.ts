@@ -1,4 +1,5 @@
 import { topicCatalog } from "@icpstream/contracts";
+import { kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
 import { createLogger, exitOnFatalError } from "@icpstream/observability";
 import { SyntheticEnv, parseEnv } from "./config.js";
 import { connectSender } from "./kafka-sender.js";
@@ -8,11 +9,12 @@ import type { InputTopicId } from "./to-events.js";
 // Composition root of the synthetic market feed: profiles first, then signals in time order.
 // Bad records are not sent (the producer validates first); they are counted.
 const env = parseEnv(SyntheticEnv, process.env);
+const kafkaConnection = kafkaConnectionFromEnv(process.env);
 const logger = createLogger({ service: "synthetic-feed", level: env.LOG_LEVEL });
 exitOnFatalError(logger);
 const start = env.ICP_SYNTHETIC_START ?? new Date(Date.now() - env.ICP_SYNTHETIC_DAYS * 86_400_000).toISOString();
 const market = generateMarket({ seed: env.ICP_SYNTHETIC_SEED, accounts: env.ICP_SYNTHETIC_ACCOUNTS, start, days: env.ICP_SYNTHETIC_DAYS });
-const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-synthetic-feed", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
+const sender = await connectSender({ ...kafkaConnection, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-synthetic-feed", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) }, logger);
 try {
   for (let i = 0; i < market.profiles.length; i += 500) await sender.send("firmographic", market.profiles.slice(i, i + 500));
   const batches = new Map<InputTopicId, unknown[]>();

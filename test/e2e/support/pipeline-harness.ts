@@ -4,16 +4,16 @@ import { join } from "node:path";
 import type { KafkaMessage } from "kafkajs";
 import { catalogTopics, deadLetterTopics, topicCatalog } from "@icpstream/contracts";
 import type { AccountProfileEventV1, ContactEventV1, EventOf, OutcomeEventV1, SignalEventV1, TopicCatalog, TopicSpec } from "@icpstream/contracts";
-import { confluentRegistry, ensureTopics, RegistryCodec } from "@icpstream/kafka-kit";
+import { confluentRegistry, ensureTopics, kafkaConnectionFromEnv, RegistryCodec } from "@icpstream/kafka-kit";
 import { decodeCombinerState, decodeTimingState } from "@icpstream/pipeline";
 import type { CombinerState } from "@icpstream/pipeline";
-import { RedisPartitionStateStore } from "@icpstream/redis-kit";
-import type { ShardRef } from "@icpstream/redis-kit";
+import { RedisPartitionStateStore, scanKeys } from "@icpstream/redis-kit";
+import type { RedisClient, ShardRef } from "@icpstream/redis-kit";
 import { loadRubricFile } from "@icpstream/service-runtime";
 import type { Rubric } from "@icpstream/scoring";
 import { connectSender, generateMarket } from "@icpstream/ingest";
 import type { InputTopicId, KafkaSender } from "@icpstream/ingest";
-import { uniqueName, waitFor } from "@icpstream/testkit";
+import { connectionEnv, uniqueName, waitFor } from "@icpstream/testkit";
 import type { StackFixture } from "@icpstream/testkit";
 import { PROFILING, REPO_ROOT, ServiceProcess, type ExtraServiceName, type ProcessName, type ServiceName } from "./service-process.js";
 
@@ -72,6 +72,7 @@ export class Pipeline {
   readonly rubric: Rubric = loadRubricFile(RUBRIC_PATH);
   readonly services: Record<ServiceName, ServiceProcess>;
   readonly store: RedisPartitionStateStore;
+  private readonly redis: RedisClient;
   private readonly codec: RegistryCodec;
   private sender: KafkaSender | undefined;
   private clockMs = NaN;
@@ -89,12 +90,13 @@ export class Pipeline {
     this.catalog = topicCatalog({ prefix: topicPrefix, partitions });
     this.dir = mkdtempSync(join(tmpdir(), "icp-e2e-"));
     this.clockFile = join(this.dir, "clock");
-    this.store = new RedisPartitionStateStore(stack.redis(), { prefix: stack.keyPrefix });
+    // As the services connect: one Redis, or a Redis Cluster client when the stack is one.
+    this.redis = stack.redisClient();
+    this.store = new RedisPartitionStateStore(this.redis, { prefix: stack.keyPrefix });
     this.codec = new RegistryCodec(confluentRegistry({ url: stack.settings.SCHEMA_REGISTRY_URL }), { mode: "register" });
     const env: Record<string, string> = {
-      KAFKA_BROKERS: stack.settings.KAFKA_BROKERS,
-      SCHEMA_REGISTRY_URL: stack.settings.SCHEMA_REGISTRY_URL,
-      REDIS_URL: stack.settings.REDIS_URL,
+      // The addresses, and a secured stack's credential and CA files.
+      ...connectionEnv(stack.settings),
       ICP_TOPIC_PREFIX: topicPrefix,
       ICP_REDIS_PREFIX: stack.keyPrefix,
       ICP_GROUP_PREFIX: this.groupPrefix,
@@ -210,7 +212,7 @@ export class Pipeline {
   /** Sends events through the ingest producer (registry-encoded, keyed by account, acknowledged by all replicas). */
   async send(feed: { profiles?: readonly AccountProfileEventV1[]; contacts?: readonly ContactEventV1[]; signals?: readonly { topic: InputTopicId; event: SignalEventV1 }[] }): Promise<void> {
     this.sender ??= await connectSender({
-      brokers: this.stack.settings.KAFKA_BROKERS.split(","),
+      ...kafkaConnectionFromEnv(connectionEnv(this.stack.settings)),
       registryUrl: this.stack.settings.SCHEMA_REGISTRY_URL,
       clientId: uniqueName("e2e-feed"),
       schemaMode: "register",
@@ -309,24 +311,21 @@ export class Pipeline {
   }
 
   private async scanStates(name: ServiceName, field: string): Promise<string[]> {
-    const redis = this.stack.redis();
+    const redis = this.redis;
     const out: string[] = [];
     for (const p of this.partitionList()) {
       const shard = this.shard(name, p);
       const stateKeyStart = this.store.keys.state(shard, "");
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", this.store.keys.shardPattern(shard), "COUNT", 1000);
-        cursor = next;
-        const stateKeys = keys.filter((k) => k.startsWith(stateKeyStart));
-        if (stateKeys.length === 0) continue;
+      // A shard's keys share one hash tag: on a Redis Cluster they live in one slot, so one pipeline reads them.
+      const stateKeys = (await scanKeys(redis, this.store.keys.shardPattern(shard))).filter((k) => k.startsWith(stateKeyStart));
+      for (let i = 0; i < stateKeys.length; i += 1000) {
         const pipeline = redis.pipeline();
-        for (const key of stateKeys) pipeline.hget(key, field);
+        for (const key of stateKeys.slice(i, i + 1000)) pipeline.hget(key, field);
         for (const [error, value] of (await pipeline.exec()) ?? []) {
           if (error) throw error;
           if (typeof value === "string") out.push(value);
         }
-      } while (cursor !== "0");
+      }
     }
     return out;
   }
@@ -351,17 +350,26 @@ export class Pipeline {
     const total = high.reduce((a, b) => a + b, 0);
     const seen: { partition: number; offset: string; value: Buffer; event: EventOf<T> }[] = [];
     if (total === 0) return seen;
-    const raw: { partition: number; message: KafkaMessage }[] = [];
+    // By (partition, offset): a rebalance of the reader's own group (its coordinator moving
+    // after a broker failed, say) delivers some messages again, and a count alone would then
+    // stop before every partition was read.
+    const raw = new Map<string, { partition: number; message: KafkaMessage }>();
+    const reached = new Map<number, number>();
     const consumer = this.stack.kafka.consumer({ groupId: uniqueName("e2e-reader"), maxBytesPerPartition: 4 * 1024 * 1024 });
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ partition, message }) => void raw.push({ partition, message }) });
-      await waitFor(() => raw.length >= total, { timeoutMs, intervalMs: 100, what: `${total} messages of ${spec.topic}` });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          raw.set(`${partition}@${message.offset}`, { partition, message });
+          reached.set(partition, Math.max(reached.get(partition) ?? -1, Number(message.offset)));
+        },
+      });
+      await waitFor(() => high.every((h, p) => h === 0 || (reached.get(p) ?? -1) >= h - 1), { timeoutMs, intervalMs: 100, what: `${total} messages of ${spec.topic}` });
     } finally {
       await consumer.disconnect();
     }
-    for (const { partition, message } of raw) {
+    for (const { partition, message } of [...raw.values()].sort((a, b) => a.partition - b.partition || Number(a.message.offset) - Number(b.message.offset))) {
       if (Number(message.offset) >= (high[partition] ?? 0)) continue;
       const value = message.value ?? Buffer.alloc(0);
       seen.push({ partition, offset: message.offset, value, event: await this.codec.decode(spec, value, message.key) });

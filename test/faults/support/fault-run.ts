@@ -78,11 +78,11 @@ export class FaultRun {
   }
 
   /** Creates the pipeline, starts the three services and begins sending the feed (in `chunks` slices, `chunkGapMs` apart). */
-  static async start(stack: StackFixture, options: { feed: Feed; chunks?: number; chunkGapMs?: number; onFailed?: (fn: () => void) => void }): Promise<FaultRun> {
+  static async start(stack: StackFixture, options: { feed: Feed; chunks?: number; chunkGapMs?: number; partitions?: number; onFailed?: (fn: () => void) => void }): Promise<FaultRun> {
     // Topic creation on a busy or just-started broker now and then answers "does not host this topic-partition" before its metadata settles.
     let pipeline: Pipeline | undefined;
     for (let attempt = 1; !pipeline; attempt++) {
-      pipeline = await Pipeline.create(stack, { clock: CLOCK }).catch(async (error: unknown) => {
+      pipeline = await Pipeline.create(stack, { clock: CLOCK, ...(options.partitions ? { partitions: options.partitions } : {}) }).catch(async (error: unknown) => {
         if (attempt >= 6) throw error;
         await sleep(2_000);
         return undefined;
@@ -212,17 +212,18 @@ export class FaultRun {
     const high = await this.pipeline.highWatermarks(topic);
     const total = high.reduce((a, b) => a + b, 0);
     if (total === 0) return [];
-    const seen: KafkaMessage[] = [];
+    // By (partition, offset): a rebalance of the reader's group may deliver some messages again.
+    const seen = new Map<string, KafkaMessage>();
     const consumer = this.stack.kafka.consumer({ groupId: uniqueName("faults-reader") });
     await consumer.connect();
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-      await waitFor(() => seen.length >= total, { timeoutMs, intervalMs: 100, what: `${total} messages of ${topic}` });
+      await consumer.run({ eachMessage: async ({ partition, message }) => void seen.set(`${partition}@${message.offset}`, message) });
+      await waitFor(() => seen.size >= total, { timeoutMs, intervalMs: 100, what: `${total} messages of ${topic}` });
     } finally {
       await consumer.disconnect();
     }
-    return seen;
+    return [...seen.values()];
   }
 
   /**
@@ -243,7 +244,8 @@ export class FaultRun {
     await Promise.all(this.injections.map((i) => i.recovered));
 
     const signalTopics = inputsOf(pipeline.catalog, "timing").specs;
-    const inputs = [pipeline.catalog.firmographic, ...signalTopics];
+    // Every input of fit and timing, as `appliedBy` counts them (the contacts too).
+    const inputs = [...inputsOf(pipeline.catalog, "fit").specs, ...signalTopics];
     let eventsIn = 0;
     for (const spec of inputs) eventsIn += (await pipeline.highWatermarks(spec.topic)).reduce((a, b) => a + b, 0);
     const applied = await this.appliedBy(["fit", "timing"]);
@@ -272,7 +274,12 @@ export class FaultRun {
     const streaming = finalScoresOf(await pipeline.combinerStates(), pipeline.rubric);
     const batch = recomputeFinalState({ profiles: this.feed.profiles, contacts: this.feed.contacts, signals: this.feed.signals.map((s) => s.event), rubric: pipeline.rubric, now: pipeline.clock });
     const mismatch = firstMismatch(streaming, batch);
-    if (mismatch) problems.push(`${mismatch.count} of ${batch.length} account × scorecard entries differ from the batch recompute; first ${mismatch.key}: streaming ${JSON.stringify(mismatch.streaming?.tier)} batch ${JSON.stringify(mismatch.batch?.tier)}`);
+    if (mismatch) {
+      // The tiers alone when they differ; the whole entries when only a score or a reason does.
+      const show = (entry: unknown) => JSON.stringify(entry).slice(0, 600);
+      const sameTier = JSON.stringify(mismatch.streaming?.tier) === JSON.stringify(mismatch.batch?.tier);
+      problems.push(`${mismatch.count} of ${batch.length} account × scorecard entries differ from the batch recompute; first ${mismatch.key}: streaming ${sameTier ? show(mismatch.streaming) : JSON.stringify(mismatch.streaming?.tier)} batch ${sameTier ? show(mismatch.batch) : JSON.stringify(mismatch.batch?.tier)}`);
+    }
     if (streaming.length !== batch.length) problems.push(`streaming has ${streaming.length} entries, the batch recompute ${batch.length}`);
 
     const log = await pipeline.readTopic(pipeline.catalog.tierChanged);

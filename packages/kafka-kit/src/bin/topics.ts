@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { topicCatalog } from "@icpstream/contracts";
-import { createKafka, formatEnvIssues } from "../kafka.js";
+import { createKafka, formatEnvIssues, kafkaConnectionFromEnv } from "../kafka.js";
 import { ensureTopics } from "../topics.js";
 
 /**
@@ -14,7 +14,9 @@ import { ensureTopics } from "../topics.js";
  * - `KAFKA_BROKERS` (required): comma-separated host:port;
  * - `ICP_TOPIC_PREFIX` (empty): the namespace, as for the services;
  * - `ICP_TOPIC_PARTITIONS` (the catalog's default): partitions of every topic;
- * - `ICP_TOPIC_REPLICATION_FACTOR` (1): 3 on a three-broker cluster.
+ * - `ICP_TOPIC_REPLICATION_FACTOR` (default: the brokers' `default.replication.factor`, 3 on the
+ *   stack's cluster topology, 1 on one node).
+ * - `KAFKA_SASL_*`, `KAFKA_SSL_*`: a secured cluster, as every service reads them (`kafkaConnectionFromEnv`).
  * Exit codes: 0 done, 1 a partition count differs, 2 bad environment, 3 the broker failed.
  */
 const Env = z.object({
@@ -24,7 +26,7 @@ const Env = z.object({
     .refine((l) => l.length > 0 && l.every((b) => /^[^\s:]+:\d+$/.test(b)), "expected host:port[,host:port…]"),
   ICP_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, . _ - only").default(""),
   ICP_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(10_000).optional(),
-  ICP_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).default(1),
+  ICP_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).optional(),
 });
 
 async function main(): Promise<number> {
@@ -35,11 +37,11 @@ async function main(): Promise<number> {
   }
   const env = parsed.data;
   const catalog = topicCatalog({ prefix: env.ICP_TOPIC_PREFIX, ...(env.ICP_TOPIC_PARTITIONS !== undefined ? { partitions: env.ICP_TOPIC_PARTITIONS } : {}) });
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS, clientId: "icpstream-topics" }).admin();
+  const admin = createKafka({ ...kafkaConnectionFromEnv(process.env), clientId: "icpstream-topics" }).admin();
   try {
     await admin.connect();
-    const { created, existing, mismatched } = await ensureTopics(admin, catalog, { replicationFactor: env.ICP_TOPIC_REPLICATION_FACTOR });
-    console.log(`topics: ${created.length} created, ${existing.length} already there (prefix "${env.ICP_TOPIC_PREFIX}", replication factor ${env.ICP_TOPIC_REPLICATION_FACTOR})`);
+    const { created, existing, mismatched } = await ensureTopics(admin, catalog, env.ICP_TOPIC_REPLICATION_FACTOR !== undefined ? { replicationFactor: env.ICP_TOPIC_REPLICATION_FACTOR } : {});
+    console.log(`topics: ${created.length} created, ${existing.length} already there (prefix "${env.ICP_TOPIC_PREFIX}", replication factor ${env.ICP_TOPIC_REPLICATION_FACTOR ?? "the brokers' default"})`);
     for (const line of mismatched) console.error(`partition count differs: ${line}`);
     return mismatched.length > 0 ? 1 : 0;
   } catch (error) {

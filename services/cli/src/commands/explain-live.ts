@@ -21,7 +21,7 @@ export async function explainLive(io: CliIo, domain: string, options: ExplainLiv
   const settings = await loadLiveSettings(options);
   const rubric = await loadRubric(io, settings.rubric);
   if (options.scorecard) for (const id of options.scorecard) findScorecard(rubric, id);
-  const redis = createRedisClient(settings.redisUrl, { name: "icp-explain", maxRetriesPerRequest: 1 });
+  const redis = createRedisClient(settings.redis, { name: "icp-explain", maxRetriesPerRequest: 1 });
   try {
     const catalog = topicCatalog({ prefix: settings.topicPrefix });
     const { state, found } = await readAccountState(redis, { accountKey, catalog, redisPrefix: settings.redisPrefix, groupPrefix: settings.groupPrefix });

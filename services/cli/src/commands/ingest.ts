@@ -2,6 +2,7 @@ import { topicCatalog } from "@icpstream/contracts";
 import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { IngestEnv, INGEST_TYPES, connectSender, ingestFile, parseEnv } from "@icpstream/ingest";
+import { kafkaConnectionFromEnv } from "@icpstream/kafka-kit";
 import type { IngestType } from "@icpstream/ingest";
 import { formatFromName, parseMapping } from "@icpstream/imports";
 import type { InputFormat } from "@icpstream/imports";
@@ -60,12 +61,14 @@ export function ingestCommand(io: CliIo): Command {
     const mappingKind = options.type === "accounts" || options.type === "contacts" ? options.type : "signals";
     if (mapping && mapping.kind !== mappingKind) throw new CliError(`${options.map}: this mapping is for ${mapping.kind}, not --type ${options.type}`);
     let env;
+    let kafka;
     try {
       env = parseEnv(IngestEnv, process.env);
+      kafka = kafkaConnectionFromEnv(process.env);
     } catch (error) {
       throw new CliError((error as Error).message);
     }
-    const sender = await connectSender({ brokers: env.KAFKA_BROKERS, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) });
+    const sender = await connectSender({ ...kafka, registryUrl: env.SCHEMA_REGISTRY_URL, clientId: "icp-ingest", schemaMode: env.ICP_SCHEMA_MODE, catalog: topicCatalog({ prefix: env.ICP_TOPIC_PREFIX }) });
     const bar = options.progress ? new SingleBar({ format: "ingest [{bar}] {value}/{total} events", stream: process.stderr, hideCursor: true }) : undefined;
     let result;
     try {

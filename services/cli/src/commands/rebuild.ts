@@ -70,8 +70,8 @@ export function rebuildCommand(io: CliIo): Command {
     const settings = await loadLiveSettings(options);
     const catalog = topicCatalog({ prefix: settings.topicPrefix });
     const layouts = servicesToRebuild(options.service).map((s) => serviceLayout(s, catalog, settings.groupPrefix));
-    const redis = createRedisClient(settings.redisUrl, { name: "icp-rebuild", maxRetriesPerRequest: 1 });
-    const admin = createKafka({ brokers: settings.kafkaBrokers, clientId: "icp-rebuild" }).admin();
+    const redis = createRedisClient(settings.redis, { name: "icp-rebuild", maxRetriesPerRequest: 1 });
+    const admin = createKafka({ ...settings.kafka, clientId: "icp-rebuild" }).admin();
     try {
       await admin.connect();
       const keysBy = new Map<ServiceLayout, string[]>();

@@ -175,9 +175,9 @@ export function addPromoteCommands(rubric: Command, io: CliIo): void {
   addNamespaceOptions(status).action(async (options: NamespaceOptions) => {
     const settings = await loadLiveSettings(options);
     const catalog = topicCatalog({ prefix: settings.topicPrefix });
-    const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: "icp-rubric" });
+    const kafka = createKafka({ ...settings.kafka, clientId: "icp-rubric" });
     const partitions = await partitionCountOf(kafka, catalog.rubricControl.topic);
-    const redis = createRedisClient(settings.redisUrl, { name: "icp-rubric", maxRetriesPerRequest: 1 });
+    const redis = createRedisClient(settings.redis, { name: "icp-rubric", maxRetriesPerRequest: 1 });
     try {
       const rows = await readPromotionState(redis, settings, catalog, partitions);
       io.stdout(`${["service", "partition", "promotion", "rubric", "left to re-score", "unpublished"].join("\t")}\n`);
@@ -197,10 +197,10 @@ async function promote(io: CliIo, file: string, options: PromoteOptions, verb: "
   const rubric = parseRubric(text, file);
   const settings = await loadLiveSettings(options);
   const catalog = topicCatalog({ prefix: settings.topicPrefix });
-  const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: "icp-rubric" });
+  const kafka = createKafka({ ...settings.kafka, clientId: "icp-rubric" });
   const partitions = await partitionCountOf(kafka, catalog.rubricControl.topic);
   const codec = new RegistryCodec(confluentRegistry({ url: settings.registryUrl }), { mode: "register" });
-  const redis = createRedisClient(settings.redisUrl, { name: "icp-rubric", maxRetriesPerRequest: 1 });
+  const redis = createRedisClient(settings.redis, { name: "icp-rubric", maxRetriesPerRequest: 1 });
   try {
     await promoteWith({ io, file, text, rubric, settings, catalog, kafka, codec, redis, partitions, options, verb, timeoutMs, intervalMs });
   } finally {

@@ -15,7 +15,7 @@ import type { LiveSettings } from "./settings.js";
  * stopped.
  */
 export interface FollowOptions {
-  settings: Pick<LiveSettings, "kafkaBrokers" | "registryUrl" | "topicPrefix" | "groupPrefix">;
+  settings: Pick<LiveSettings, "kafka" | "registryUrl" | "topicPrefix" | "groupPrefix">;
   fromBeginning: boolean;
   groupId?: string;
   signal: AbortSignal;
@@ -30,7 +30,7 @@ export async function followTierChanges(options: FollowOptions): Promise<void> {
   const { settings, signal } = options;
   const catalog = topicCatalog({ prefix: settings.topicPrefix });
   const spec = catalog.tierChanged;
-  const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: "icp-tail" });
+  const kafka = createKafka({ ...settings.kafka, clientId: "icp-tail" });
   const codec = new RegistryCodec(confluentRegistry({ url: settings.registryUrl }), { mode: "verify" });
   const anonymous = options.groupId === undefined;
   const groupId = options.groupId ?? `${settings.groupPrefix}tail-${randomUUID()}`;

@@ -1,3 +1,5 @@
+import { KAFKA_CONNECTION_VARIABLES, kafkaConnectionFromEnv, type KafkaConnection } from "@icpstream/kafka-kit";
+import { REDIS_CONNECTION_VARIABLES, redisConnectionFromEnv, type RedisConnection } from "@icpstream/redis-kit";
 import { CliError } from "../io.js";
 
 /**
@@ -6,12 +8,15 @@ import { CliError } from "../io.js";
  *
  * Each setting comes from the command line, else the environment (the same variables the
  * services read), else `.stack/stack.env` (written by `npm run stack:up`), else the
- * default. Pure: the caller passes the environment and the env file's text.
+ * default. The Kafka variables (KAFKA_BROKERS, KAFKA_SASL_*, KAFKA_SSL_*) come together from
+ * one place: the environment when it sets KAFKA_BROKERS, else the file; the Redis ones
+ * (REDIS_URL, REDIS_PASSWORD_FILE, REDIS_TLS_*) likewise. The caller passes the environment
+ * and the env file's text; the files they name (a CA, a password) are read here.
  */
 export interface LiveSettings {
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   registryUrl: string;
-  redisUrl: string;
+  redis: RedisConnection;
   /** ICP_TOPIC_PREFIX of the services. */
   topicPrefix: string;
   /** ICP_REDIS_PREFIX of the services. */
@@ -55,17 +60,21 @@ export function resolveLiveSettings(options: NamespaceOptions, env: Record<strin
   if (missing.length > 0) {
     throw new CliError(`${missing.join(", ")} not set and not in .stack/stack.env: start the stack (npm run stack:up) or set them`);
   }
-  const brokers = (pick("KAFKA_BROKERS") as string).split(",").map((b) => b.trim()).filter((b) => b !== "");
-  const bad = brokers.find((b) => !/^[^:\s]+:\d+$/.test(b));
-  if (bad !== undefined || brokers.length === 0) throw new CliError(`KAFKA_BROKERS: expected host:port[,host:port], got ${JSON.stringify(pick("KAFKA_BROKERS"))}`);
-  const redisUrl = pick("REDIS_URL") as string;
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new CliError("REDIS_URL: expected redis://host:port or rediss://…");
+  const group = (names: readonly string[], leader: string) => Object.fromEntries(names.map((name) => [name, env[leader] ? env[name] : file[name]]));
+  let kafka: KafkaConnection;
+  let redis: RedisConnection;
+  try {
+    kafka = kafkaConnectionFromEnv(group(KAFKA_CONNECTION_VARIABLES, "KAFKA_BROKERS"));
+    redis = redisConnectionFromEnv(group(REDIS_CONNECTION_VARIABLES, "REDIS_URL"));
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
   const redisPrefix = options.redisPrefix ?? env.ICP_REDIS_PREFIX ?? "";
   if (/[{}]/.test(redisPrefix)) throw new CliError("Redis prefix: may not contain { or } (it would become the cluster hash tag)");
   return {
-    kafkaBrokers: brokers,
+    kafka,
     registryUrl: pick("SCHEMA_REGISTRY_URL") as string,
-    redisUrl,
+    redis,
     topicPrefix: options.topicPrefix ?? env.ICP_TOPIC_PREFIX ?? "",
     redisPrefix,
     groupPrefix: options.groupPrefix ?? env.ICP_GROUP_PREFIX ?? DEFAULT_GROUP_PREFIX,
