@@ -1,7 +1,8 @@
-import type { RubricPromotedEventV1, TopicCatalog } from "@icpstream/contracts";
+import type { TopicCatalog } from "@icpstream/contracts";
 import { output, type PartitionReader, type StatefulHandler } from "@icpstream/kafka-kit";
 import { applyContact, applyProfile, compareOccurrence, decodeFitState, encodeState, profileOfEvent, rescoreFit, ShardRubrics, type FitState, type FitTransition } from "@icpstream/pipeline";
 import type { AccountProfile, Rubric } from "@icpstream/scoring";
+import { followPromotions } from "@icpstream/service-runtime";
 
 /** Account state field holding the fit state (JSON). */
 export const FIT_STATE_FIELD = "fit";
@@ -38,12 +39,7 @@ export function fitHandler(rubrics: Rubric | ShardRubrics, catalog: TopicCatalog
       if (transition.ignored) return {};
       return effects(transition);
     },
-    onControl: async (event, context) => {
-      const promoted = await shardRubrics.promote(event as RubricPromotedEventV1, context);
-      if (!promoted) return {};
-      context.logger.info({ partition: context.shard.partition, epoch: promoted.active.epoch, rubric: promoted.active.rubric.version, source: promoted.active.source }, "rubric promoted: re-scoring every account of the partition");
-      return { shared: { rubric: { set: promoted.shared } }, rescoreEveryAccount: true };
-    },
+    onControl: followPromotions(shardRubrics),
     rescore: {
       begin: async (shard, accountKeys, context) => {
         // Profiles the state does not hold, read back from the compacted topic: the newest per account, as the fit service applies them.

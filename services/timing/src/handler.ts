@@ -1,7 +1,8 @@
-import type { RubricPromotedEventV1, TopicCatalog } from "@icpstream/contracts";
+import type { TopicCatalog } from "@icpstream/contracts";
 import { output, type HandlerResult, type StatefulHandler } from "@icpstream/kafka-kit";
 import { applySignal, decodeTimingState, encodeState, RecentStates, reevaluate, republish, ShardRubrics, type TimingOptions, type TimingState, type TimingTransition } from "@icpstream/pipeline";
 import type { Rubric } from "@icpstream/scoring";
+import { followPromotions } from "@icpstream/service-runtime";
 
 export const TIMING_STATE_FIELD = "timing";
 
@@ -60,12 +61,7 @@ export function timingHandler(rubrics: Rubric | ShardRubrics, catalog: TopicCata
         return effects(republish(current, active.rubric, context.now, context.position, active.epoch, shardRubrics.retainedFor(active)), catalog, recent);
       },
     },
-    onControl: async (event, context) => {
-      const promoted = await shardRubrics.promote(event as RubricPromotedEventV1, context);
-      if (!promoted) return {};
-      context.logger.info({ partition: context.shard.partition, epoch: promoted.active.epoch, rubric: promoted.active.rubric.version, source: promoted.active.source }, "rubric promoted: re-scoring every account of the partition");
-      return { shared: { rubric: { set: promoted.shared } }, rescoreEveryAccount: true };
-    },
+    onControl: followPromotions(shardRubrics),
     rescore: {
       begin: () => async (accountKey, state, context) => {
         const current = recent.read(accountKey, state[TIMING_STATE_FIELD]);
