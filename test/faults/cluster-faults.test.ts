@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { catalogTopics } from "@icpstream/contracts";
-import { StackFixture, waitFor } from "@icpstream/testkit";
+import { waitFor, type StackFixture } from "@icpstream/testkit";
 import { Cluster } from "ioredis";
 import { clusterSlot } from "@icpstream/redis-kit";
 import { faultFeed, FaultRun, inputsOf } from "./support/fault-run.js";
@@ -24,14 +24,6 @@ const own = new OwnStack({ topology: "cluster" });
 /** Six partitions per topic: leadership spreads over all three brokers. */
 const PARTITIONS = 6;
 
-async function withFixture(body: (stack: StackFixture) => Promise<void>): Promise<void> {
-  const stack = new StackFixture(own.settings);
-  try {
-    await body(stack);
-  } finally {
-    await stack.cleanup();
-  }
-}
 
 /** Partitions led per broker id, over every topic of the pipeline (a broker that leads none is absent). */
 async function leadersOf(stack: StackFixture, topics: readonly string[]): Promise<Map<number, number>> {
@@ -51,7 +43,7 @@ describe("the pipeline on the cluster topology outlives a broker and a Redis pri
   });
 
   test("the broker that leads the most partitions SIGKILLed after 20% progress and left down: leadership moves, the pipeline goes on with two brokers, nothing acknowledged is lost, the end state equals the batch recompute", async ({ onTestFailed }) => {
-    await withFixture(async (stack) => {
+    await own.withFixture(async (stack) => {
       const run = await FaultRun.start(stack, { feed: faultFeed(51), chunks: 16, partitions: PARTITIONS, onFailed: (fn) => onTestFailed(fn) });
       const topics = catalogTopics(run.pipeline.catalog).map((t) => t.topic);
       const before = await leadersOf(stack, topics);
@@ -76,7 +68,7 @@ describe("the pipeline on the cluster topology outlives a broker and a Redis pri
   });
 
   test("the Redis primary holding the most shards SIGKILLed after 20% progress: its replica is promoted, lost writes are found by the offset compare-and-set and replayed, the end state equals the batch recompute", async ({ onTestFailed }) => {
-    await withFixture(async (stack) => {
+    await own.withFixture(async (stack) => {
       const run = await FaultRun.start(stack, { feed: faultFeed(52), chunks: 16, partitions: PARTITIONS, onFailed: (fn) => onTestFailed(fn) });
       const redis = stack.redisClient();
       if (!(redis instanceof Cluster)) throw new Error("the cluster fault stack should give a Redis Cluster client");

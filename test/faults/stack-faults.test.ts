@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { StackFixture } from "@icpstream/testkit";
 import { faultFeed, FaultRun } from "./support/fault-run.js";
 import { OwnStack } from "./support/own-stack.js";
 
@@ -13,15 +12,6 @@ import { OwnStack } from "./support/own-stack.js";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const own = new OwnStack();
 
-/** A test's slice of the fault stack, cleaned up whatever happens. */
-async function withFixture(body: (stack: StackFixture) => Promise<void>): Promise<void> {
-  const stack = new StackFixture(own.settings);
-  try {
-    await body(stack);
-  } finally {
-    await stack.cleanup();
-  }
-}
 
 describe("the pipeline outlives its broker and its Redis", () => {
   beforeAll(async () => {
@@ -32,7 +22,7 @@ describe("the pipeline outlives its broker and its Redis", () => {
   });
 
   test("Redis SIGKILLed after 20% progress and restarted from its append-only file: the services reconnect, nothing applied is lost or applied twice, the end state equals the batch recompute", async ({ onTestFailed }) => {
-    await withFixture(async (stack) => {
+    await own.withFixture(async (stack) => {
       const run = await FaultRun.start(stack, { feed: faultFeed(41), chunks: 16, onFailed: (fn) => onTestFailed(fn) });
       const progress = await run.untilProgress(0.2);
       await run.inject("Redis SIGKILL, restart", ["fit", "timing", "combiner"], async () => {
@@ -47,7 +37,7 @@ describe("the pipeline outlives its broker and its Redis", () => {
   });
 
   test("the broker SIGKILLed after 20% progress and restarted: producers and consumers reconnect, nothing is lost, published twice with another content or dead-lettered, the end state equals the batch recompute", async ({ onTestFailed }) => {
-    await withFixture(async (stack) => {
+    await own.withFixture(async (stack) => {
       const run = await FaultRun.start(stack, { feed: faultFeed(42), chunks: 16, onFailed: (fn) => onTestFailed(fn) });
       const progress = await run.untilProgress(0.2);
       await run.inject("broker SIGKILL, restart", ["fit", "timing", "combiner"], async () => {

@@ -1,19 +1,11 @@
+import type { ConnectionSettings } from "@icpstream/infra";
+
 /**
  * Where the stack under test answers. The same variables configure every service: the three
  * addresses, and on a secured stack the credentials and CA (`kafkaConnectionFromEnv`,
  * `redisConnectionFromEnv` read them; passwords by file, never inline).
  */
-export interface StackSettings {
-  KAFKA_BROKERS: string;
-  SCHEMA_REGISTRY_URL: string;
-  REDIS_URL: string;
-  KAFKA_SASL_MECHANISM?: string;
-  KAFKA_SASL_USERNAME?: string;
-  KAFKA_SASL_PASSWORD_FILE?: string;
-  KAFKA_SSL?: string;
-  KAFKA_SSL_CA_FILE?: string;
-  REDIS_PASSWORD_FILE?: string;
-  REDIS_TLS_CA_FILE?: string;
+export interface StackSettings extends ConnectionSettings {
   /** How the settings were obtained: given in the environment, containers, or the local stack. */
   origin: "environment" | "containers" | "local-stack";
 }

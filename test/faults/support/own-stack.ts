@@ -6,7 +6,7 @@ import { kafkaNodeProcess, kafkaNodeReady, startKafkaNode } from "../../../infra
 import { runningPid, waitUntil, type ManagedProcess } from "../../../infra/src/processes.js";
 import { redisClusterSpec, redisProcess, redisReady, startRedis } from "../../../infra/src/redis.js";
 import { redisClusterNodeProcess, redisClusterNodeState, startRedisClusterNode } from "../../../infra/src/redis-cluster.js";
-import type { StackSettings } from "@icpstream/testkit";
+import { StackFixture, type StackSettings } from "@icpstream/testkit";
 
 /** The single-node fault stack's ports. */
 const SINGLE_PORTS = { kafka: 29192, controller: 29193, registry: 28181, management: 29101, redis: 26479 };
@@ -51,6 +51,16 @@ export class OwnStack {
     const connection = await stackUp(this.config, (line) => console.log(`[faults stack] ${line}`), {});
     this.settings = { ...connection, origin: "local-stack" };
     return this.settings;
+  }
+
+  /** Runs `body` with a test's slice of this stack (its own topics and key prefix), cleaned up whatever happens. */
+  async withFixture(body: (stack: StackFixture) => Promise<void>): Promise<void> {
+    const stack = new StackFixture(this.settings);
+    try {
+      await body(stack);
+    } finally {
+      await stack.cleanup();
+    }
   }
 
   async down(): Promise<void> {
