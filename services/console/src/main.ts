@@ -2,6 +2,7 @@ import { shadowCatalog, topicCatalog } from "@icpstream/contracts";
 import { confluentRegistry, createKafka, kafkaConnectionFromEnv, RegistryCodec } from "@icpstream/kafka-kit";
 import { createLogger, createServiceMetrics, exitOnFatalError, onShutdown, SHUTDOWN_SIGNALS, startOpsServer } from "@icpstream/observability";
 import { TierBoard } from "@icpstream/pipeline";
+import type { Rubric } from "@icpstream/scoring";
 import { createRedisClient, pingRedis, redisConnectionFromEnv } from "@icpstream/redis-kit";
 import { loadRubricFile } from "@icpstream/service-runtime";
 import { promotedRubricByHash, readPromotionState } from "@icpstream/cli";
@@ -44,13 +45,22 @@ const partitionsOfControl = async (): Promise<number> => {
   }
 };
 
+const promotedByHash = new Map<string, Rubric>();
 const app = buildConsole({
   board,
   shadow: { board: shadowBoard, following: shadow.following },
   feed: follower,
   readAccount: (accountKey) => readAccountStates(redis, { accountKey, catalog, redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }),
   rubric,
-  promotedRubric: async (hash) => (await promotedRubricByHash(redis, { redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }, catalog, hash))?.rubric,
+  promotedRubric: async (hash) => {
+    // A version hash names one rubric for good: looked up (a SCAN of the shards) once, not per account page.
+    let found = promotedByHash.get(hash);
+    if (!found) {
+      found = (await promotedRubricByHash(redis, { redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }, catalog, hash))?.rubric;
+      if (found) promotedByHash.set(hash, found);
+    }
+    return found;
+  },
   promotions: async () => readPromotionState(redis, { redisPrefix: env.ICP_REDIS_PREFIX, groupPrefix: env.ICP_GROUP_PREFIX }, catalog, await partitionsOfControl()),
   modelHealth: async () => {
     let response: Response;

@@ -37,15 +37,7 @@ export function signalEvent(signal: Signal, seen: Observation): SignalEventV1 {
  * `occurredAt` is when the source's data was read, unless the caller knows better.
  */
 export function profileEvent(profile: AccountProfile, seen: Observation & { occurredAt?: string }): AccountProfileEventV1 {
-  return {
-    ...profile,
-    type: "account_profile",
-    eventId: derivedEventId({ profile, source: seen.source }),
-    occurredAt: seen.occurredAt ?? seen.observedAt,
-    observedAt: seen.observedAt,
-    source: seen.source,
-    schemaVersion: 1,
-  };
+  return { ...profile, type: "account_profile", ...snapshotEnvelope({ profile, source: seen.source }, seen) };
 }
 
 /**
@@ -54,13 +46,10 @@ export function profileEvent(profile: AccountProfile, seen: Observation & { occu
  * source's data was read (the instant the record describes: its engagement is aged to it).
  */
 export function contactEvent(contact: Contact, seen: Observation & { occurredAt?: string }): ContactEventV1 {
-  return {
-    ...contact,
-    type: "contact",
-    eventId: derivedEventId({ contact, source: seen.source }),
-    occurredAt: seen.occurredAt ?? seen.observedAt,
-    observedAt: seen.observedAt,
-    source: seen.source,
-    schemaVersion: 1,
-  };
+  return { ...contact, type: "contact", ...snapshotEnvelope({ contact, source: seen.source }, seen) };
+}
+
+/** The envelope of a snapshot read from a source: an id derived from `identity` (content and source), dated when it was read unless told. */
+function snapshotEnvelope(identity: object, seen: Observation & { occurredAt?: string }) {
+  return { eventId: derivedEventId(identity), occurredAt: seen.occurredAt ?? seen.observedAt, observedAt: seen.observedAt, source: seen.source, schemaVersion: 1 as const };
 }
