@@ -202,118 +202,96 @@ async function promote(io: CliIo, file: string, options: PromoteOptions, verb: "
   const codec = new RegistryCodec(confluentRegistry({ url: settings.registryUrl }), { mode: "register" });
   const redis = createRedisClient(settings.redis, { name: "icp-rubric", maxRetriesPerRequest: 1 });
   try {
-    await promoteWith({ io, file, text, rubric, settings, catalog, kafka, codec, redis, partitions, options, verb, timeoutMs, intervalMs });
-  } finally {
-    redis.disconnect();
-  }
-}
+    // One more than the newest promotion the topic or any partition knows (the topic may have been recreated).
+    const known = Math.max(0, ...(await readPromotionState(redis, settings, catalog, partitions)).map((r) => r.epoch));
+    const epoch = Math.max(await newestPromotion(kafka, codec, catalog, partitions, settings.groupPrefix), known) + 1;
 
-interface PromoteRun {
-  io: CliIo;
-  file: string;
-  text: string;
-  rubric: Rubric;
-  settings: LiveSettings;
-  catalog: TopicCatalog;
-  kafka: Kafka;
-  codec: RegistryCodec;
-  redis: RedisClient;
-  partitions: number;
-  options: PromoteOptions;
-  verb: "promote" | "rollback";
-  timeoutMs: number;
-  intervalMs: number;
-}
+    const requestedAt = new Date().toISOString();
+    const encoder = new EventEncoder(codec);
+    const by = `${userInfo().username}@${hostname()}`;
+    const records = [];
+    for (let partition = 0; partition < partitions; partition++) {
+      const event: RubricPromotedEventV1 = {
+        type: "rubric_promoted",
+        eventId: `promote:${epoch}:${partition}`,
+        controlKey: controlKeyFor(partition, partitions),
+        occurredAt: requestedAt,
+        observedAt: requestedAt,
+        source: "icp-rubric-promote",
+        schemaVersion: 1,
+        epoch,
+        rubricVersion: { hash: rubric.version.hash, ...(rubric.version.label ? { label: rubric.version.label } : {}) },
+        rubricText: text,
+        rubricSource: file,
+      };
+      records.push({ partition, ...(await encoder.encode(catalog.rubricControl, event, { "icp.promoted-by": by })) });
+    }
+    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: catalogPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    // Where each partition's record landed: a service that read past it without taking it refused it.
+    const writtenAt = new Map<number, bigint>();
+    try {
+      const sent = await producer.send({ topic: catalog.rubricControl.topic, acks: -1, messages: records.map((r) => ({ partition: r.partition, key: r.key, value: r.value, headers: r.headers })) });
+      for (const meta of sent) if (meta.baseOffset !== undefined) writtenAt.set(meta.partition, BigInt(meta.baseOffset));
+    } finally {
+      await producer.disconnect();
+    }
+    const started = Date.now();
+    io.stdout(`${verb === "rollback" ? "rolled back to" : "promoted"} ${file} (${formatRubricVersion(rubric.version)}) as promotion ${epoch}, on ${partitions} partitions of ${catalog.rubricControl.topic}\n`);
+    if (!options.wait) return;
 
-async function promoteWith(run: PromoteRun): Promise<void> {
-  const { io, file, text, rubric, settings, catalog, kafka, codec, redis, partitions, options, verb, timeoutMs, intervalMs } = run;
-  // One more than the newest promotion the topic or any partition knows (the topic may have been recreated).
-  const known = Math.max(0, ...(await readPromotionState(redis, settings, catalog, partitions)).map((r) => r.epoch));
-  const epoch = Math.max(await newestPromotion(kafka, codec, catalog, partitions, settings.groupPrefix), known) + 1;
-
-  const requestedAt = new Date().toISOString();
-  const encoder = new EventEncoder(codec);
-  const by = `${userInfo().username}@${hostname()}`;
-  const records = [];
-  for (let partition = 0; partition < partitions; partition++) {
-    const event: RubricPromotedEventV1 = {
-      type: "rubric_promoted",
-      eventId: `promote:${epoch}:${partition}`,
-      controlKey: controlKeyFor(partition, partitions),
-      occurredAt: requestedAt,
-      observedAt: requestedAt,
-      source: "icp-rubric-promote",
-      schemaVersion: 1,
-      epoch,
-      rubricVersion: { hash: rubric.version.hash, ...(rubric.version.label ? { label: rubric.version.label } : {}) },
-      rubricText: text,
-      rubricSource: file,
-    };
-    records.push({ partition, ...(await encoder.encode(catalog.rubricControl, event, { "icp.promoted-by": by })) });
-  }
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: catalogPartitioner, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  // Where each partition's record landed: a service that read past it without taking it refused it.
-  const writtenAt = new Map<number, bigint>();
-  try {
-    const sent = await producer.send({ topic: catalog.rubricControl.topic, acks: -1, messages: records.map((r) => ({ partition: r.partition, key: r.key, value: r.value, headers: r.headers })) });
-    for (const meta of sent) if (meta.baseOffset !== undefined) writtenAt.set(meta.partition, BigInt(meta.baseOffset));
-  } finally {
-    await producer.disconnect();
-  }
-  const started = Date.now();
-  io.stdout(`${verb === "rollback" ? "rolled back to" : "promoted"} ${file} (${formatRubricVersion(rubric.version)}) as promotion ${epoch}, on ${partitions} partitions of ${catalog.rubricControl.topic}\n`);
-  if (!options.wait) return;
-
-  const interrupted = untilInterrupted();
-  const store = new RedisPartitionStateStore(redis, { prefix: settings.redisPrefix });
-  try {
-    let switchedAt: number | null = null;
-    let scoredAt: number | null = null;
-    let targets: Awaited<ReturnType<typeof combinerTargets>> | null = null;
-    const combiner = serviceLayout("combiner", catalog, settings.groupPrefix);
-    let lastLine = 0;
-    for (;;) {
-      if (interrupted.signal.aborted) throw new CliError("stopped watching; the promotion goes on (icp rubric status shows where it is)");
-      const elapsed = Date.now() - started;
-      if (elapsed > timeoutMs) throw new CliError(`not done after ${seconds(elapsed)}; the promotion goes on (icp rubric status shows where it is). Are fit and timing running?`);
-      // The control topic's offsets first, the partitions' promotions after: both are written in
-      // one atomic step, so a partition past its record that still runs an older promotion refused it.
-      const applied = new Map<string, Map<number, string | null>>();
-      for (const layout of promotedServices(catalog, settings.groupPrefix)) applied.set(layout.service, await store.loadStoredOffsets(layout.group, catalog.rubricControl.topic, [...writtenAt.keys()], layout.stream));
-      const rows = await readPromotionState(redis, settings, catalog, partitions);
-      const replaced = rows.find((r) => r.epoch > epoch);
-      if (replaced) throw new CliError(`${replaced.service} partition ${replaced.partition} runs promotion ${replaced.epoch} (${replaced.source}), a later one than this: another promotion replaced it`);
-      const raced = rows.find((r) => r.epoch === epoch && r.hash !== rubric.version.hash);
-      if (raced) throw new CliError(`${raced.service} partition ${raced.partition} took another rubric (${raced.source}) as promotion ${epoch}: two promotions were sent at once, and partitions may disagree. Promote the rubric you want again: the next promotion replaces both everywhere`);
-      const refused = rows.find((r) => {
-        const offset = applied.get(r.service)?.get(r.partition);
-        const at = writtenAt.get(r.partition);
-        return r.epoch < epoch && at !== undefined && offset !== null && offset !== undefined && BigInt(offset) >= at;
-      });
-      if (refused) throw new CliError(`${refused.service} partition ${refused.partition} read promotion ${epoch} and did not take it: it was dead-lettered (see ${catalog.rubricControl.deadLetterTopic} and the service's log: a rubric its engine version cannot load?)`);
-      const onIt = rows.filter((r) => r.epoch === epoch);
-      const left = rows.reduce((n, r) => n + r.left, 0);
-      if (switchedAt === null && onIt.length === rows.length) switchedAt = Date.now();
-      const rescored = switchedAt !== null && left === 0 && rows.every((r) => r.unpublished === 0);
-      if (rescored && scoredAt === null) {
-        scoredAt = Date.now();
-        // What fit and timing had published once every account was re-scored: the combiner is done when it applied that.
-        targets = await combinerTargets(kafka, combiner);
+    const interrupted = untilInterrupted();
+    const store = new RedisPartitionStateStore(redis, { prefix: settings.redisPrefix });
+    try {
+      let switchedAt: number | null = null;
+      let scoredAt: number | null = null;
+      let targets: Awaited<ReturnType<typeof combinerTargets>> | null = null;
+      const combiner = serviceLayout("combiner", catalog, settings.groupPrefix);
+      let lastLine = 0;
+      for (;;) {
+        if (interrupted.signal.aborted) throw new CliError("stopped watching; the promotion goes on (icp rubric status shows where it is)");
+        const elapsed = Date.now() - started;
+        if (elapsed > timeoutMs) throw new CliError(`not done after ${seconds(elapsed)}; the promotion goes on (icp rubric status shows where it is). Are fit and timing running?`);
+        // The control topic's offsets first, the partitions' promotions after: both are written in
+        // one atomic step, so a partition past its record that still runs an older promotion refused it.
+        const applied = new Map<string, Map<number, string | null>>();
+        for (const layout of promotedServices(catalog, settings.groupPrefix)) applied.set(layout.service, await store.loadStoredOffsets(layout.group, catalog.rubricControl.topic, [...writtenAt.keys()], layout.stream));
+        const rows = await readPromotionState(redis, settings, catalog, partitions);
+        const replaced = rows.find((r) => r.epoch > epoch);
+        if (replaced) throw new CliError(`${replaced.service} partition ${replaced.partition} runs promotion ${replaced.epoch} (${replaced.source}), a later one than this: another promotion replaced it`);
+        const raced = rows.find((r) => r.epoch === epoch && r.hash !== rubric.version.hash);
+        if (raced) throw new CliError(`${raced.service} partition ${raced.partition} took another rubric (${raced.source}) as promotion ${epoch}: two promotions were sent at once, and partitions may disagree. Promote the rubric you want again: the next promotion replaces both everywhere`);
+        const refused = rows.find((r) => {
+          const offset = applied.get(r.service)?.get(r.partition);
+          const at = writtenAt.get(r.partition);
+          return r.epoch < epoch && at !== undefined && offset !== null && offset !== undefined && BigInt(offset) >= at;
+        });
+        if (refused) throw new CliError(`${refused.service} partition ${refused.partition} read promotion ${epoch} and did not take it: it was dead-lettered (see ${catalog.rubricControl.deadLetterTopic} and the service's log: a rubric its engine version cannot load?)`);
+        const onIt = rows.filter((r) => r.epoch === epoch);
+        const left = rows.reduce((n, r) => n + r.left, 0);
+        if (switchedAt === null && onIt.length === rows.length) switchedAt = Date.now();
+        const rescored = switchedAt !== null && left === 0 && rows.every((r) => r.unpublished === 0);
+        if (rescored && scoredAt === null) {
+          scoredAt = Date.now();
+          // What fit and timing had published once every account was re-scored: the combiner is done when it applied that.
+          targets = await combinerTargets(kafka, combiner);
+        }
+        const backlog = targets === null ? null : await combinerBacklog(redis, combiner, targets, settings);
+        if (backlog === 0) {
+          io.stdout(`done in ${seconds(Date.now() - started)}: every fit and timing partition on promotion ${epoch} after ${seconds((switchedAt ?? started) - started)}, every account re-scored after ${seconds((scoredAt ?? started) - started)}, the combiner caught up after ${seconds(Date.now() - started)}\n`);
+          return;
+        }
+        if (Date.now() - lastLine >= intervalMs) {
+          lastLine = Date.now();
+          const phase = backlog !== null ? `combiner: ${backlog} scores to apply` : `${onIt.length}/${rows.length} partitions on promotion ${epoch}, ${left} accounts left to re-score`;
+          io.stdout(`  ${seconds(elapsed)}: ${phase}\n`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      const backlog = targets === null ? null : await combinerBacklog(redis, combiner, targets, settings);
-      if (backlog === 0) {
-        io.stdout(`done in ${seconds(Date.now() - started)}: every fit and timing partition on promotion ${epoch} after ${seconds((switchedAt ?? started) - started)}, every account re-scored after ${seconds((scoredAt ?? started) - started)}, the combiner caught up after ${seconds(Date.now() - started)}\n`);
-        return;
-      }
-      if (Date.now() - lastLine >= intervalMs) {
-        lastLine = Date.now();
-        const phase = backlog !== null ? `combiner: ${backlog} scores to apply` : `${onIt.length}/${rows.length} partitions on promotion ${epoch}, ${left} accounts left to re-score`;
-        io.stdout(`  ${seconds(elapsed)}: ${phase}\n`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      interrupted.dispose();
     }
   } finally {
-    interrupted.dispose();
+    redis.disconnect();
   }
 }
